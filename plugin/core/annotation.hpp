@@ -1,0 +1,69 @@
+// What the observer concludes about one segment: plain, fixed-size data, cached per
+// frame by the Wireshark glue and turned into fields, expert info and Info marks.
+#pragma once
+
+#include "tcp_state.hpp"
+
+#include <array>
+#include <cstdint>
+
+namespace tcplife {
+
+enum class Role : std::uint8_t { Unknown, Client, Server };
+
+const char *role_name(Role role); // "client", "server", "unknown"
+
+// The states one endpoint went through while this segment was taken into account,
+// in order; the last one is its state after the segment. Empty when nothing changed.
+struct StatePath {
+    std::array<TcpState, 4> states{};
+    std::uint8_t length = 0;
+
+    void push(TcpState state)
+    {
+        if (length < states.size())
+            states[length++] = state;
+    }
+};
+
+namespace note {
+constexpr std::uint16_t midstream_start = 1u << 0;      // first segment of a capture that began mid-stream
+constexpr std::uint16_t simultaneous_open = 1u << 1;    // a SYN crossed the peer's SYN
+constexpr std::uint16_t simultaneous_close = 1u << 2;   // a FIN crossed the peer's FIN
+constexpr std::uint16_t handshake_ack_mismatch = 1u << 3; // ack is not the peer's ISN + 1
+constexpr std::uint16_t unsolicited_synack = 1u << 4;   // SYN-ACK (or the RST refusing it) with no SYN seen
+constexpr std::uint16_t reset = 1u << 5;
+constexpr std::uint16_t syn_rejected = 1u << 6;         // the RST answers a SYN: nobody listens
+constexpr std::uint16_t time_wait = 1u << 7;            // the sender acknowledges the last FIN and waits
+} // namespace note
+
+struct Annotation {
+    std::uint32_t stream = 0;
+    Role sender = Role::Unknown;  // who sent it, by the roles as known or guessed
+    bool roles_guessed = false;   // no SYN or SYN-ACK seen: roles come from the ports
+    std::uint8_t handshake_step = 0; // 1 SYN, 2 SYN-ACK, 3 ACK; 0 none
+    std::uint8_t close_steps = 0;    // bit n-1 set for close step n (1 FIN, 2 ACK, 3 FIN, 4 ACK)
+    bool merged_close = false;       // one segment is both close step 2 and 3
+    std::uint8_t attempt = 0;        // which transmission of its step this is; 2+ = retransmission
+    std::uint16_t notes = 0;         // note:: bits
+
+    TcpState client_before = TcpState::Unknown;
+    TcpState client_after = TcpState::Unknown;
+    TcpState server_before = TcpState::Unknown;
+    TcpState server_after = TcpState::Unknown;
+    StatePath client_path;
+    StatePath server_path;
+
+    TcpState reset_in = TcpState::Unknown; // the resetting endpoint's state before the RST
+    std::uint32_t ack_actual = 0;    // raw ack number the step explains
+    std::uint32_t ack_expected = 0;  // what it should be: the acknowledged SYN or FIN + 1
+    std::uint16_t server_port = 0;
+
+    bool has_close_step(unsigned step) const { return (close_steps & (1u << (step - 1))) != 0; }
+    bool has(std::uint16_t note_bit) const { return (notes & note_bit) != 0; }
+    bool is_retransmission() const { return attempt >= 2; }
+    // tcplife.sender: "unknown" while the roles are only a guess.
+    Role reported_sender() const { return roles_guessed ? Role::Unknown : sender; }
+};
+
+} // namespace tcplife

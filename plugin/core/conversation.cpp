@@ -1,0 +1,296 @@
+#include "conversation.hpp"
+
+#include "roles.hpp"
+
+namespace tcplife {
+namespace {
+
+constexpr std::uint8_t step_bit(unsigned step) { return static_cast<std::uint8_t>(1u << (step - 1)); }
+
+bool is_pure_ack(const Segment &segment)
+{
+    return segment.payload_length == 0 && segment.has(tcp_flag::ack) &&
+           !segment.has(tcp_flag::syn | tcp_flag::fin | tcp_flag::rst);
+}
+
+// Attempt counters saturate: a SYN flood must not wrap them back to "first attempt".
+std::uint8_t bump(std::uint8_t &counter)
+{
+    if (counter < UINT8_MAX)
+        ++counter;
+    return counter;
+}
+
+} // namespace
+
+Annotation Conversation::observe(const Segment &segment)
+{
+    Annotation annotation;
+    annotation.stream = segment.stream;
+    if (!started_)
+        start(segment, annotation);
+
+    const std::size_t sender = sender_of(segment);
+    annotation.sender = sender == client ? Role::Client : Role::Server;
+    annotation.roles_guessed = roles_guessed_;
+    annotation.server_port = endpoints_[server].address.port;
+    annotation.client_before = endpoints_[client].state;
+    annotation.server_before = endpoints_[server].state;
+
+    if (segment.has(tcp_flag::rst)) {
+        observe_reset(sender, annotation);
+    } else if (segment.has(tcp_flag::syn)) {
+        if (segment.has(tcp_flag::ack))
+            observe_synack(sender, segment, annotation);
+        else
+            observe_syn(sender, segment, annotation);
+    } else if (!repeats_step_ack(sender, segment, annotation)) {
+        observe_handshake_ack(sender, segment, annotation);
+        const bool new_fin = segment.has(tcp_flag::fin) && !endpoints_[sender].fin_seq;
+        const bool acked_peer_fin = observe_ack_of_fin(sender, segment, new_fin, annotation);
+        if (segment.has(tcp_flag::fin))
+            observe_fin(sender, segment, acked_peer_fin, annotation);
+        observe_data(sender, segment, annotation);
+    }
+
+    Endpoint &from = endpoints_[sender];
+    if (segment.has(tcp_flag::ack) && (!from.highest_ack || segment.ack > *from.highest_ack))
+        from.highest_ack = segment.ack;
+    const std::uint32_t consumed = segment.payload_length + (segment.has(tcp_flag::syn) ? 1u : 0u) +
+                                   (segment.has(tcp_flag::fin) ? 1u : 0u);
+    if (!from.next_seq || segment.seq + consumed > *from.next_seq)
+        from.next_seq = segment.seq + consumed;
+    remember_step_ack(sender, segment, annotation);
+
+    annotation.client_after = endpoints_[client].state;
+    annotation.server_after = endpoints_[server].state;
+    return annotation;
+}
+
+void Conversation::start(const Segment &segment, Annotation &annotation)
+{
+    started_ = true;
+    bool sender_is_server = false;
+    if (segment.has(tcp_flag::syn) && !segment.has(tcp_flag::rst)) {
+        sender_is_server = segment.has(tcp_flag::ack);
+    } else {
+        sender_is_server = first_sender_is_server(segment.source.port, segment.destination.port);
+        roles_guessed_ = true;
+        annotation.notes |= note::midstream_start;
+    }
+    endpoints_[client].address = sender_is_server ? segment.destination : segment.source;
+    endpoints_[server].address = sender_is_server ? segment.source : segment.destination;
+
+    // Initial states (3.5): before an open the active side is CLOSED and the passive
+    // side LISTENs. A SYN-ACK seen first hides whether the client really sent a SYN.
+    if (segment.has(tcp_flag::syn) && !segment.has(tcp_flag::rst)) {
+        endpoints_[server].state = TcpState::Listen;
+        endpoints_[client].state = sender_is_server ? TcpState::Unknown : TcpState::Closed;
+    }
+}
+
+std::size_t Conversation::sender_of(const Segment &segment) const
+{
+    return segment.source == endpoints_[client].address ? client : server;
+}
+
+// The only place an endpoint's state changes after start().
+void Conversation::apply(std::size_t endpoint, EndpointEvent event, Annotation &annotation)
+{
+    Endpoint &target = endpoints_[endpoint];
+    const Transition result = transition(target.state, event);
+    if (result.next == target.state)
+        return;
+    target.state = result.next;
+    (endpoint == client ? annotation.client_path : annotation.server_path).push(result.next);
+}
+
+void Conversation::observe_reset(std::size_t sender, Annotation &annotation)
+{
+    const std::size_t peer = 1 - sender;
+    const Endpoint &from = endpoints_[sender];
+    const Endpoint &to = endpoints_[peer];
+    annotation.notes |= note::reset;
+    annotation.reset_in = from.state;
+    if (!from.isn && to.isn && !to.sent_synack)
+        annotation.notes |= note::syn_rejected; // 3.10.7.1: a CLOSED port answers a SYN with RST
+    else if (!from.isn && to.sent_synack)
+        annotation.notes |= note::unsolicited_synack; // 3.10.7.1: same for a SYN-ACK nobody asked for
+    apply(sender, EndpointEvent::SendRst, annotation);
+    apply(peer, EndpointEvent::ReceiveRst, annotation);
+}
+
+void Conversation::observe_syn(std::size_t sender, const Segment &segment, Annotation &annotation)
+{
+    Endpoint &from = endpoints_[sender];
+    const Endpoint &to = endpoints_[1 - sender];
+    annotation.handshake_step = 1;
+    annotation.ack_expected = (segment.seq + 1).raw();
+    if (from.isn) { // 3.8.1: a retransmitted SYN repeats the ISN
+        annotation.attempt = bump(from.syn_attempts);
+        return;
+    }
+    from.isn = segment.seq;
+    annotation.attempt = from.syn_attempts = 1;
+    if (to.isn && !to.sent_synack)
+        annotation.notes |= note::simultaneous_open;
+    apply(sender, EndpointEvent::SendSyn, annotation);
+}
+
+void Conversation::observe_synack(std::size_t sender, const Segment &segment, Annotation &annotation)
+{
+    const std::size_t peer = 1 - sender;
+    Endpoint &from = endpoints_[sender];
+    const Endpoint &to = endpoints_[peer];
+    annotation.handshake_step = 2;
+    annotation.ack_actual = segment.ack.raw();
+    if (to.isn)
+        annotation.ack_expected = (*to.isn + 1).raw();
+    if (from.sent_synack) {
+        annotation.attempt = bump(from.synack_attempts);
+        return;
+    }
+    from.isn = segment.seq;
+    from.sent_synack = true;
+    annotation.attempt = from.synack_attempts = 1;
+    apply(sender, EndpointEvent::SendSynAck, annotation);
+    if (!to.isn) {
+        annotation.notes |= note::unsolicited_synack;
+    } else if (segment.ack != *to.isn + 1) {
+        annotation.notes |= note::handshake_ack_mismatch; // 3.10.7.3: the client will answer RST
+    } else {
+        apply(peer, EndpointEvent::ReceiveSynAck, annotation);
+    }
+}
+
+void Conversation::observe_handshake_ack(std::size_t sender, const Segment &segment, Annotation &annotation)
+{
+    const std::size_t peer = 1 - sender;
+    const Endpoint &to = endpoints_[peer];
+    if (handshake_acked_ || !segment.has(tcp_flag::ack) || !to.sent_synack || endpoints_[sender].sent_synack)
+        return;
+    const SeqNumber expected = *to.isn + 1;
+    annotation.handshake_step = 3;
+    annotation.attempt = 1;
+    annotation.ack_actual = segment.ack.raw();
+    annotation.ack_expected = expected.raw();
+    // 3.10.7.4 (fifth check): acceptable if it covers the SYN and nothing never sent.
+    const bool acceptable = segment.ack >= expected && to.next_seq && segment.ack <= *to.next_seq;
+    if (!acceptable) {
+        annotation.notes |= note::handshake_ack_mismatch;
+        return;
+    }
+    handshake_acked_ = true;
+    apply(sender, EndpointEvent::SendHandshakeAck, annotation);
+    apply(peer, EndpointEvent::ReceiveAckOfSyn, annotation);
+}
+
+bool Conversation::observe_ack_of_fin(std::size_t sender, const Segment &segment, bool new_fin, Annotation &annotation)
+{
+    const std::size_t peer = 1 - sender;
+    Endpoint &to = endpoints_[peer];
+    if (!segment.has(tcp_flag::ack) || !to.fin_seq || to.fin_acked || segment.ack < *to.fin_seq + 1)
+        return false;
+    to.fin_acked = true;
+    annotation.ack_actual = segment.ack.raw();
+    annotation.ack_expected = (*to.fin_seq + 1).raw();
+    const unsigned step = first_closer_ == peer ? 2 : 4;
+    if (!(step == 2 && new_fin)) // a new FIN makes this close steps 2 and 3 at once: observe_fin marks it
+        annotation.close_steps |= step_bit(step);
+    if (endpoints_[sender].fin_seq)
+        annotation.notes |= note::time_wait; // 3.6: who acknowledges the last FIN after sending its own waits
+    apply(peer, EndpointEvent::ReceiveAckOfFin, annotation);
+    return true;
+}
+
+void Conversation::observe_fin(std::size_t sender, const Segment &segment, bool acked_peer_fin, Annotation &annotation)
+{
+    const std::size_t peer = 1 - sender;
+    Endpoint &from = endpoints_[sender];
+    const Endpoint &to = endpoints_[peer];
+    if (from.fin_seq) { // 3.10.7.4: a FIN is retransmitted with its original sequence number
+        annotation.attempt = bump(from.fin_attempts);
+        annotation.close_steps |= from.fin_close_steps;
+        annotation.merged_close = from.fin_merged;
+        return;
+    }
+    const SeqNumber fin = segment.seq + segment.payload_length;
+    from.fin_seq = fin;
+    annotation.attempt = from.fin_attempts = 1;
+
+    std::uint8_t steps = 0;
+    if (!first_closer_) { // 3.6 figure 12: the first FIN
+        first_closer_ = sender;
+        steps = step_bit(1);
+        apply(sender, EndpointEvent::SendFin, annotation);
+        apply(peer, EndpointEvent::ReceiveFin, annotation);
+    } else if (to.fin_acked) { // 3.6 figure 12: the second FIN, after the first was acknowledged
+        steps = step_bit(3);
+        if (acked_peer_fin) {
+            steps |= step_bit(2);
+            from.fin_merged = annotation.merged_close = true;
+        }
+        apply(sender, EndpointEvent::SendFin, annotation);
+        apply(peer, EndpointEvent::ReceiveFin, annotation);
+    } else { // 3.6 figure 13: this FIN left before the peer's FIN arrived
+        steps = step_bit(3);
+        annotation.notes |= note::simultaneous_close;
+        annotation.ack_actual = segment.ack.raw();
+        annotation.ack_expected = (*to.fin_seq + 1).raw();
+        apply(sender, EndpointEvent::FinCrossed, annotation);
+        apply(sender, EndpointEvent::SendFin, annotation);
+        apply(sender, EndpointEvent::ReceiveFin, annotation);
+        apply(peer, EndpointEvent::ReceiveFin, annotation);
+    }
+    from.fin_close_steps = steps;
+    annotation.close_steps |= steps;
+
+    // A capture taken off the path may show the peer's ACK of this FIN before the FIN.
+    if (to.highest_ack && *to.highest_ack >= fin + 1) {
+        from.fin_acked = true;
+        apply(sender, EndpointEvent::ReceiveAckOfFin, annotation);
+    }
+}
+
+void Conversation::observe_data(std::size_t sender, const Segment &segment, Annotation &annotation)
+{
+    if (segment.payload_length == 0)
+        return;
+    endpoints_[sender].sent_data = true;
+    if (endpoints_[client].sent_data && endpoints_[server].sent_data) {
+        apply(client, EndpointEvent::BothSidesSentData, annotation);
+        apply(server, EndpointEvent::BothSidesSentData, annotation);
+    }
+}
+
+bool Conversation::repeats_step_ack(std::size_t sender, const Segment &segment, Annotation &annotation)
+{
+    Endpoint &from = endpoints_[sender];
+    if (!from.last_step_ack || !is_pure_ack(segment))
+        return false;
+    StepAck &last = *from.last_step_ack;
+    if (segment.seq != last.seq || segment.ack != last.ack || segment.window != last.window)
+        return false;
+    annotation.handshake_step = last.handshake_step;
+    annotation.close_steps = last.close_steps;
+    annotation.ack_actual = last.ack.raw();
+    annotation.attempt = bump(last.attempts);
+    return true;
+}
+
+void Conversation::remember_step_ack(std::size_t sender, const Segment &segment, const Annotation &annotation)
+{
+    Endpoint &from = endpoints_[sender];
+    if (annotation.is_retransmission())
+        return;
+    const bool step_ack = is_pure_ack(segment) && (annotation.handshake_step != 0 || annotation.close_steps != 0) &&
+                          !annotation.has(note::handshake_ack_mismatch);
+    if (!step_ack) {
+        from.last_step_ack.reset();
+        return;
+    }
+    from.last_step_ack = StepAck{annotation.handshake_step, annotation.close_steps, 1, segment.seq, segment.ack,
+                                 segment.window};
+}
+
+} // namespace tcplife

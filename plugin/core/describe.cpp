@@ -1,0 +1,274 @@
+#include "describe.hpp"
+
+#include <algorithm>
+#include <cstdarg>
+#include <cstdio>
+
+namespace tcplife {
+
+const char *role_name(Role role)
+{
+    switch (role) {
+    case Role::Client: return "client";
+    case Role::Server: return "server";
+    case Role::Unknown: return "unknown";
+    }
+    return "unknown";
+}
+
+namespace {
+
+Role peer_of(Role role)
+{
+    switch (role) {
+    case Role::Client: return Role::Server;
+    case Role::Server: return Role::Client;
+    case Role::Unknown: return Role::Unknown;
+    }
+    return Role::Unknown;
+}
+
+// Appends printf-style text to a fixed buffer, truncating rather than overflowing.
+class TextWriter {
+public:
+    TextWriter(char *buffer, std::size_t capacity) : buffer_(buffer), capacity_(capacity)
+    {
+        if (capacity_ != 0)
+            buffer_[0] = '\0';
+    }
+
+    __attribute__((format(printf, 2, 3))) void add(const char *format, ...)
+    {
+        if (capacity_ == 0 || used_ + 1 >= capacity_)
+            return;
+        va_list args;
+        va_start(args, format);
+        const int written = std::vsnprintf(buffer_ + used_, capacity_ - used_, format, args);
+        va_end(args);
+        if (written > 0)
+            used_ = std::min(capacity_ - 1, used_ + static_cast<std::size_t>(written));
+    }
+
+private:
+    char *buffer_;
+    std::size_t capacity_;
+    std::size_t used_ = 0;
+};
+
+class MessageList {
+public:
+    explicit MessageList(ExpertMessages &out) : out_(out) {}
+
+    // Starts a new message of this kind; its text is written through the returned writer,
+    // which discards it once the list is full.
+    TextWriter add(ExpertKind kind)
+    {
+        if (out_.count == out_.items.size())
+            return TextWriter(nullptr, 0);
+        ExpertMessage &message = out_.items[out_.count++];
+        message.kind = kind;
+        return TextWriter(message.text.data(), message.text.size());
+    }
+
+private:
+    ExpertMessages &out_;
+};
+
+void describe_handshake(const Annotation &a, MessageList &messages)
+{
+    const char *sender = role_name(a.sender);
+    const char *peer = role_name(peer_of(a.sender));
+    const unsigned step = a.handshake_step;
+    if (a.is_retransmission()) {
+        static constexpr ExpertKind kinds[] = {ExpertKind::SynRetransmitted, ExpertKind::SynAckRetransmitted,
+                                               ExpertKind::AckRetransmitted};
+        static constexpr const char *what[] = {"the SYN is sent again with the same ISN: no answer yet",
+                                               "the SYN-ACK is sent again: the ACK of step 3 has not arrived",
+                                               "the same ACK again"};
+        static constexpr const char *names[] = {"SYN", "SYN-ACK", "ACK"};
+        messages.add(kinds[step - 1]).add("Handshake step %u (%s), attempt %u: %s", step, names[step - 1], a.attempt,
+                                           what[step - 1]);
+        return;
+    }
+    switch (step) {
+    case 1:
+        if (a.has(note::simultaneous_open)) {
+            messages.add(ExpertKind::SimultaneousOpen)
+                .add("Handshake step 1 (SYN) from the %s as well: simultaneous open, the two SYNs crossed "
+                     "(ISN %u)",
+                     sender, a.ack_expected - 1);
+        } else {
+            messages.add(ExpertKind::HandshakeSyn)
+                .add("Handshake step 1 (SYN): %s ISN %u, so the SYN-ACK must acknowledge %u", sender,
+                     a.ack_expected - 1, a.ack_expected);
+        }
+        return;
+    case 2:
+        if (a.has(note::unsolicited_synack)) {
+            messages.add(ExpertKind::UnsolicitedSynAck)
+                .add("Handshake step 2 (SYN-ACK) without a SYN: no SYN from the %s was seen (a spoofed "
+                     "SYN-ACK, backscatter, or the SYN was not captured)",
+                     peer);
+        } else if (a.has(note::handshake_ack_mismatch)) {
+            messages.add(ExpertKind::HandshakeAckMismatch)
+                .add("Handshake step 2 (SYN-ACK): ack %u does not acknowledge the %s's SYN: expected %s ISN + 1 = "
+                     "%u, actual %u",
+                     a.ack_actual, peer, peer, a.ack_expected, a.ack_actual);
+        } else {
+            messages.add(ExpertKind::HandshakeSynAck)
+                .add("Handshake step 2 (SYN-ACK): ack %u = %s ISN + 1 (a SYN takes one sequence number)",
+                     a.ack_actual, peer);
+        }
+        return;
+    case 3:
+        if (a.has(note::handshake_ack_mismatch)) {
+            messages.add(ExpertKind::HandshakeAckMismatch)
+                .add("Handshake step 3 (ACK): ack %u does not acknowledge the %s's SYN: expected %s ISN + 1 = "
+                     "%u, actual %u",
+                     a.ack_actual, peer, peer, a.ack_expected, a.ack_actual);
+        } else if (a.ack_actual == a.ack_expected) {
+            messages.add(ExpertKind::HandshakeAck)
+                .add("Handshake step 3 (ACK): ack %u = %s ISN + 1; the connection is ESTABLISHED", a.ack_actual,
+                     peer);
+        } else {
+            messages.add(ExpertKind::HandshakeAck)
+                .add("Handshake step 3 (ACK): ack %u covers the %s's SYN (ISN + 1 = %u) and its first data; the "
+                     "connection is ESTABLISHED",
+                     a.ack_actual, peer, a.ack_expected);
+        }
+        return;
+    default:
+        return;
+    }
+}
+
+void describe_ack_of_fin(const Annotation &a, unsigned step, const DescribeOptions &options, MessageList &messages)
+{
+    const char *sender = role_name(a.sender);
+    const char *fin_owner = role_name(peer_of(a.sender));
+    if (a.is_retransmission()) {
+        messages.add(ExpertKind::AckRetransmitted).add("Close step %u (ACK), attempt %u: the same ACK again", step,
+                                                        a.attempt);
+    } else if (a.has(note::time_wait)) {
+        messages.add(ExpertKind::TimeWait)
+            .add("Close step %u (ACK): TIME_WAIT expected on the %s for %u s", step, sender,
+                 options.time_wait_seconds);
+    } else if (a.ack_actual == a.ack_expected) {
+        messages.add(ExpertKind::CloseAck)
+            .add("Close step %u (ACK): ack %u = %s FIN + 1 (a FIN takes one sequence number)", step, a.ack_actual,
+                 fin_owner);
+    } else {
+        messages.add(ExpertKind::CloseAck)
+            .add("Close step %u (ACK): ack %u covers the %s's FIN (FIN + 1 = %u)", step, a.ack_actual, fin_owner,
+                 a.ack_expected);
+    }
+}
+
+void describe_close(const Annotation &a, const DescribeOptions &options, MessageList &messages)
+{
+    const char *sender = role_name(a.sender);
+    const char *peer = role_name(peer_of(a.sender));
+    if (a.merged_close) {
+        if (a.is_retransmission()) {
+            messages.add(ExpertKind::FinRetransmitted)
+                .add("FIN+ACK merged close (close steps 2 and 3 in one segment), attempt %u: the FIN is sent again",
+                     a.attempt);
+        } else {
+            messages.add(ExpertKind::MergedClose)
+                .add("FIN+ACK merged close (close steps 2 and 3 in one segment): the %s acknowledges the %s's FIN "
+                     "(ack %u = FIN + 1) and closes at once",
+                     sender, peer, a.ack_actual);
+        }
+        return;
+    }
+    for (unsigned step = 1; step <= 4; ++step) {
+        if (!a.has_close_step(step))
+            continue;
+        if (step == 2 || step == 4) {
+            describe_ack_of_fin(a, step, options, messages);
+        } else if (a.is_retransmission()) {
+            messages.add(ExpertKind::FinRetransmitted)
+                .add("Close step %u (FIN) by %s, attempt %u: the FIN is sent again, not yet acknowledged", step,
+                     sender, a.attempt);
+        } else {
+            messages.add(ExpertKind::CloseFin).add("Close step %u (FIN) by %s", step, sender);
+        }
+    }
+    if (a.has(note::simultaneous_close)) {
+        messages.add(ExpertKind::SimultaneousClose)
+            .add("Simultaneous close: the %s's FIN does not acknowledge the %s's FIN (ack %u, FIN + 1 = %u): the "
+                 "two FINs crossed, both sides went FIN_WAIT_1 then CLOSING",
+                 sender, peer, a.ack_actual, a.ack_expected);
+    }
+}
+
+void describe_reset(const Annotation &a, MessageList &messages)
+{
+    const char *sender = role_name(a.sender);
+    if (a.has(note::syn_rejected)) {
+        messages.add(ExpertKind::SynRejected)
+            .add("Connection refused: the %s answers the SYN with RST, nobody listens on port %u", sender,
+                 a.server_port);
+    } else if (a.has(note::unsolicited_synack)) {
+        messages.add(ExpertKind::Reset)
+            .add("Connection reset by %s: it never sent a SYN, so it refuses the SYN-ACK (spoofed SYN-ACK or "
+                 "backscatter)",
+                 sender);
+    } else {
+        messages.add(ExpertKind::Reset).add("Connection reset by %s in %s", sender, state_name(a.reset_in));
+    }
+}
+
+} // namespace
+
+ExpertMessages describe(const Annotation &annotation, const DescribeOptions &options)
+{
+    ExpertMessages out;
+    MessageList messages(out);
+    if (annotation.has(note::midstream_start)) {
+        messages.add(ExpertKind::MidstreamStart)
+            .add("Capture began mid-stream: no handshake seen, so the roles are guessed from the ports (server on "
+                 "port %u) and both states are UNKNOWN until a segment shows them",
+                 annotation.server_port);
+    }
+    if (annotation.handshake_step != 0)
+        describe_handshake(annotation, messages);
+    if (annotation.close_steps != 0)
+        describe_close(annotation, options, messages);
+    if (annotation.has(note::reset))
+        describe_reset(annotation, messages);
+    return out;
+}
+
+std::array<char, 64> info_marks(const Annotation &a)
+{
+    std::array<char, 64> out{};
+    TextWriter marks(out.data(), out.size());
+    char attempt[8] = "";
+    if (a.is_retransmission())
+        std::snprintf(attempt, sizeof attempt, " #%u", a.attempt);
+
+    if (a.has(note::midstream_start))
+        marks.add(" [MID-STREAM]");
+    if (a.handshake_step != 0)
+        marks.add(" [HS %u/3%s]", a.handshake_step, attempt);
+    if (a.merged_close) {
+        marks.add(" [FIN+ACK 2+3/4%s]", attempt);
+    } else {
+        for (unsigned step = 1; step <= 4; ++step) {
+            if (a.has_close_step(step))
+                marks.add(" [%s %u/4%s]", step % 2 == 1 ? "FIN" : "ACK", step, attempt);
+        }
+    }
+    if (a.has(note::simultaneous_open) || a.has(note::simultaneous_close))
+        marks.add(" [SIMULTANEOUS]");
+    if (a.has(note::time_wait) && !a.is_retransmission())
+        marks.add(" [TIME_WAIT]");
+    if (a.has(note::syn_rejected))
+        marks.add(" [REFUSED]");
+    else if (a.has(note::reset))
+        marks.add(" [RST]");
+    return out;
+}
+
+} // namespace tcplife

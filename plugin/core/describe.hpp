@@ -1,0 +1,58 @@
+// The words for an Annotation: expert messages that explain each step as a teacher
+// would, and the short marks appended to the Info column. Plain text into fixed
+// buffers, so the Wireshark glue can render it without owning C++ objects.
+#pragma once
+
+#include "annotation.hpp"
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+namespace tcplife {
+
+// One per expert-info entry the plugin registers (tcplife.expert.<id>); the glue
+// gives each its group and severity.
+enum class ExpertKind : std::uint8_t {
+    HandshakeSyn,
+    HandshakeSynAck,
+    HandshakeAck,
+    HandshakeAckMismatch,
+    SynRetransmitted,
+    SynAckRetransmitted,
+    AckRetransmitted,
+    SimultaneousOpen,
+    UnsolicitedSynAck,
+    CloseFin,
+    CloseAck,
+    MergedClose,
+    TimeWait,
+    SimultaneousClose,
+    FinRetransmitted,
+    Reset,
+    SynRejected,
+    MidstreamStart,
+};
+constexpr std::size_t expert_kind_count = static_cast<std::size_t>(ExpertKind::MidstreamStart) + 1;
+
+struct ExpertMessage {
+    ExpertKind kind = ExpertKind::HandshakeSyn;
+    std::array<char, 240> text{};
+};
+
+struct ExpertMessages {
+    std::array<ExpertMessage, 5> items{};
+    std::size_t count = 0;
+};
+
+struct DescribeOptions {
+    unsigned time_wait_seconds = 60;
+};
+
+ExpertMessages describe(const Annotation &annotation, const DescribeOptions &options);
+
+// E.g. " [HS 2/3]", " [FIN+ACK 2+3/4]", " [ACK 4/4] [TIME_WAIT]"; empty when the
+// segment is no step.
+std::array<char, 64> info_marks(const Annotation &annotation);
+
+} // namespace tcplife

@@ -1,0 +1,47 @@
+// What the observer needs to know about one TCP segment: plain data, filled in by
+// whoever reads packets (the Wireshark glue, or a unit test's segment builder).
+#pragma once
+
+#include "seq_number.hpp"
+
+#include <array>
+#include <cstdint>
+
+namespace tcplife {
+
+struct Address {
+    std::uint8_t family = 0; // 4 or 6; 0 when unknown
+    std::array<std::uint8_t, 16> bytes{};
+
+    bool operator==(const Address &o) const { return family == o.family && bytes == o.bytes; }
+};
+
+struct SocketAddress {
+    Address address;
+    std::uint16_t port = 0;
+
+    bool operator==(const SocketAddress &o) const { return port == o.port && address == o.address; }
+};
+
+namespace tcp_flag {
+constexpr std::uint16_t fin = 0x01;
+constexpr std::uint16_t syn = 0x02;
+constexpr std::uint16_t rst = 0x04;
+constexpr std::uint16_t psh = 0x08;
+constexpr std::uint16_t ack = 0x10;
+} // namespace tcp_flag
+
+struct Segment {
+    std::uint32_t stream = 0; // Wireshark's tcp.stream: one conversation, port reuse already split
+    SocketAddress source;
+    SocketAddress destination;
+    SeqNumber seq;
+    SeqNumber ack;
+    std::uint16_t flags = 0;
+    std::uint16_t window = 0; // raw header value, only used to tell a repeated ACK from a window update
+    std::uint32_t payload_length = 0;
+
+    bool has(std::uint16_t flag) const { return (flags & flag) != 0; }
+};
+
+} // namespace tcplife

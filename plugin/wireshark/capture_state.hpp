@@ -1,0 +1,34 @@
+// Everything tcplife knows about the open capture file: the conversations and one
+// result per frame. Built on the first pass, in frame order; every later pass (tshark
+// -2, the GUI clicking frames in any order) only reads it, so output never depends
+// on the pass.
+#pragma once
+
+#include "core/annotation.hpp"
+#include "core/tracker.hpp"
+
+#include <epan/packet.h>
+
+#include <vector>
+
+namespace tcplife::wireshark {
+
+struct FrameRecord {
+    enum class Kind : std::uint8_t { None, Analysed, Incomplete };
+    Kind kind = Kind::None;
+    Annotation annotation;
+};
+
+class CaptureState {
+public:
+    // First pass only. Never throws: a failure (out of memory) leaves the frame unannotated.
+    void analyse(proto_tree *tree, packet_info *pinfo) noexcept;
+    // Null when the frame was never analysed or holds no TCP segment.
+    const FrameRecord *record(guint32 frame) const noexcept;
+
+private:
+    Tracker tracker_;
+    std::vector<FrameRecord> frames_; // by frame number
+};
+
+} // namespace tcplife::wireshark

@@ -1,0 +1,182 @@
+#include "registration.hpp"
+
+#include "capture_state.hpp"
+#include "render.hpp"
+#include "tcp_fields.hpp"
+
+#include <epan/prefs.h>
+#include <epan/proto.h>
+
+#include <new>
+
+namespace tcplife::wireshark {
+
+RegisteredIds ids;
+
+namespace {
+
+struct ExpertSpec {
+    ExpertKind kind;
+    const char *name;
+    int group;
+    int severity;
+    const char *summary;
+};
+
+constexpr ExpertSpec expert_specs[] = {
+    {ExpertKind::HandshakeSyn, "tcplife.expert.handshake_syn", PI_SEQUENCE, PI_CHAT, "Handshake step 1 (SYN)"},
+    {ExpertKind::HandshakeSynAck, "tcplife.expert.handshake_synack", PI_SEQUENCE, PI_CHAT,
+     "Handshake step 2 (SYN-ACK)"},
+    {ExpertKind::HandshakeAck, "tcplife.expert.handshake_ack", PI_SEQUENCE, PI_CHAT, "Handshake step 3 (ACK)"},
+    {ExpertKind::HandshakeAckMismatch, "tcplife.expert.handshake_ack_mismatch", PI_PROTOCOL, PI_WARN,
+     "Handshake ACK does not acknowledge the peer's ISN + 1"},
+    {ExpertKind::SynRetransmitted, "tcplife.expert.syn_retransmitted", PI_SEQUENCE, PI_NOTE, "SYN retransmitted"},
+    {ExpertKind::SynAckRetransmitted, "tcplife.expert.synack_retransmitted", PI_SEQUENCE, PI_NOTE,
+     "SYN-ACK retransmitted"},
+    {ExpertKind::AckRetransmitted, "tcplife.expert.ack_repeated", PI_SEQUENCE, PI_NOTE,
+     "Handshake or close ACK sent again"},
+    {ExpertKind::SimultaneousOpen, "tcplife.expert.simultaneous_open", PI_SEQUENCE, PI_NOTE, "Simultaneous open"},
+    {ExpertKind::UnsolicitedSynAck, "tcplife.expert.unsolicited_synack", PI_SEQUENCE, PI_WARN,
+     "SYN-ACK without a SYN"},
+    {ExpertKind::CloseFin, "tcplife.expert.close_fin", PI_SEQUENCE, PI_CHAT, "Close step (FIN)"},
+    {ExpertKind::CloseAck, "tcplife.expert.close_ack", PI_SEQUENCE, PI_CHAT, "Close step (ACK)"},
+    {ExpertKind::MergedClose, "tcplife.expert.merged_close", PI_SEQUENCE, PI_NOTE, "FIN+ACK merged close"},
+    {ExpertKind::TimeWait, "tcplife.expert.time_wait", PI_SEQUENCE, PI_NOTE, "TIME_WAIT expected"},
+    {ExpertKind::SimultaneousClose, "tcplife.expert.simultaneous_close", PI_SEQUENCE, PI_NOTE, "Simultaneous close"},
+    {ExpertKind::FinRetransmitted, "tcplife.expert.fin_retransmitted", PI_SEQUENCE, PI_NOTE, "FIN retransmitted"},
+    {ExpertKind::Reset, "tcplife.expert.reset", PI_SEQUENCE, PI_WARN, "Connection reset"},
+    {ExpertKind::SynRejected, "tcplife.expert.syn_rejected", PI_SEQUENCE, PI_WARN,
+     "Connection refused: RST answers the SYN"},
+    {ExpertKind::MidstreamStart, "tcplife.expert.midstream", PI_SEQUENCE, PI_NOTE, "Capture began mid-stream"},
+};
+
+constexpr bool expert_specs_follow_kind_order()
+{
+    for (std::size_t i = 0; i < expert_kind_count; ++i) {
+        if (static_cast<std::size_t>(expert_specs[i].kind) != i)
+            return false;
+    }
+    return sizeof expert_specs / sizeof expert_specs[0] == expert_kind_count;
+}
+static_assert(expert_specs_follow_kind_order(), "expert_specs must list every ExpertKind in enum order");
+
+hf_register_info fields[] = {
+    {&ids.stream,
+     {"Stream index", "tcplife.stream", FT_UINT32, BASE_DEC, nullptr, 0x0, "The TCP stream index, as tcp.stream",
+      HFILL}},
+    {&ids.sender,
+     {"Sender", "tcplife.sender", FT_STRING, BASE_NONE, nullptr, 0x0,
+      "client or server; unknown while no SYN or SYN-ACK has told the roles", HFILL}},
+    {&ids.handshake_step,
+     {"Handshake step", "tcplife.handshake.step", FT_UINT8, BASE_DEC, nullptr, 0x0,
+      "1 SYN, 2 SYN-ACK, 3 the ACK that completes the handshake", HFILL}},
+    {&ids.close_step,
+     {"Close step", "tcplife.close.step", FT_UINT8, BASE_DEC, nullptr, 0x0,
+      "1 first FIN, 2 its ACK, 3 second FIN, 4 final ACK; a merged FIN+ACK carries 2 and 3", HFILL}},
+    {&ids.close_merged,
+     {"Merged FIN+ACK (close steps 2 and 3 in one segment)", "tcplife.close.merged", FT_NONE, BASE_NONE, nullptr,
+      0x0, "The FIN also acknowledges the peer's FIN", HFILL}},
+    {&ids.client_state,
+     {"Client state", "tcplife.client.state", FT_STRING, BASE_NONE, nullptr, 0x0,
+      "The client's RFC 9293 state after this segment", HFILL}},
+    {&ids.client_state_prev,
+     {"Client state before", "tcplife.client.state_prev", FT_STRING, BASE_NONE, nullptr, 0x0,
+      "The client's RFC 9293 state before this segment", HFILL}},
+    {&ids.server_state,
+     {"Server state", "tcplife.server.state", FT_STRING, BASE_NONE, nullptr, 0x0,
+      "The server's RFC 9293 state after this segment", HFILL}},
+    {&ids.server_state_prev,
+     {"Server state before", "tcplife.server.state_prev", FT_STRING, BASE_NONE, nullptr, 0x0,
+      "The server's RFC 9293 state before this segment", HFILL}},
+    {&ids.retransmission,
+     {"Retransmission, attempt", "tcplife.retransmission", FT_UINT8, BASE_DEC, nullptr, 0x0,
+      "This segment repeats an earlier handshake or close segment; the value is the attempt (2 = first repeat)",
+      HFILL}},
+};
+
+int *subtrees[] = {&ids.subtree};
+
+ei_register_info experts[expert_kind_count + 1];
+
+gboolean pref_info_column = TRUE;
+guint pref_time_wait_seconds = 60;
+
+dissector_handle_t tcplife_handle;
+CaptureState *capture = nullptr;
+
+void start_capture()
+{
+    delete capture;
+    capture = new (std::nothrow) CaptureState();
+    // Wanted fields make epan build a tree for every frame, so ask only while enabled.
+    const bool enabled = proto_is_protocol_enabled(find_protocol_by_id(ids.protocol));
+    set_postdissector_wanted_hfids(tcplife_handle, enabled ? new_wanted_tcp_fields() : nullptr);
+}
+
+void end_capture()
+{
+    delete capture;
+    capture = nullptr;
+    set_postdissector_wanted_hfids(tcplife_handle, nullptr);
+}
+
+int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *)
+{
+    if (capture == nullptr)
+        return 0;
+    // The TCP fields can be read only on the first pass; later passes render the cache.
+    if (!PINFO_FD_VISITED(pinfo))
+        capture->analyse(tree, pinfo);
+    const FrameRecord *record = capture->record(pinfo->num);
+    if (record == nullptr)
+        return 0;
+    render(*record, tvb, pinfo, tree, RenderOptions{pref_info_column != FALSE, pref_time_wait_seconds});
+    return static_cast<int>(tvb_captured_length(tvb));
+}
+
+void fill_expert_registrations()
+{
+    for (std::size_t i = 0; i < expert_kind_count; ++i) {
+        const ExpertSpec &spec = expert_specs[i];
+        experts[i].ids = &ids.experts[i];
+        experts[i].eiinfo = {spec.name, spec.group, spec.severity, spec.summary, EXPFILL};
+    }
+    experts[expert_kind_count].ids = &ids.incomplete_header;
+    experts[expert_kind_count].eiinfo = {"tcplife.expert.incomplete_header", PI_MALFORMED, PI_WARN,
+                                         "TCP header incomplete (truncated capture?): segment not analysed",
+                                         EXPFILL};
+}
+
+} // namespace
+
+void register_protocol()
+{
+    ids.protocol = proto_register_protocol("TCP Lifecycle", "tcplife", "tcplife");
+    proto_register_field_array(ids.protocol, fields, array_length(fields));
+    proto_register_subtree_array(subtrees, array_length(subtrees));
+
+    fill_expert_registrations();
+    expert_module_t *expert_module = expert_register_protocol(ids.protocol);
+    expert_register_field_array(expert_module, experts, array_length(experts));
+
+    module_t *prefs = prefs_register_protocol(ids.protocol, nullptr);
+    prefs_register_bool_preference(prefs, "info_column", "Mark steps in the Info column",
+                                   "Append marks such as [HS 2/3], [FIN+ACK 2+3/4] and [TIME_WAIT] to the Info column",
+                                   &pref_info_column);
+    prefs_register_uint_preference(prefs, "time_wait_seconds", "TIME_WAIT length (seconds)",
+                                   "How long the side that closes first stays in TIME_WAIT: 60 on Linux; "
+                                   "RFC 9293's 2 x MSL is 240",
+                                   10, &pref_time_wait_seconds);
+
+    tcplife_handle = create_dissector_handle(dissect_tcplife, ids.protocol);
+    register_init_routine(start_capture);
+    register_cleanup_routine(end_capture);
+}
+
+void register_handoff()
+{
+    resolve_tcp_fields();
+    register_postdissector(tcplife_handle);
+}
+
+} // namespace tcplife::wireshark

@@ -1,0 +1,94 @@
+#include "render.hpp"
+
+#include "core/describe.hpp"
+#include "registration.hpp"
+
+#include <epan/column-utils.h>
+#include <epan/expert.h>
+#include <epan/proto.h>
+
+#include <cstdio>
+
+namespace tcplife::wireshark {
+namespace {
+
+void mark_generated(proto_item *item)
+{
+    proto_item_set_generated(item);
+}
+
+// "TIME_WAIT", or "TIME_WAIT (via FIN_WAIT_2)" when one segment moved the endpoint
+// through more than one state.
+void add_state(proto_tree *tree, int field, tvbuff_t *tvb, TcpState state, const StatePath &path)
+{
+    if (path.length < 2) {
+        mark_generated(proto_tree_add_string(tree, field, tvb, 0, 0, state_name(state)));
+        return;
+    }
+    char via[96] = "";
+    std::size_t used = 0;
+    for (std::uint8_t i = 0; i + 1 < path.length && used < sizeof via; ++i) {
+        const int written = std::snprintf(via + used, sizeof via - used, "%s%s", i == 0 ? "" : " \xe2\x86\x92 ",
+                                          state_name(path.states[i]));
+        if (written > 0)
+            used += static_cast<std::size_t>(written);
+    }
+    mark_generated(proto_tree_add_string_format_value(tree, field, tvb, 0, 0, state_name(state), "%s (via %s)",
+                                                      state_name(state), via));
+}
+
+void render_incomplete(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    proto_item *top = proto_tree_add_item(tree, ids.protocol, tvb, 0, 0, ENC_NA);
+    proto_item_append_text(top, ": segment not analysed");
+    expert_add_info(pinfo, top, &ids.incomplete_header);
+}
+
+} // namespace
+
+void render(const FrameRecord &record, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+            const RenderOptions &options)
+{
+    if (record.kind == FrameRecord::Kind::Incomplete) {
+        render_incomplete(tvb, pinfo, tree);
+        return;
+    }
+    const Annotation &a = record.annotation;
+    const char *sender = role_name(a.reported_sender());
+    const std::array<char, 64> marks = info_marks(a);
+
+    proto_item *top = proto_tree_add_item(tree, ids.protocol, tvb, 0, 0, ENC_NA);
+    proto_item_append_text(top, ", stream %u, sent by %s%s", a.stream, sender, marks.data());
+    proto_tree *subtree = proto_item_add_subtree(top, ids.subtree);
+
+    mark_generated(proto_tree_add_uint(subtree, ids.stream, tvb, 0, 0, a.stream));
+    proto_item *sender_item = proto_tree_add_string(subtree, ids.sender, tvb, 0, 0, sender);
+    mark_generated(sender_item);
+    if (a.roles_guessed)
+        proto_item_append_text(sender_item, " (no handshake seen; %s by the ports)", role_name(a.sender));
+    if (a.handshake_step != 0)
+        mark_generated(proto_tree_add_uint(subtree, ids.handshake_step, tvb, 0, 0, a.handshake_step));
+    for (unsigned step = 1; step <= 4; ++step) {
+        if (a.has_close_step(step))
+            mark_generated(proto_tree_add_uint(subtree, ids.close_step, tvb, 0, 0, step));
+    }
+    if (a.merged_close)
+        mark_generated(proto_tree_add_item(subtree, ids.close_merged, tvb, 0, 0, ENC_NA));
+    if (a.is_retransmission())
+        mark_generated(proto_tree_add_uint(subtree, ids.retransmission, tvb, 0, 0, a.attempt));
+    mark_generated(proto_tree_add_string(subtree, ids.client_state_prev, tvb, 0, 0, state_name(a.client_before)));
+    add_state(subtree, ids.client_state, tvb, a.client_after, a.client_path);
+    mark_generated(proto_tree_add_string(subtree, ids.server_state_prev, tvb, 0, 0, state_name(a.server_before)));
+    add_state(subtree, ids.server_state, tvb, a.server_after, a.server_path);
+
+    const ExpertMessages messages = describe(a, DescribeOptions{options.time_wait_seconds});
+    for (std::size_t i = 0; i < messages.count; ++i) {
+        const ExpertMessage &message = messages.items[i];
+        expert_add_info_format(pinfo, top, &ids.experts[static_cast<std::size_t>(message.kind)], "%s",
+                               message.text.data());
+    }
+    if (options.info_column && marks[0] != '\0')
+        col_append_str(pinfo->cinfo, COL_INFO, marks.data());
+}
+
+} // namespace tcplife::wireshark

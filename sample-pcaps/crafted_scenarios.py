@@ -1,0 +1,480 @@
+#!/usr/bin/python3
+"""Build the hand-crafted captures offline with scapy (nothing is sent).
+
+Everything is fixed - MACs, addresses, ports, ISNs, IP IDs, timestamps - so
+the files are byte-identical on every run.  Sequence and acknowledgement
+numbers come from a small model of both endpoints (Conversation) rather than
+being typed in, so they stay consistent the way a real stack's would; only
+the deliberately wrong numbers of a scenario are passed explicitly.
+
+Timestamps are taken as if captured next to the client: the server's answers
+arrive 1 ms (one RTT) after what provoked them, the client's own reactions
+follow 50 us after what it received.
+
+Usage: crafted_scenarios.py [SCENARIO ...]   (default: all)
+"""
+import subprocess
+import sys
+from decimal import Decimal
+
+from scapy.layers.inet import ICMP, IP, TCP
+from scapy.layers.inet6 import ICMPv6DestUnreach, IPv6
+from scapy.layers.l2 import Dot1Q, Ether
+from scapy.packet import Raw
+from scapy.utils import RawPcapWriter, wrpcap
+
+START = 1704067200          # 2024-01-01 00:00:00 UTC: every file starts here
+RTT = Decimal("0.001")      # server answers
+REACT = Decimal("0.00005")  # client's own immediate reaction
+WINDOW = 65535
+MOD = 2 ** 32
+
+REQUEST = b"GET / HTTP/1.1\r\nHost: server\r\n\r\n"                       # 32 B
+RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nhello\n"         # 44 B
+
+
+class Host:
+    def __init__(self, mac, ip4, ip6, ip_id):
+        self.mac, self.ip4, self.ip6 = mac, ip4, ip6
+        # Fixed, per-host incrementing IP IDs keep the output deterministic.
+        self.ip_id = ip_id
+
+    def next_id(self):
+        self.ip_id = (self.ip_id + 1) & 0xFFFF
+        return self.ip_id
+
+
+class Trace:
+    """Packets of one capture file plus the link framing they are wrapped in."""
+
+    def __init__(self, ipv6=False, vlan=None, tunnel=None, snaplen=None,
+                 cut_short=False):
+        self.ipv6, self.vlan, self.tunnel = ipv6, vlan, tunnel
+        self.snaplen, self.cut_short = snaplen, cut_short
+        self.clock = Decimal(START)
+        self.packets = []
+
+    def ip(self, src, dst, payload, **kw):
+        if self.ipv6:
+            return IPv6(src=src.ip6, dst=dst.ip6, hlim=64) / payload
+        return IP(src=src.ip4, dst=dst.ip4, id=src.next_id(), ttl=64, **kw) / payload
+
+    def emit(self, src, dst, l3, after):
+        if self.tunnel:
+            outer_src, outer_dst = self.tunnel[src], self.tunnel[dst]
+            l3 = IP(src=outer_src, dst=outer_dst, id=src.next_id(), ttl=64, proto=4) / l3
+        frame = Ether(src=src.mac, dst=dst.mac)
+        if self.vlan is not None:
+            frame = frame / Dot1Q(vlan=self.vlan)
+        # Re-parse from bytes so lengths and checksums are computed once,
+        # and retransmissions can copy exactly what went on the wire.
+        pkt = Ether(bytes(frame / l3))
+        self.clock += after
+        pkt.time = self.clock
+        self.packets.append(pkt)
+        return pkt
+
+    def tcp(self, src, dst, segment, after):
+        return self.emit(src, dst, self.ip(src, dst, segment, flags="DF"), after)
+
+    def resend(self, pkt, sender, after):
+        """Retransmission or duplicate: the identical segment again."""
+        copy = Ether(bytes(pkt))
+        # A new datagram gets a new IP ID (in a tunnel's outer header too).
+        layer = copy.payload
+        while isinstance(layer, IP):
+            layer.id = sender.next_id()
+            del layer.chksum
+            layer = layer.payload
+        pkt = Ether(bytes(copy))
+        self.clock += after
+        pkt.time = self.clock
+        self.packets.append(pkt)
+        return pkt
+
+    def write(self, path):
+        if self.snaplen:
+            self.write_sliced(path)
+        else:
+            wrpcap(path, self.packets, linktype=1, endianness="<")
+        if self.cut_short:
+            # Drop the second half of the last record's packet bytes; its
+            # record header still announces the full length.
+            with open(path, "r+b") as f:
+                f.truncate(f.seek(0, 2) - len(self.packets[-1]) // 2)
+
+    def write_sliced(self, path):
+        # Each record keeps snaplen bytes and the original length as wirelen,
+        # as tcpdump -s does.
+        with RawPcapWriter(path, linktype=1, endianness="<", snaplen=self.snaplen) as w:
+            w.write_header(None)
+            for pkt in self.packets:
+                raw = bytes(pkt)
+                sec = int(pkt.time)
+                usec = int((pkt.time - sec) * 1000000)
+                w.write_packet(raw[:self.snaplen], sec=sec, usec=usec,
+                               caplen=min(len(raw), self.snaplen), wirelen=len(raw))
+
+
+CLIENT = Host("02:00:00:00:00:01", "10.0.0.1", "fd00::1", 0x1000)
+SERVER = Host("02:00:00:00:00:02", "10.0.0.2", "fd00::2", 0x2000)
+
+
+def reset_hosts():
+    CLIENT.ip_id, SERVER.ip_id = 0x1000, 0x2000
+
+
+class Conversation:
+    """Sequence-number bookkeeping of one TCP connection.
+
+    nxt[h]: next sequence number h will send (SND.NXT).
+    rcv[h]: next sequence number h expects (RCV.NXT), i.e. its ACK number.
+    """
+
+    def __init__(self, trace, a, b, a_port, b_port, a_isn, b_isn, mss=1460):
+        self.trace = trace
+        self.peer = {a: b, b: a}
+        self.port = {a: a_port, b: b_port}
+        self.nxt = {a: a_isn, b: b_isn}
+        self.rcv = {a: None, b: None}
+        self.mss = mss
+
+    def send(self, src, flags, data=b"", after=RTT, seq=None, ack=None,
+             deliver=True):
+        """Put one segment on the wire.
+
+        seq given: a re-sent SYN (simultaneous open) or a forged number; it
+        does not advance SND.NXT.  deliver=False: the peer has not processed
+        it yet when it sends its own next segment (crossing segments); call
+        deliver() later.
+        """
+        dst = self.peer[src]
+        explicit_seq = seq is not None
+        if seq is None:
+            seq = self.nxt[src]
+        if ack is None:
+            ack = self.rcv[src] if "A" in flags else 0
+        options = [("MSS", self.mss)] if "S" in flags else []
+        segment = TCP(sport=self.port[src], dport=self.port[dst], flags=flags,
+                      seq=seq, ack=ack, window=0 if flags == "R" else WINDOW,
+                      options=options)
+        if data:
+            segment = segment / Raw(data)
+        end = (seq + len(data) + ("S" in flags) + ("F" in flags)) % MOD
+        if not explicit_seq:
+            self.nxt[src] = end
+        if deliver:
+            self.rcv[dst] = end
+        return self.trace.tcp(src, dst, segment, after)
+
+    def deliver(self, pkt):
+        t = pkt[TCP]
+        end = (t.seq + len(t.payload) + bool(t.flags.S) + bool(t.flags.F)) % MOD
+        receiver = next(h for h, port in self.port.items() if port == t.dport)
+        self.rcv[receiver] = end
+
+    # Building blocks shared by many scenarios (client = CLIENT side).
+
+    def handshake(self, after=0):
+        self.send(CLIENT, "S", after=after)
+        self.send(SERVER, "SA")
+        self.send(CLIENT, "A", after=REACT)
+
+    def exchange(self):
+        self.send(CLIENT, "PA", REQUEST, after=REACT)
+        self.send(SERVER, "A")
+        self.send(SERVER, "PA", RESPONSE, after=Decimal("0.0002"))
+        self.send(CLIENT, "A", after=REACT)
+
+    def four_way_close(self):
+        """Client closes first; the server's FIN follows 200 ms later."""
+        self.send(CLIENT, "FA", after=Decimal("0.01"))
+        self.send(SERVER, "A")
+        self.send(SERVER, "FA", after=Decimal("0.2"))
+        self.send(CLIENT, "A", after=REACT)
+
+
+def basic_connection(trace, isn=(0x3A8C1D20, 0x7F3E5B10), mss=1460, after=0):
+    conv = Conversation(trace, CLIENT, SERVER, 50000, 80, *isn, mss=mss)
+    conv.handshake(after=after)
+    conv.exchange()
+    conv.four_way_close()
+
+
+# --- scenarios -------------------------------------------------------------
+
+def syn_unanswered():
+    t = Trace()
+    conv = Conversation(t, CLIENT, SERVER, 50000, 80, 0x3A8C1D20, 0x7F3E5B10)
+    syn = conv.send(CLIENT, "S", after=0)
+    for gap in (1, 2, 4):  # Linux's exponential SYN backoff
+        t.resend(syn, CLIENT, after=gap)
+    return t
+
+
+def simultaneous_open():
+    t = Trace()
+    x, y = 0x3A8C1D20, 0x7F3E5B10
+    conv = Conversation(t, CLIENT, SERVER, 45001, 45002, x, y)
+    conv.send(CLIENT, "S", after=0)
+    # B's SYN was sent before A's SYN reached B, so it carries no ACK.
+    conv.send(SERVER, "S", after=Decimal("0.0005"))
+    # Each side now re-sends its own SYN (same ISN) acknowledging the other.
+    conv.send(CLIENT, "SA", seq=x, after=REACT)
+    conv.send(SERVER, "SA", seq=y, after=Decimal("0.0005"))
+    conv.send(CLIENT, "PA", b"hello from A\n", after=Decimal("0.0001"))
+    conv.send(SERVER, "A")
+    conv.send(SERVER, "PA", b"hello from B\n", after=Decimal("0.0002"))
+    conv.send(CLIENT, "A", after=REACT)
+    conv.four_way_close()
+    return t
+
+
+def simultaneous_close():
+    t = Trace()
+    conv = Conversation(t, CLIENT, SERVER, 50000, 80, 0x3A8C1D20, 0x7F3E5B10)
+    conv.handshake()
+    conv.exchange()
+    # Both FINs are in flight at once: B's FIN cannot acknowledge A's FIN.
+    fin_a = conv.send(CLIENT, "FA", after=Decimal("0.01"), deliver=False)
+    fin_b = conv.send(SERVER, "FA", after=Decimal("0.0005"), deliver=False)
+    conv.deliver(fin_a)
+    conv.deliver(fin_b)
+    conv.send(CLIENT, "A", after=REACT)
+    conv.send(SERVER, "A", after=Decimal("0.0005"))
+    return t
+
+
+def spoofed_synack():
+    t = Trace()
+    conv = Conversation(t, CLIENT, SERVER, 5555, 80, 0, 0)  # all numbers explicit
+    forged_ack = 0x0BADCAFE
+    conv.send(SERVER, "SA", seq=0x5F1E2D3C, ack=forged_ack, after=0)
+    # Closed port, incoming segment has ACK: RST with SEQ=SEG.ACK, no ACK bit.
+    conv.send(CLIENT, "R", seq=forged_ack, after=REACT)
+    return t
+
+
+BIG_RESPONSE = (b"HTTP/1.1 200 OK\r\nContent-Length: 1459\r\n\r\n"     # 41 B
+                + (bytes(range(32, 127)) * 16)[:1459])                    # 1500 B
+
+
+def midstream():
+    t = Trace()
+    conv = Conversation(t, CLIENT, SERVER, 51000, 80, 0x1C2D3E4F, 0x6A7B8C9D)
+    # The capture starts on an established keep-alive connection: both sides
+    # already know each other's numbers, the first frame is a new request.
+    conv.rcv[CLIENT], conv.rcv[SERVER] = conv.nxt[SERVER], conv.nxt[CLIENT]
+    conv.send(CLIENT, "PA", REQUEST, after=0)
+    conv.send(SERVER, "A", BIG_RESPONSE[:1000])  # ACK of the request rides on the answer
+    conv.send(SERVER, "PA", BIG_RESPONSE[1000:], after=Decimal("0.0001"))
+    conv.send(CLIENT, "A", after=REACT)
+    conv.send(CLIENT, "PA", REQUEST, after=Decimal("0.005"))
+    conv.send(SERVER, "PA", RESPONSE)
+    conv.send(CLIENT, "A", after=REACT)
+    conv.four_way_close()
+    return t
+
+
+def seq_wrap():
+    t = Trace()
+    conv = Conversation(t, CLIENT, SERVER, 50000, 80, 0xFFFFFF00, 0xFFFFFFF0)
+    conv.handshake()
+    conv.send(CLIENT, "PA", b"c" * 200, after=REACT)
+    conv.send(SERVER, "A")
+    conv.send(CLIENT, "A", b"c" * 200, after=Decimal("0.0001"))
+    conv.send(CLIENT, "PA", b"c" * 200, after=Decimal("0.0001"))
+    conv.send(SERVER, "A")
+    conv.send(SERVER, "A", b"s" * 200, after=Decimal("0.0002"))
+    conv.send(SERVER, "PA", b"s" * 200, after=Decimal("0.0001"))
+    conv.send(CLIENT, "A", after=REACT)
+    conv.four_way_close()
+    return t
+
+
+def port_reuse():
+    t = Trace()
+    basic_connection(t, isn=(0x3A8C1D20, 0x7F3E5B10))
+    # Same 4-tuple again; larger ISNs, as a TIME-WAIT reuse requires.
+    basic_connection(t, isn=(0x3B8C1D20, 0x8F3E5B10), after=2)
+    return t
+
+
+def ipv6():
+    t = Trace(ipv6=True)
+    basic_connection(t, mss=1440)  # IPv6 header is 20 bytes longer
+    return t
+
+
+def vlan():
+    t = Trace(vlan=100)
+    conv = Conversation(t, CLIENT, SERVER, 50000, 80, 0x3A8C1D20, 0x7F3E5B10)
+    conv.handshake()
+    conv.exchange()
+    conv.send(CLIENT, "FA", after=Decimal("0.01"))
+    conv.send(SERVER, "FA")   # closes at once: ACK of the FIN rides on its FIN
+    conv.send(CLIENT, "A", after=REACT)
+    return t
+
+
+def icmp_error(t, syn):
+    """Answer a SYN the way a firewall REJECT does: ICMP quoting the datagram."""
+    if t.ipv6:
+        quoted = bytes(syn[IPv6])
+        error = IPv6(src=SERVER.ip6, dst=CLIENT.ip6, hlim=64) / ICMPv6DestUnreach(code=4)
+    else:
+        # The whole SYN (IP header + 24-byte TCP header with its MSS option)
+        # fits, and Linux quotes as much as fits in 576 bytes.
+        quoted = bytes(syn[IP])
+        error = IP(src=SERVER.ip4, dst=CLIENT.ip4, id=SERVER.next_id(), ttl=64) / ICMP(type=3, code=3)
+    return t.emit(SERVER, CLIENT, error / Raw(quoted), after=RTT)
+
+
+def icmp_unreachable(use_ipv6=False):
+    t = Trace(ipv6=use_ipv6)
+    conv = Conversation(t, CLIENT, SERVER, 50000, 7000, 0x3A8C1D20, 0)
+    syn = conv.send(CLIENT, "S", after=0)
+    icmp_error(t, syn)
+    syn = t.resend(syn, CLIENT, after=1 - RTT)
+    icmp_error(t, syn)
+    return t
+
+
+def handshake_bad_ack():
+    t = Trace()
+    s_isn = 0x7F3E5B10
+    conv = Conversation(t, CLIENT, SERVER, 50000, 80, 0x3A8C1D20, s_isn)
+    conv.send(CLIENT, "S", after=0)
+    conv.send(SERVER, "SA")
+    bad_ack = (s_isn + 5) % MOD
+    conv.send(CLIENT, "A", ack=bad_ack, after=REACT)
+    # RFC 9293 3.10.7.4, SYN-RECEIVED, unacceptable ACK: <SEQ=SEG.ACK><CTL=RST>
+    conv.send(SERVER, "R", seq=bad_ack)
+    return t
+
+
+def retransmissions():
+    t = Trace()
+    conv = Conversation(t, CLIENT, SERVER, 50000, 80, 0x3A8C1D20, 0x7F3E5B10)
+    conv.send(CLIENT, "S", after=0)
+    synack = conv.send(SERVER, "SA")
+    t.resend(synack, SERVER, after=1)         # first SYN-ACK lost beyond the capture point
+    conv.send(CLIENT, "A", after=REACT)
+    conv.exchange()
+    fin = conv.send(CLIENT, "FA", after=Decimal("0.01"))
+    t.resend(fin, CLIENT, after=Decimal("0.204"))  # Linux minimum RTO (200 ms) + RTT
+    conv.send(SERVER, "A")
+    conv.send(SERVER, "FA", after=Decimal("0.2"))
+    last_ack = conv.send(CLIENT, "A", after=REACT)
+    t.resend(last_ack, CLIENT, after=Decimal("0.0001"))
+    return t
+
+
+def ipip_tunnel():
+    t = Trace(tunnel={CLIENT: "192.0.2.1", SERVER: "192.0.2.2"})
+    conv = Conversation(t, CLIENT, SERVER, 50000, 80, 0x3A8C1D20, 0x7F3E5B10,
+                        mss=1440)  # 20 bytes of the path MTU go to the outer header
+    conv.handshake()
+    conv.send(CLIENT, "PA", REQUEST, after=REACT)
+    conv.send(SERVER, "A")
+    conv.four_way_close()
+    return t
+
+
+def truncated_snaplen():
+    # 40 = Ethernet 14 + IPv4 20 + 6 bytes of TCP: every record keeps the
+    # ports and half of the sequence number, as tcpdump -s 40 would.
+    t = Trace(snaplen=40)
+    basic_connection(t)
+    return t
+
+
+def truncated_file():
+    t = Trace(cut_short=True)
+    basic_connection(t)
+    return t
+
+
+IPV4 = "eth:ethertype:ip:tcp"
+# name: (builder, expectations checked with tshark after writing)
+#   stack:   accepted frame.protocols prefixes (the TCP must be dissected)
+#   flagged: frames expected to carry tcp.analysis flags (retransmission,
+#            duplicate ACK, ACKed unseen segment); any other flag is an error
+#   streams: number of tcp.stream values
+SCENARIOS = {
+    "syn-unanswered": (syn_unanswered, dict(flagged={2, 3, 4})),
+    # Wireshark calls the SYN+ACKs retransmissions: same seq as each SYN.
+    "simultaneous-open": (simultaneous_open, dict(flagged={3, 4})),
+    "simultaneous-close": (simultaneous_close, {}),
+    "spoofed-synack": (spoofed_synack, {}),
+    "midstream": (midstream, {}),
+    "seq-wrap": (seq_wrap, {}),
+    # Frame 12 is flagged "A new tcp session is started with the same ports".
+    "port-reuse": (port_reuse, dict(streams=2, flagged={12})),
+    "ipv6": (ipv6, dict(stack=("eth:ethertype:ipv6:tcp",))),
+    "vlan": (vlan, dict(stack=("eth:ethertype:vlan:ethertype:ip:tcp",))),
+    "icmp-unreachable": (icmp_unreachable, dict(
+        stack=(IPV4, "eth:ethertype:ip:icmp:ip:tcp"), flagged={3})),
+    "icmpv6-unreachable": (lambda: icmp_unreachable(use_ipv6=True), dict(
+        stack=("eth:ethertype:ipv6:tcp", "eth:ethertype:ipv6:icmpv6:ipv6:tcp"),
+        flagged={3})),
+    # The wrong ACK is meant to be "ACKed segment that wasn't captured".
+    "handshake-bad-ack": (handshake_bad_ack, dict(flagged={3})),
+    "retransmissions": (retransmissions, dict(flagged={3, 10, 14})),
+    "ipip-tunnel": (ipip_tunnel, dict(stack=("eth:ethertype:ip:ip:tcp",))),
+    "truncated-snaplen": (truncated_snaplen, dict(truncated=True)),
+    "truncated-file": (truncated_file, dict(cut_short=True)),
+}
+
+FIELDS = ("frame.number", "frame.protocols", "tcp.stream", "tcp.analysis.flags",
+          "ip.checksum.status", "tcp.checksum.status", "icmp.checksum.status",
+          "icmpv6.checksum.status", "_ws.malformed", "_ws.short")
+
+
+def verify(path, stack=(IPV4,), flagged=(), streams=1, truncated=False,
+           cut_short=False):
+    """Fail loudly if tshark does not dissect the file as intended."""
+    cmd = ["tshark", "-r", path, "-o", "ip.check_checksum:TRUE",
+           "-o", "tcp.check_checksum:TRUE", "-T", "fields"]
+    for field in FIELDS:
+        cmd += ["-e", field]
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    if cut_short != ("cut short in the middle of a packet" in result.stderr):
+        raise SystemExit("%s: unexpected tshark stderr: %s" % (path, result.stderr))
+    problems, seen_flagged, seen_streams = [], set(), set()
+    for line in result.stdout.splitlines():
+        (number, protocols, stream, analysis, *checksums, malformed,
+         short) = line.split("\t")
+        seen_streams.add(stream)
+        if not protocols.startswith(stack):
+            problems.append("frame %s: protocols %s" % (number, protocols))
+        if analysis:
+            seen_flagged.add(int(number))
+        # Status 0 is "Bad" (1 good, 2 unverified - e.g. truncated packets).
+        if "0" in ",".join(checksums).split(","):
+            problems.append("frame %s: bad checksum" % number)
+        if malformed:
+            problems.append("frame %s: malformed" % number)
+        if bool(short) != truncated:
+            problems.append("frame %s: truncation %r" % (number, short))
+    if seen_flagged != set(flagged):
+        problems.append("analysis flags on frames %s, expected %s"
+                        % (sorted(seen_flagged), sorted(flagged)))
+    if len(seen_streams) != streams:
+        problems.append("tcp.stream values %s" % sorted(seen_streams))
+    if problems:
+        raise SystemExit("%s:\n  %s" % (path, "\n  ".join(problems)))
+
+
+def make(name):
+    reset_hosts()
+    path = name + ".pcap"
+    build, expectations = SCENARIOS[name]
+    build().write(path)
+    verify(path, **expectations)
+    print("%-24s ok" % path)
+
+
+if __name__ == "__main__":
+    for scenario in sys.argv[1:] or SCENARIOS:
+        make(scenario)

@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""Golden-file tests: tshark with tcplife over every sample capture.
+
+For each expected/<capture>.expect (written by hand from the capture's packet listing
+and reviewed against the RFC 9293 ladders), run tshark one-pass and two-pass (-2):
+  1. both runs must print exactly the same fields, expert messages and Info column;
+  2. every frame must match its expectation row.
+Expectation rows, tab-separated:
+  FRAMES  SENDER  HS  CLOSE  MERGED  ATTEMPT  CLIENT_PREV  CLIENT  SERVER_PREV  SERVER
+FRAMES is "7" or "4-120"; "-" means the field is absent, "*" any value; SENDER "none"
+means the frame carries no tcplife tree at all, "incomplete" that tcplife reports the
+TCP header as too short to analyse (then the other columns are omitted).
+  expert  FRAME  TEXT   -- some expert message on FRAME starts with TEXT
+  stderr  TEXT          -- tshark's stderr contains TEXT (e.g. a cut-short file)
+Every frame of the capture must be covered by exactly one row.
+"""
+import argparse
+import os
+import re
+import sys
+
+from tshark_runner import Tshark
+
+FIELDS = ["frame.number", "tcplife.sender", "tcplife.handshake.step", "tcplife.close.step",
+          "tcplife.close.merged", "tcplife.retransmission", "tcplife.client.state_prev",
+          "tcplife.client.state", "tcplife.server.state_prev", "tcplife.server.state",
+          "tcplife.stream", "_ws.expert.message", "_ws.col.Info"]
+INCOMPLETE_MESSAGE = "TCP header incomplete"
+# tcplife's own Info-column marks; the rest of the Info column is Wireshark's, which may
+# legitimately differ between passes (reassembly), so only these are compared.
+TCPLIFE_MARK = re.compile(r"\[(?:(?:HS|FIN|ACK|FIN\+ACK) [^\]]*|TIME_WAIT|RST|REFUSED|MID-STREAM|SIMULTANEOUS)\]")
+COLUMNS = ["sender", "hs", "close", "merged", "attempt", "client_prev", "client", "server_prev", "server"]
+
+
+def run_fields(tshark, capture, two_pass):
+    args = (["-2"] if two_pass else []) + ["-r", capture, "-T", "fields", "-E", "occurrence=a",
+                                           "-E", "aggregator=|", "-E", "separator=/t"]
+    for field in FIELDS:
+        args += ["-e", field]
+    return tshark.run(*args)
+
+
+def parse_output(stdout):
+    frames = {}
+    for line in stdout.splitlines():
+        values = line.split("\t")
+        values += [""] * (len(FIELDS) - len(values))
+        row = dict(zip(FIELDS, values))
+        frames[int(row["frame.number"])] = row
+    return frames
+
+
+def tcplife_view(stdout):
+    """Every tcplife field and expert message per frame, plus tcplife's Info marks."""
+    view = []
+    for row in parse_output(stdout).values():
+        info = row.pop("_ws.col.Info")
+        view.append((row, TCPLIFE_MARK.findall(info)))
+    return view
+
+
+def parse_expectations(path):
+    rows, experts, stderr_texts = [], [], []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            line = line.rstrip("\n")
+            if not line.strip() or line.startswith("#"):
+                continue
+            cells = line.split("\t")
+            if cells[0] == "expert":
+                experts.append((int(cells[1]), cells[2], number))
+            elif cells[0] == "stderr":
+                stderr_texts.append(cells[1])
+            else:
+                first, _, last = cells[0].partition("-")
+                frames = range(int(first), int(last or first) + 1)
+                if cells[1] in ("none", "incomplete"):
+                    rows.append((frames, cells[1], number))
+                elif len(cells) != 1 + len(COLUMNS):
+                    raise ValueError("%s:%d: expected %d columns" % (path, number, 1 + len(COLUMNS)))
+                else:
+                    rows.append((frames, dict(zip(COLUMNS, cells[1:])), number))
+    return rows, experts, stderr_texts
+
+
+def actual_columns(row):
+    def value(field):
+        return row[field] if row[field] != "" else "-"
+    return {"sender": value("tcplife.sender"), "hs": value("tcplife.handshake.step"),
+            "close": value("tcplife.close.step").replace("|", ","),
+            "merged": "yes" if row["tcplife.close.merged"] else "-",
+            "attempt": value("tcplife.retransmission"),
+            "client_prev": value("tcplife.client.state_prev"), "client": value("tcplife.client.state"),
+            "server_prev": value("tcplife.server.state_prev"), "server": value("tcplife.server.state")}
+
+
+def check_capture(tshark, capture, expect_path):
+    problems = []
+    one = run_fields(tshark, capture, two_pass=False)
+    two = run_fields(tshark, capture, two_pass=True)
+    if tcplife_view(one.stdout) != tcplife_view(two.stdout):
+        problems.append("one-pass and -2 outputs differ")
+    if "tcplife" in one.stderr.lower() or "plugin" in one.stderr.lower():
+        problems.append("tshark complains about the plugin: " + one.stderr.strip())
+    rows, experts, stderr_texts = parse_expectations(expect_path)
+    frames = parse_output(one.stdout)
+    if not frames:
+        problems.append("tshark printed no frames: " + one.stderr.strip())
+    for text in stderr_texts:
+        if text not in one.stderr:
+            problems.append("stderr lacks %r (got %r)" % (text, one.stderr.strip()))
+
+    covered = {}
+    for frame_range, expected, line in rows:
+        for frame in frame_range:
+            if frame in covered:
+                problems.append("frame %d listed twice (lines %d and %d)" % (frame, covered[frame], line))
+            covered[frame] = line
+            row = frames.get(frame)
+            if row is None:
+                problems.append("line %d: frame %d not in the capture" % (line, frame))
+                continue
+            if expected in ("none", "incomplete"):
+                if row["tcplife.sender"] or row["tcplife.stream"]:
+                    problems.append("frame %d: expected no per-segment fields, got sender %r" %
+                                    (frame, row["tcplife.sender"]))
+                reported = INCOMPLETE_MESSAGE in row["_ws.expert.message"]
+                if reported != (expected == "incomplete"):
+                    problems.append("frame %d: expected %s, expert messages %r" %
+                                    (frame, expected, row["_ws.expert.message"]))
+                continue
+            actual = actual_columns(row)
+            for column in COLUMNS:
+                if expected[column] != "*" and expected[column] != actual[column]:
+                    problems.append("frame %d %s: expected %s, got %s (line %d)" %
+                                    (frame, column, expected[column], actual[column], line))
+    for frame in sorted(set(frames) - set(covered)):
+        problems.append("frame %d has no expectation row" % frame)
+    for frame, text, line in experts:
+        messages = frames.get(frame, {}).get("_ws.expert.message", "").split("|")
+        if not any(message.startswith(text) for message in messages):
+            problems.append("frame %d: no expert message starting %r (line %d); got %r" %
+                            (frame, text, line, messages))
+    return problems
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--plugin", required=True)
+    parser.add_argument("--captures", required=True)
+    parser.add_argument("--expected", required=True)
+    args = parser.parse_args()
+
+    tshark = Tshark(args.plugin)
+    passed = failed = 0
+    try:
+        for name in sorted(os.listdir(args.expected)):
+            if not name.endswith(".expect"):
+                continue
+            capture = os.path.join(args.captures, name[:-len(".expect")] + ".pcap")
+            if not os.path.exists(capture):
+                print("FAIL %s: capture %s missing" % (name, capture))
+                failed += 1
+                continue
+            problems = check_capture(tshark, tshark.capture(capture), os.path.join(args.expected, name))
+            if problems:
+                failed += 1
+                print("FAIL %s" % name)
+                for problem in problems[:40]:
+                    print("     " + problem)
+            else:
+                passed += 1
+                print("ok   %s" % name)
+        missing = sorted(name[:-5] for name in os.listdir(args.captures)
+                         if name.endswith(".pcap") and not os.path.exists(
+                             os.path.join(args.expected, name[:-5] + ".expect")))
+        for name in missing:
+            failed += 1
+            print("FAIL %s.pcap has no expected/%s.expect" % (name, name))
+    finally:
+        tshark.close()
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

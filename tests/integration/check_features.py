@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Checks of how tcplife behaves inside tshark beyond per-frame values: it loads,
+exports only the plugin symbols, answers display filters, honours its preferences,
+feeds `-z expert`, and stays out of the way when disabled."""
+import argparse
+import os
+import subprocess
+import sys
+
+from tshark_runner import Tshark
+
+CHECKS = []
+
+
+def check(function):
+    CHECKS.append(function)
+    return function
+
+
+def frames_matching(tshark, capture, display_filter, *extra):
+    result = tshark.run("-r", capture, "-Y", display_filter, "-T", "fields", "-e", "frame.number", *extra)
+    assert result.returncode == 0, result.stderr
+    return [int(line) for line in result.stdout.split()]
+
+
+@check
+def plugin_is_listed(tshark, captures, plugin):
+    listing = tshark.run("-G", "plugins").stdout
+    assert any(line.startswith("tcplife.so") and "dissector" in line for line in listing.splitlines()), listing
+
+
+@check
+def module_exports_exactly_the_plugin_symbols(tshark, captures, plugin):
+    symbols = subprocess.run(["nm", "-D", "--defined-only", plugin], stdout=subprocess.PIPE,
+                             universal_newlines=True, check=True).stdout
+    names = sorted(line.split()[-1] for line in symbols.splitlines() if line.strip())
+    assert names == ["plugin_register", "plugin_version", "plugin_want_major", "plugin_want_minor"], names
+
+
+@check
+def state_filter_finds_time_wait(tshark, captures, plugin):
+    capture = tshark.capture(os.path.join(captures, "client-close-four-way.pcap"))
+    frames = frames_matching(tshark, capture, 'tcplife.client.state == "TIME_WAIT"')
+    assert frames == [10, 11], frames
+
+
+@check
+def step_and_merge_filters(tshark, captures, plugin):
+    capture = tshark.capture(os.path.join(captures, "merged-close.pcap"))
+    assert frames_matching(tshark, capture, "tcplife.close.merged") == [9]
+    assert frames_matching(tshark, capture, "tcplife.close.step == 3") == [9]
+    assert frames_matching(tshark, capture, "tcplife.handshake.step == 2") == [2]
+    assert frames_matching(tshark, capture, 'tcplife.sender == "server" && tcplife.close.step') == [9]
+
+
+@check
+def expert_infos_have_their_own_filters(tshark, captures, plugin):
+    capture = tshark.capture(os.path.join(captures, "merged-close.pcap"))
+    assert frames_matching(tshark, capture, "tcplife.expert.merged_close") == [9]
+    assert frames_matching(tshark, capture, "tcplife.expert.time_wait") == [10]
+    refused = tshark.capture(os.path.join(captures, "syn-closed-port.pcap"))
+    assert frames_matching(tshark, refused, "tcplife.expert.syn_rejected") == [2]
+
+
+@check
+def expert_statistics_list_the_steps(tshark, captures, plugin):
+    capture = tshark.capture(os.path.join(captures, "merged-close.pcap"))
+    result = tshark.run("-r", capture, "-q", "-z", "expert")
+    assert result.returncode == 0, result.stderr
+    for text in ["Handshake step 1 (SYN)", "Handshake step 2 (SYN-ACK): ack", "Handshake step 3 (ACK)",
+                 "Close step 1 (FIN) by client", "FIN+ACK merged close (close steps 2 and 3 in one segment)",
+                 "Close step 4 (ACK): TIME_WAIT expected on the client for 60 s"]:
+        assert text in result.stdout, text
+
+
+@check
+def info_column_marks_can_be_switched_off(tshark, captures, plugin):
+    capture = tshark.capture(os.path.join(captures, "merged-close.pcap"))
+    on = tshark.run("-r", capture, "-T", "fields", "-e", "_ws.col.Info").stdout
+    off = tshark.run("-r", capture, "-o", "tcplife.info_column:FALSE", "-T", "fields", "-e", "_ws.col.Info").stdout
+    assert "[HS 2/3]" in on and "[FIN+ACK 2+3/4]" in on and "[TIME_WAIT]" in on, on
+    assert "[HS" not in off and "[FIN+ACK" not in off and "[TIME_WAIT]" not in off, off
+
+
+@check
+def time_wait_length_is_a_preference(tshark, captures, plugin):
+    capture = tshark.capture(os.path.join(captures, "client-close-four-way.pcap"))
+    result = tshark.run("-r", capture, "-o", "tcplife.time_wait_seconds:240", "-Y", "tcplife.close.step == 4",
+                        "-T", "fields", "-e", "_ws.expert.message")
+    assert "Close step 4 (ACK): TIME_WAIT expected on the client for 240 s" in result.stdout, result.stdout
+
+
+@check
+def disabled_protocol_adds_nothing(tshark, captures, plugin):
+    capture = tshark.capture(os.path.join(captures, "merged-close.pcap"))
+    result = tshark.run("-r", capture, "--disable-protocol", "tcplife", "-T", "fields", "-e", "tcplife.stream",
+                        "-e", "_ws.col.Info")
+    assert result.returncode == 0, result.stderr
+    assert "[HS" not in result.stdout
+    assert all(line.split("\t")[0] == "" for line in result.stdout.splitlines()), result.stdout
+
+
+@check
+def icmp_quoted_header_is_not_a_segment(tshark, captures, plugin):
+    capture = tshark.capture(os.path.join(captures, "icmp-unreachable.pcap"))
+    with_icmp = frames_matching(tshark, capture, "icmp")
+    assert with_icmp, "the capture should hold ICMP errors"
+    assert not set(with_icmp) & set(frames_matching(tshark, capture, "tcplife"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--plugin", required=True)
+    parser.add_argument("--captures", required=True)
+    args = parser.parse_args()
+    tshark = Tshark(args.plugin)
+    passed = failed = 0
+    try:
+        for function in CHECKS:
+            try:
+                function(tshark, args.captures, args.plugin)
+                passed += 1
+                print("ok   " + function.__name__)
+            except AssertionError as error:
+                failed += 1
+                print("FAIL %s: %s" % (function.__name__, str(error)[:2000]))
+    finally:
+        tshark.close()
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,227 @@
+// Closing a connection: RFC 9293 section 3.6, figures 12 and 13, and aborts.
+#include "flow.hpp"
+
+using namespace tcplife;
+using namespace tcplife::test;
+using S = TcpState;
+
+// ---- ESTABLISHED ----------------------------------------------------------------
+
+static void test_established_client_fin(void **)
+{
+    Flow flow;
+    established_with_data(flow);
+    const Annotation a = flow.step(Side::Client, FIN | ACK);
+    assert_true(a.has_close_step(1));
+    assert_int_equal(a.close_steps, 0x1);
+    assert_states_before(a, S::Established, S::Established);
+    assert_states(a, S::FinWait1, S::CloseWait);
+    assert_true(has_message(a, ExpertKind::CloseFin, "Close step 1 (FIN) by client"));
+}
+
+static void test_established_server_fin(void **) // the mirror: the server closes first
+{
+    Flow flow;
+    established_with_data(flow);
+    Annotation a = flow.step(Side::Server, FIN | ACK);
+    assert_true(a.has_close_step(1));
+    assert_states(a, S::CloseWait, S::FinWait1);
+    a = flow.step(Side::Client, ACK);
+    assert_true(a.has_close_step(2));
+    assert_states(a, S::CloseWait, S::FinWait2);
+    a = flow.step(Side::Client, FIN | ACK);
+    assert_true(a.has_close_step(3));
+    assert_states(a, S::LastAck, S::TimeWait);
+    a = flow.step(Side::Server, ACK);
+    assert_true(a.has_close_step(4));
+    assert_states(a, S::Closed, S::TimeWait);
+    assert_true(has_message(a, ExpertKind::TimeWait, "Close step 4 (ACK): TIME_WAIT expected on the server for 60 s"));
+}
+
+static void test_established_rst_by_server(void **)
+{
+    Flow flow;
+    established_with_data(flow);
+    const Annotation a = flow.step(Side::Server, RST | ACK);
+    assert_true(a.has(note::reset));
+    assert_states(a, S::Closed, S::Closed);
+    assert_true(has_message(a, ExpertKind::Reset, "Connection reset by server in ESTABLISHED"));
+}
+
+static void test_established_rst_by_client(void **)
+{
+    Flow flow;
+    established_with_data(flow);
+    const Annotation a = flow.step(Side::Client, RST | ACK);
+    assert_sender(a, "client");
+    assert_states(a, S::Closed, S::Closed);
+    assert_true(has_message(a, ExpertKind::Reset, "Connection reset by client in ESTABLISHED"));
+}
+
+// ---- FIN_WAIT_1 -----------------------------------------------------------------
+
+static void test_fin_wait_1_ack(void **)
+{
+    Flow flow;
+    client_fin_wait_1(flow);
+    const Annotation a = flow.step(Side::Server, ACK);
+    assert_int_equal(a.close_steps, 0x2);
+    assert_states(a, S::FinWait2, S::CloseWait);
+    // client FIN at 0xFFFFFFF0 + 1 + 100, so the ACK wraps past zero
+    assert_true(has_message(a, ExpertKind::CloseAck,
+                            "Close step 2 (ACK): ack 86 = client FIN + 1 (a FIN takes one sequence number)"));
+}
+
+static void test_fin_wait_1_finack_merged(void **)
+{
+    Flow flow;
+    client_fin_wait_1(flow);
+    const Annotation a = flow.step(Side::Server, FIN | ACK);
+    assert_int_equal(a.close_steps, 0x6);
+    assert_true(a.merged_close);
+    assert_states(a, S::TimeWait, S::LastAck);
+    assert_int_equal(a.client_path.length, 2);
+    assert_string_equal(state_name(a.client_path.states[0]), "FIN_WAIT_2");
+    assert_true(has_message(a, ExpertKind::MergedClose,
+                            "FIN+ACK merged close (close steps 2 and 3 in one segment): the server acknowledges the "
+                            "client's FIN (ack 86 = FIN + 1) and closes at once"));
+    const Annotation last = flow.step(Side::Client, ACK);
+    assert_int_equal(last.close_steps, 0x8);
+    assert_states(last, S::TimeWait, S::Closed);
+}
+
+static void test_fin_wait_1_crossed_fin(void **) // simultaneous close, RFC 9293 figure 13
+{
+    Flow flow;
+    established_with_data(flow);
+    const Segment client_fin = flow.send(Side::Client, FIN | ACK);
+    const Segment server_fin = flow.send(Side::Server, FIN | ACK);
+    flow.deliver(client_fin);
+    flow.deliver(server_fin);
+
+    const Annotation first = flow.observe(client_fin);
+    assert_states(first, S::FinWait1, S::CloseWait);
+    const Annotation crossed = flow.observe(server_fin);
+    assert_int_equal(crossed.close_steps, 0x4);
+    assert_true(crossed.has(note::simultaneous_close));
+    assert_states(crossed, S::Closing, S::Closing);
+    assert_int_equal(crossed.server_path.length, 3); // ESTABLISHED (revised), FIN_WAIT_1, CLOSING
+    assert_string_equal(state_name(crossed.server_path.states[1]), "FIN_WAIT_1");
+
+    const Annotation client_ack = flow.step(Side::Client, ACK);
+    assert_int_equal(client_ack.close_steps, 0x8);
+    assert_states(client_ack, S::Closing, S::TimeWait);
+    const Annotation server_ack = flow.step(Side::Server, ACK);
+    assert_int_equal(server_ack.close_steps, 0x2);
+    assert_states(server_ack, S::TimeWait, S::TimeWait);
+    assert_true(server_ack.has(note::time_wait));
+}
+
+static void test_fin_wait_1_fin_retransmitted(void **)
+{
+    Flow flow;
+    established_with_data(flow);
+    const Segment fin = flow.exchange(Side::Client, FIN | ACK);
+    flow.observe(fin);
+    const Annotation again = flow.observe(fin);
+    assert_int_equal(again.close_steps, 0x1);
+    assert_int_equal(again.attempt, 2);
+    assert_states(again, S::FinWait1, S::CloseWait);
+    assert_int_equal(again.client_path.length, 0);
+    assert_true(has_message(again, ExpertKind::FinRetransmitted,
+                            "Close step 1 (FIN) by client, attempt 2: the FIN is sent again, not yet acknowledged"));
+}
+
+static void test_fin_wait_1_ack_seen_before_fin(void **) // a reordered capture
+{
+    Flow flow;
+    established_with_data(flow);
+    const Segment fin = flow.exchange(Side::Client, FIN | ACK);
+    const Segment ack = flow.exchange(Side::Server, ACK);
+    flow.observe(ack);
+    const Annotation a = flow.observe(fin);
+    assert_states(a, S::FinWait2, S::CloseWait);
+}
+
+// ---- FIN_WAIT_2 / CLOSE_WAIT ------------------------------------------------------
+
+static void test_close_wait_data(void **) // half-close: the side in CLOSE_WAIT may still send
+{
+    Flow flow;
+    client_fin_wait_2(flow);
+    Annotation a = flow.step(Side::Server, ACK | PSH, 500);
+    assert_int_equal(a.close_steps, 0);
+    assert_states(a, S::FinWait2, S::CloseWait);
+    a = flow.step(Side::Client, ACK);
+    assert_states(a, S::FinWait2, S::CloseWait);
+    a = flow.step(Side::Server, FIN | ACK);
+    assert_int_equal(a.close_steps, 0x4);
+    assert_false(a.merged_close);
+    assert_states(a, S::TimeWait, S::LastAck);
+}
+
+static void test_fin_wait_2_fin(void **)
+{
+    Flow flow;
+    client_fin_wait_2(flow);
+    const Annotation a = flow.step(Side::Server, FIN | ACK);
+    assert_int_equal(a.close_steps, 0x4);
+    assert_states(a, S::TimeWait, S::LastAck);
+    assert_true(has_message(a, ExpertKind::CloseFin, "Close step 3 (FIN) by server"));
+}
+
+// ---- LAST_ACK / TIME_WAIT ---------------------------------------------------------
+
+static void test_last_ack_ack(void **)
+{
+    Flow flow;
+    server_last_ack(flow);
+    const Annotation a = flow.step(Side::Client, ACK);
+    assert_int_equal(a.close_steps, 0x8);
+    assert_true(a.has(note::time_wait));
+    assert_states(a, S::TimeWait, S::Closed);
+    assert_true(has_message(a, ExpertKind::TimeWait, "Close step 4 (ACK): TIME_WAIT expected on the client for 60 s"));
+}
+
+static void test_time_wait_ack_repeated(void **)
+{
+    Flow flow;
+    server_last_ack(flow);
+    const Segment ack = flow.exchange(Side::Client, ACK);
+    flow.observe(ack);
+    const Annotation again = flow.observe(ack);
+    assert_int_equal(again.close_steps, 0x8);
+    assert_int_equal(again.attempt, 2);
+    assert_states(again, S::TimeWait, S::Closed);
+}
+
+static void test_time_wait_length_is_a_setting(void **)
+{
+    Flow flow;
+    server_last_ack(flow);
+    const Annotation a = flow.step(Side::Client, ACK);
+    const ExpertMessages messages = describe(a, DescribeOptions{240});
+    assert_int_equal(messages.count, 1);
+    assert_string_equal(messages.items[0].text.data(), "Close step 4 (ACK): TIME_WAIT expected on the client for 240 s");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_established_client_fin),
+        cmocka_unit_test(test_established_server_fin),
+        cmocka_unit_test(test_established_rst_by_server),
+        cmocka_unit_test(test_established_rst_by_client),
+        cmocka_unit_test(test_fin_wait_1_ack),
+        cmocka_unit_test(test_fin_wait_1_finack_merged),
+        cmocka_unit_test(test_fin_wait_1_crossed_fin),
+        cmocka_unit_test(test_fin_wait_1_fin_retransmitted),
+        cmocka_unit_test(test_fin_wait_1_ack_seen_before_fin),
+        cmocka_unit_test(test_close_wait_data),
+        cmocka_unit_test(test_fin_wait_2_fin),
+        cmocka_unit_test(test_last_ack_ack),
+        cmocka_unit_test(test_time_wait_ack_repeated),
+        cmocka_unit_test(test_time_wait_length_is_a_setting),
+    };
+    return cmocka_run_group_tests_name("close", tests, nullptr, nullptr);
+}

@@ -1,0 +1,236 @@
+// Opening a connection: RFC 9293 section 3.5 as a passive observer sees it.
+#include "flow.hpp"
+
+using namespace tcplife;
+using namespace tcplife::test;
+using S = TcpState;
+
+// ---- CLOSED / LISTEN ------------------------------------------------------------
+
+static void test_closed_syn(void **)
+{
+    Flow flow;
+    const Annotation a = flow.step(Side::Client, SYN);
+    assert_sender(a, "client");
+    assert_int_equal(a.handshake_step, 1);
+    assert_int_equal(a.attempt, 1);
+    assert_states_before(a, S::Closed, S::Listen);
+    assert_states(a, S::SynSent, S::Listen); // the server counts as LISTEN until it answers
+    assert_true(has_message(a, ExpertKind::HandshakeSyn,
+                            "Handshake step 1 (SYN): client ISN 4294967280, so the SYN-ACK must acknowledge "
+                            "4294967281"));
+}
+
+static void test_listen_rst_refuses_syn(void **)
+{
+    Flow flow;
+    flow.step(Side::Client, SYN);
+    const Annotation a = flow.step(Side::Server, RST | ACK);
+    assert_sender(a, "server");
+    assert_true(a.has(note::syn_rejected));
+    assert_states(a, S::Closed, S::Closed);
+    assert_true(has_message(a, ExpertKind::SynRejected,
+                            "Connection refused: the server answers the SYN with RST, nobody listens on port 80"));
+}
+
+// ---- SYN_SENT -------------------------------------------------------------------
+
+static void test_syn_sent_synack(void **)
+{
+    Flow flow;
+    flow.step(Side::Client, SYN);
+    const Annotation a = flow.step(Side::Server, SYN | ACK);
+    assert_sender(a, "server");
+    assert_int_equal(a.handshake_step, 2);
+    assert_states_before(a, S::SynSent, S::Listen);
+    assert_states(a, S::Established, S::SynReceived);
+    assert_true(has_message(a, ExpertKind::HandshakeSynAck,
+                            "Handshake step 2 (SYN-ACK): ack 4294967281 = client ISN + 1 (a SYN takes one "
+                            "sequence number)"));
+}
+
+static void test_syn_sent_syn_retransmitted(void **)
+{
+    Flow flow;
+    const Segment syn = flow.send(Side::Client, SYN);
+    flow.observe(syn);
+    const Annotation second = flow.observe(syn);
+    const Annotation third = flow.observe(syn);
+    assert_int_equal(second.handshake_step, 1);
+    assert_int_equal(second.attempt, 2);
+    assert_int_equal(third.attempt, 3);
+    assert_true(third.is_retransmission());
+    assert_states(third, S::SynSent, S::Listen);
+    assert_int_equal(third.client_path.length, 0);
+}
+
+static void test_syn_sent_synack_wrong_ack(void **)
+{
+    Flow flow;
+    flow.step(Side::Client, SYN);
+    Segment synack = flow.exchange(Side::Server, SYN | ACK);
+    synack.ack = SeqNumber(client_isn + 7);
+    const Annotation a = flow.observe(synack);
+    assert_true(a.has(note::handshake_ack_mismatch));
+    assert_states(a, S::SynSent, S::SynReceived); // 3.10.7.3: the client does not accept it
+    assert_true(has_message(a, ExpertKind::HandshakeAckMismatch,
+                            "Handshake step 2 (SYN-ACK): ack 4294967287 does not acknowledge the client's SYN: "
+                            "expected client ISN + 1 = 4294967281, actual 4294967287"));
+}
+
+// Simultaneous open, RFC 9293 figure 7: both SYNs cross, then both SYN-ACKs.
+static void test_syn_sent_crossed_syn(void **)
+{
+    Flow flow(5000, 5001);
+    const Segment client_syn = flow.send(Side::Client, SYN);
+    const Segment server_syn = flow.send(Side::Server, SYN);
+    flow.deliver(client_syn);
+    flow.deliver(server_syn);
+    flow.observe(client_syn);
+    const Annotation crossed = flow.observe(server_syn);
+    assert_int_equal(crossed.handshake_step, 1);
+    assert_true(crossed.has(note::simultaneous_open));
+    assert_states(crossed, S::SynSent, S::SynSent);
+
+    Segment client_synack = client_syn;
+    client_synack.flags = SYN | ACK;
+    client_synack.ack = SeqNumber(server_isn + 1);
+    const Annotation first_synack = flow.observe(client_synack);
+    assert_int_equal(first_synack.handshake_step, 2);
+    assert_states(first_synack, S::SynReceived, S::Established);
+
+    Segment server_synack = server_syn;
+    server_synack.flags = SYN | ACK;
+    server_synack.ack = SeqNumber(client_isn + 1);
+    const Annotation second_synack = flow.observe(server_synack);
+    assert_int_equal(second_synack.handshake_step, 2);
+    assert_int_equal(second_synack.attempt, 1);
+    assert_states(second_synack, S::Established, S::Established);
+}
+
+// ---- SYN_RECEIVED ---------------------------------------------------------------
+
+static void test_syn_received_ack(void **)
+{
+    Flow flow;
+    flow.step(Side::Client, SYN);
+    flow.step(Side::Server, SYN | ACK);
+    const Annotation a = flow.step(Side::Client, ACK);
+    assert_int_equal(a.handshake_step, 3);
+    assert_states_before(a, S::Established, S::SynReceived);
+    assert_states(a, S::Established, S::Established);
+    assert_true(has_message(a, ExpertKind::HandshakeAck,
+                            "Handshake step 3 (ACK): ack 4294967291 = server ISN + 1; the connection is "
+                            "ESTABLISHED"));
+}
+
+static void test_syn_received_ack_wrong_number(void **)
+{
+    Flow flow;
+    flow.step(Side::Client, SYN);
+    flow.step(Side::Server, SYN | ACK);
+    Segment ack = flow.exchange(Side::Client, ACK);
+    ack.ack = SeqNumber(server_isn + 5);
+    const Annotation a = flow.observe(ack);
+    assert_int_equal(a.handshake_step, 3);
+    assert_true(a.has(note::handshake_ack_mismatch));
+    assert_states(a, S::Established, S::SynReceived);
+    assert_true(has_message(a, ExpertKind::HandshakeAckMismatch,
+                            "Handshake step 3 (ACK): ack 4294967295 does not acknowledge the server's SYN: "
+                            "expected server ISN + 1 = 4294967291, actual 4294967295"));
+
+    const Annotation reset = flow.step(Side::Server, RST);
+    assert_true(has_message(reset, ExpertKind::Reset, "Connection reset by server in SYN_RECEIVED"));
+    assert_states(reset, S::Closed, S::Closed);
+}
+
+static void test_syn_received_synack_retransmitted(void **)
+{
+    Flow flow;
+    flow.step(Side::Client, SYN);
+    const Segment synack = flow.exchange(Side::Server, SYN | ACK);
+    flow.observe(synack);
+    const Annotation again = flow.observe(synack);
+    assert_int_equal(again.handshake_step, 2);
+    assert_int_equal(again.attempt, 2);
+    assert_states(again, S::Established, S::SynReceived);
+    assert_int_equal(flow.step(Side::Client, ACK).handshake_step, 3);
+}
+
+static void test_syn_received_data_completes_handshake(void **)
+{
+    Flow flow;
+    flow.step(Side::Client, SYN);
+    flow.step(Side::Server, SYN | ACK);
+    const Annotation a = flow.step(Side::Client, ACK | PSH, 50); // step 3 may carry data
+    assert_int_equal(a.handshake_step, 3);
+    assert_states(a, S::Established, S::Established);
+}
+
+// ---- ESTABLISHED ----------------------------------------------------------------
+
+static void test_established_handshake_ack_repeated(void **)
+{
+    Flow flow;
+    flow.step(Side::Client, SYN);
+    flow.step(Side::Server, SYN | ACK);
+    const Segment ack = flow.exchange(Side::Client, ACK);
+    flow.observe(ack);
+    const Annotation again = flow.observe(ack);
+    assert_int_equal(again.handshake_step, 3);
+    assert_int_equal(again.attempt, 2);
+    assert_true(has_message(again, ExpertKind::AckRetransmitted, "Handshake step 3 (ACK), attempt 2: the same ACK again"));
+}
+
+static void test_established_window_update_is_no_step(void **)
+{
+    Flow flow;
+    flow.step(Side::Client, SYN);
+    flow.step(Side::Server, SYN | ACK);
+    Segment ack = flow.exchange(Side::Client, ACK);
+    flow.observe(ack);
+    ack.window = 1024;
+    const Annotation update = flow.observe(ack);
+    assert_int_equal(update.handshake_step, 0);
+    assert_int_equal(update.attempt, 0);
+}
+
+// ---- UNKNOWN (no SYN seen) -------------------------------------------------------
+
+static void test_unknown_synack_unsolicited(void **)
+{
+    Flow flow(5555, 80);
+    const Segment synack = flow.exchange(Side::Server, SYN | ACK);
+    const Annotation a = flow.observe(synack);
+    assert_sender(a, "server");
+    assert_true(a.has(note::unsolicited_synack));
+    assert_states(a, S::Unknown, S::SynReceived);
+
+    Segment refusal = flow.send(Side::Client, RST);
+    refusal.seq = synack.ack;
+    const Annotation reset = flow.observe(refusal);
+    assert_states(reset, S::Closed, S::Closed);
+    assert_true(has_message(reset, ExpertKind::Reset,
+                            "Connection reset by client: it never sent a SYN, so it refuses the SYN-ACK (spoofed "
+                            "SYN-ACK or backscatter)"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_closed_syn),
+        cmocka_unit_test(test_listen_rst_refuses_syn),
+        cmocka_unit_test(test_syn_sent_synack),
+        cmocka_unit_test(test_syn_sent_syn_retransmitted),
+        cmocka_unit_test(test_syn_sent_synack_wrong_ack),
+        cmocka_unit_test(test_syn_sent_crossed_syn),
+        cmocka_unit_test(test_syn_received_ack),
+        cmocka_unit_test(test_syn_received_ack_wrong_number),
+        cmocka_unit_test(test_syn_received_synack_retransmitted),
+        cmocka_unit_test(test_syn_received_data_completes_handshake),
+        cmocka_unit_test(test_established_handshake_ack_repeated),
+        cmocka_unit_test(test_established_window_update_is_no_step),
+        cmocka_unit_test(test_unknown_synack_unsolicited),
+    };
+    return cmocka_run_group_tests_name("handshake", tests, nullptr, nullptr);
+}

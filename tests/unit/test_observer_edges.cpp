@@ -1,0 +1,157 @@
+// What a passive observer can and cannot know: captures that begin mid-stream, role
+// guessing, reused 4-tuples, and the building blocks (sequence numbers, the table).
+#include "flow.hpp"
+
+#include "core/roles.hpp"
+#include "core/tracker.hpp"
+#include "core/transitions.hpp"
+
+using namespace tcplife;
+using namespace tcplife::test;
+using S = TcpState;
+
+// ---- UNKNOWN: the capture began mid-stream ---------------------------------------
+
+static void test_unknown_data_from_one_side(void **)
+{
+    Flow flow(51000, 80);
+    const Annotation a = flow.step(Side::Client, ACK | PSH, 100);
+    assert_true(a.has(note::midstream_start));
+    assert_true(a.roles_guessed);
+    assert_string_equal(role_name(a.reported_sender()), "unknown");
+    assert_sender(a, "client"); // the guess: port 80 is a likely server port
+    assert_states_before(a, S::Unknown, S::Unknown);
+    assert_states(a, S::Unknown, S::Unknown);
+    assert_true(has_message(a, ExpertKind::MidstreamStart,
+                            "Capture began mid-stream: no handshake seen, so the roles are guessed from the ports "
+                            "(server on port 80) and both states are UNKNOWN until a segment shows them"));
+}
+
+static void test_unknown_data_from_both_sides(void **)
+{
+    Flow flow(51000, 80);
+    flow.step(Side::Client, ACK | PSH, 100);
+    const Annotation a = flow.step(Side::Server, ACK | PSH, 10);
+    assert_false(a.has(note::midstream_start));
+    assert_states(a, S::Established, S::Established);
+}
+
+static void test_unknown_fin(void **)
+{
+    Flow flow(51000, 80);
+    flow.step(Side::Client, ACK);
+    const Annotation a = flow.step(Side::Client, FIN | ACK);
+    assert_int_equal(a.close_steps, 0x1);
+    assert_states(a, S::FinWait1, S::CloseWait);
+}
+
+static void test_unknown_first_segment_from_server_port(void **)
+{
+    Flow flow(51000, 443);
+    const Annotation a = flow.step(Side::Server, ACK | PSH, 1400);
+    assert_sender(a, "server");
+    assert_string_equal(role_name(a.reported_sender()), "unknown");
+    assert_int_equal(a.server_port, 443);
+}
+
+static void test_roles_follow_zeek_likely_server_ports(void **)
+{
+    assert_true(is_likely_server_port(22));
+    assert_true(is_likely_server_port(20000));
+    assert_false(is_likely_server_port(40000));
+    assert_true(first_sender_is_server(80, 51000));
+    assert_false(first_sender_is_server(51000, 80));
+    assert_false(first_sender_is_server(51000, 52000)); // neither: the first sender originates
+    assert_true(first_sender_is_server(22, 80));        // both: the lower port is the server
+    assert_false(first_sender_is_server(80, 22));
+}
+
+// ---- Reused 4-tuple: Wireshark gives it a new tcp.stream -------------------------
+
+static void test_tracker_new_stream_starts_fresh(void **)
+{
+    Tracker tracker;
+    Flow first(40000, 80, 0);
+    handshake(first);
+    const Segment fin = first.exchange(Side::Client, FIN | ACK);
+    assert_states(tracker.observe(fin), S::FinWait1, S::CloseWait); // first segment of stream 0 here
+
+    Flow second(40000, 80, 1);
+    const Annotation a = tracker.observe(second.exchange(Side::Client, SYN));
+    assert_int_equal(a.stream, 1);
+    assert_states_before(a, S::Closed, S::Listen);
+    assert_states(a, S::SynSent, S::Listen);
+}
+
+// ---- Sequence numbers -------------------------------------------------------------
+
+static void test_seq_number_compares_across_wrap(void **)
+{
+    const SeqNumber before_wrap(0xFFFFFFF0u);
+    const SeqNumber after_wrap(0x10u);
+    assert_true(before_wrap < after_wrap);
+    assert_true(after_wrap > before_wrap);
+    assert_int_equal((before_wrap + 0x20).raw(), 0x10u);
+    assert_true(before_wrap + 0x20 == after_wrap);
+    assert_int_equal(after_wrap.distance_from(before_wrap), 0x20);
+}
+
+// ---- The transition table ---------------------------------------------------------
+
+static void test_table_rst_closes_every_state_but_listen(void **)
+{
+    for (auto state : {S::SynSent, S::SynReceived, S::Established, S::FinWait1, S::FinWait2, S::CloseWait,
+                       S::Closing, S::LastAck, S::TimeWait}) {
+        assert_string_equal(state_name(transition(state, EndpointEvent::ReceiveRst).next), "CLOSED");
+        assert_string_equal(state_name(transition(state, EndpointEvent::SendRst).next), "CLOSED");
+    }
+    assert_string_equal(state_name(transition(S::Listen, EndpointEvent::ReceiveRst).next), "LISTEN");
+}
+
+static void test_table_unexpected_event_keeps_state(void **)
+{
+    const Transition t = transition(S::Closed, EndpointEvent::ReceiveAckOfFin);
+    assert_false(t.expected);
+    assert_string_equal(state_name(t.next), "CLOSED");
+}
+
+static void test_table_state_names_are_rfc_spelling(void **)
+{
+    assert_string_equal(state_name(S::SynReceived), "SYN_RECEIVED");
+    assert_string_equal(state_name(S::FinWait1), "FIN_WAIT_1");
+    assert_string_equal(state_name(S::CloseWait), "CLOSE_WAIT");
+    assert_string_equal(state_name(S::TimeWait), "TIME_WAIT");
+}
+
+// ---- Info column marks --------------------------------------------------------------
+
+static void test_info_marks(void **)
+{
+    Flow flow;
+    const Segment syn = flow.exchange(Side::Client, SYN);
+    assert_string_equal(info_marks(flow.observe(syn)).data(), " [HS 1/3]");
+    assert_string_equal(info_marks(flow.observe(syn)).data(), " [HS 1/3 #2]");
+    assert_string_equal(info_marks(flow.step(Side::Server, SYN | ACK)).data(), " [HS 2/3]");
+    flow.step(Side::Client, ACK);
+    assert_string_equal(info_marks(flow.step(Side::Client, FIN | ACK)).data(), " [FIN 1/4]");
+    assert_string_equal(info_marks(flow.step(Side::Server, FIN | ACK)).data(), " [FIN+ACK 2+3/4]");
+    assert_string_equal(info_marks(flow.step(Side::Client, ACK)).data(), " [ACK 4/4] [TIME_WAIT]");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_unknown_data_from_one_side),
+        cmocka_unit_test(test_unknown_data_from_both_sides),
+        cmocka_unit_test(test_unknown_fin),
+        cmocka_unit_test(test_unknown_first_segment_from_server_port),
+        cmocka_unit_test(test_roles_follow_zeek_likely_server_ports),
+        cmocka_unit_test(test_tracker_new_stream_starts_fresh),
+        cmocka_unit_test(test_seq_number_compares_across_wrap),
+        cmocka_unit_test(test_table_rst_closes_every_state_but_listen),
+        cmocka_unit_test(test_table_unexpected_event_keeps_state),
+        cmocka_unit_test(test_table_state_names_are_rfc_spelling),
+        cmocka_unit_test(test_info_marks),
+    };
+    return cmocka_run_group_tests_name("observer edges", tests, nullptr, nullptr);
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Builds tcplife, installs it where Wireshark and tshark load it, and shows it working
+# on a bundled capture. As a normal user it goes to the personal plugin folder; as root
+# to the system plugin folder (Wireshark ignores personal folders when run as root).
+#   tools/install.sh               build, install, demo
+#   tools/install.sh --uninstall   remove the installed plugin
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build="$top/build"
+
+personal_dir="$HOME/.local/lib/wireshark/plugins/4.0/epan"
+if [ "$(id -u)" -eq 0 ]; then
+  target_kind=system
+else
+  target_kind=personal
+fi
+
+plugin_dir() {
+  if [ "$target_kind" = personal ]; then
+    echo "$personal_dir"
+  else
+    cmake -L -N "$build" 2>/dev/null | sed -n 's/^TCPLIFE_PLUGIN_DIR:PATH=//p'
+  fi
+}
+
+if [ "${1:-}" = "--uninstall" ]; then
+  [ -d "$build" ] || cmake -S "$top" -B "$build" -DTCPLIFE_BUILD_TESTS=OFF >/dev/null
+  dir=$(plugin_dir)
+  rm -f "$dir/tcplife.so"
+  echo "tcplife: removed $dir/tcplife.so"
+  exit 0
+fi
+
+"$top/tools/install-deps.sh"
+cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release -DTCPLIFE_BUILD_TESTS=OFF >/dev/null
+cmake --build "$build" -j "$(nproc)" >/dev/null
+dir=$(plugin_dir)
+mkdir -p "$dir"
+install -m 0644 "$build/plugin/wireshark/tcplife.so" "$dir/tcplife.so"
+echo "tcplife: installed $dir/tcplife.so ($target_kind plugin folder)"
+
+echo
+echo "== tshark -G plugins"
+tshark -G plugins | grep -E '^tcplife' || { echo "tcplife: tshark does not list the plugin" >&2; exit 1; }
+
+demo="$top/sample-pcaps/merged-close.pcap"
+echo
+echo "== tshark -r sample-pcaps/merged-close.pcap   (tcplife's marks end each line)"
+tshark -r "$demo"
+echo
+echo "== tshark -r sample-pcaps/merged-close.pcap -Y tcplife.close.merged -O tcplife   (the tcplife tree)"
+tshark -r "$demo" -Y tcplife.close.merged -O tcplife | sed -n '/^TCP Lifecycle/,$p'
