@@ -41,7 +41,17 @@ echo "tcplife: installed $dir/tcplife.so ($target_kind plugin folder)"
 
 echo
 echo "== tshark -G plugins"
-tshark -G plugins | grep -E '^tcplife' || { echo "tcplife: tshark does not list the plugin" >&2; exit 1; }
+listing=$(tshark -G plugins 2>/dev/null | grep -E '^tcplife' || true)
+echo "$listing"
+loaded=$(echo "$listing" | awk -F'\t' 'NR == 1 {print $NF}')
+if [ -z "$loaded" ]; then
+  echo "tcplife: tshark does not list the plugin" >&2
+  exit 1
+elif [ "$loaded" != "$dir/tcplife.so" ]; then
+  echo "tcplife: tshark loads another copy, $loaded, instead of $dir/tcplife.so." >&2
+  echo "  Remove the other copy (for a system-wide one: sudo tools/install.sh --uninstall) and run this again." >&2
+  exit 1
+fi
 
 demo="$top/sample-pcaps/merged-close.pcap"
 echo

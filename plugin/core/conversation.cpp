@@ -67,6 +67,13 @@ Annotation Conversation::observe(const Segment &segment)
     return annotation;
 }
 
+// 3.10.7.3 / 3.10.7.4 (fifth check): an acceptable ACK of a SYN covers the SYN and
+// nothing its sender never sent; more than ISN + 1 only when the SYN carried data (TFO).
+bool Conversation::acknowledges_syn(SeqNumber ack, const Endpoint &syn_sender)
+{
+    return ack >= *syn_sender.isn + 1 && syn_sender.next_seq && ack <= *syn_sender.next_seq;
+}
+
 void Conversation::start(const Segment &segment, Annotation &annotation)
 {
     started_ = true;
@@ -156,7 +163,7 @@ void Conversation::observe_synack(std::size_t sender, const Segment &segment, An
     apply(sender, EndpointEvent::SendSynAck, annotation);
     if (!to.isn) {
         annotation.notes |= note::unsolicited_synack;
-    } else if (segment.ack != *to.isn + 1) {
+    } else if (!acknowledges_syn(segment.ack, to)) {
         annotation.notes |= note::handshake_ack_mismatch; // 3.10.7.3: the client will answer RST
     } else {
         apply(peer, EndpointEvent::ReceiveSynAck, annotation);
@@ -174,9 +181,7 @@ void Conversation::observe_handshake_ack(std::size_t sender, const Segment &segm
     annotation.attempt = 1;
     annotation.ack_actual = segment.ack.raw();
     annotation.ack_expected = expected.raw();
-    // 3.10.7.4 (fifth check): acceptable if it covers the SYN and nothing never sent.
-    const bool acceptable = segment.ack >= expected && to.next_seq && segment.ack <= *to.next_seq;
-    if (!acceptable) {
+    if (!acknowledges_syn(segment.ack, to)) {
         annotation.notes |= note::handshake_ack_mismatch;
         return;
     }

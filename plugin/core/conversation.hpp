@@ -54,6 +54,7 @@ private:
         std::optional<StepAck> last_step_ack; // its latest segment, if that was a step ACK
     };
 
+    static bool acknowledges_syn(SeqNumber ack, const Endpoint &syn_sender);
     void start(const Segment &segment, Annotation &annotation);
     std::size_t sender_of(const Segment &segment) const;
     void apply(std::size_t endpoint, EndpointEvent event, Annotation &annotation);

@@ -114,10 +114,15 @@ void describe_handshake(const Annotation &a, MessageList &messages)
                 .add("Handshake step 2 (SYN-ACK): ack %u does not acknowledge the %s's SYN: expected %s ISN + 1 = "
                      "%u, actual %u",
                      a.ack_actual, peer, peer, a.ack_expected, a.ack_actual);
-        } else {
+        } else if (a.ack_actual == a.ack_expected) {
             messages.add(ExpertKind::HandshakeSynAck)
                 .add("Handshake step 2 (SYN-ACK): ack %u = %s ISN + 1 (a SYN takes one sequence number)",
                      a.ack_actual, peer);
+        } else {
+            messages.add(ExpertKind::HandshakeSynAck)
+                .add("Handshake step 2 (SYN-ACK): ack %u covers the %s's SYN (ISN + 1 = %u) and the data it "
+                     "carried (TCP Fast Open)",
+                     a.ack_actual, peer, a.ack_expected);
         }
         return;
     case 3:

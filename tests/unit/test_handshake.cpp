@@ -78,6 +78,18 @@ static void test_syn_sent_synack_wrong_ack(void **)
                             "expected client ISN + 1 = 4294967281, actual 4294967287"));
 }
 
+static void test_syn_sent_synack_acks_syn_data(void **) // TCP Fast Open: the SYN carries data
+{
+    Flow flow;
+    flow.step(Side::Client, SYN, 20);
+    const Annotation a = flow.step(Side::Server, SYN | ACK);
+    assert_false(a.has(note::handshake_ack_mismatch));
+    assert_states(a, S::Established, S::SynReceived);
+    assert_true(has_message(a, ExpertKind::HandshakeSynAck,
+                            "Handshake step 2 (SYN-ACK): ack 5 covers the client's SYN (ISN + 1 = 4294967281) and "
+                            "the data it carried (TCP Fast Open)"));
+}
+
 // Simultaneous open, RFC 9293 figure 7: both SYNs cross, then both SYN-ACKs.
 static void test_syn_sent_crossed_syn(void **)
 {
@@ -223,6 +235,7 @@ int main(void)
         cmocka_unit_test(test_syn_sent_synack),
         cmocka_unit_test(test_syn_sent_syn_retransmitted),
         cmocka_unit_test(test_syn_sent_synack_wrong_ack),
+        cmocka_unit_test(test_syn_sent_synack_acks_syn_data),
         cmocka_unit_test(test_syn_sent_crossed_syn),
         cmocka_unit_test(test_syn_received_ack),
         cmocka_unit_test(test_syn_received_ack_wrong_number),
