@@ -74,6 +74,14 @@ private:
     ExpertMessages &out_;
 };
 
+void describe_ack_mismatch(const Annotation &a, const char *segment_name, MessageList &messages)
+{
+    const char *peer = role_name(peer_of(a.sender));
+    messages.add(ExpertKind::HandshakeAckMismatch)
+        .add("Handshake step %u (%s): ack %u does not acknowledge the %s's SYN: expected %s ISN + 1 = %u, actual %u",
+             a.handshake_step, segment_name, a.ack_actual, peer, peer, a.ack_expected, a.ack_actual);
+}
+
 void describe_handshake(const Annotation &a, MessageList &messages)
 {
     const char *sender = role_name(a.sender);
@@ -110,10 +118,7 @@ void describe_handshake(const Annotation &a, MessageList &messages)
                      "SYN-ACK, backscatter, or the SYN was not captured)",
                      peer);
         } else if (a.has(note::handshake_ack_mismatch)) {
-            messages.add(ExpertKind::HandshakeAckMismatch)
-                .add("Handshake step 2 (SYN-ACK): ack %u does not acknowledge the %s's SYN: expected %s ISN + 1 = "
-                     "%u, actual %u",
-                     a.ack_actual, peer, peer, a.ack_expected, a.ack_actual);
+            describe_ack_mismatch(a, "SYN-ACK", messages);
         } else if (a.ack_actual == a.ack_expected) {
             messages.add(ExpertKind::HandshakeSynAck)
                 .add("Handshake step 2 (SYN-ACK): ack %u = %s ISN + 1 (a SYN takes one sequence number)",
@@ -127,10 +132,7 @@ void describe_handshake(const Annotation &a, MessageList &messages)
         return;
     case 3:
         if (a.has(note::handshake_ack_mismatch)) {
-            messages.add(ExpertKind::HandshakeAckMismatch)
-                .add("Handshake step 3 (ACK): ack %u does not acknowledge the %s's SYN: expected %s ISN + 1 = "
-                     "%u, actual %u",
-                     a.ack_actual, peer, peer, a.ack_expected, a.ack_actual);
+            describe_ack_mismatch(a, "ACK", messages);
         } else if (a.ack_actual == a.ack_expected) {
             messages.add(ExpertKind::HandshakeAck)
                 .add("Handshake step 3 (ACK): ack %u = %s ISN + 1; the connection is ESTABLISHED", a.ack_actual,
