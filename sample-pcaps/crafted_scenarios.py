@@ -13,6 +13,7 @@ follow 50 us after what it received.
 
 Usage: crafted_scenarios.py [SCENARIO ...]   (default: all)
 """
+import struct
 import subprocess
 import sys
 from decimal import Decimal
@@ -381,6 +382,44 @@ def ipip_tunnel():
     return t
 
 
+def refused_retry():
+    """A refused SYN tried again with the same ISN (Windows does), then a normal life."""
+    t = Trace()
+    conv = Conversation(t, CLIENT, SERVER, 50000, 80, 0x3A8C1D20, 0x7F3E5B10)
+    syn = conv.send(CLIENT, "S", after=0)
+    conv.send(SERVER, "RA", seq=0)  # 3.10.7.1: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
+    t.resend(syn, CLIENT, after=Decimal("0.5"))
+    conv.send(SERVER, "SA")
+    conv.send(CLIENT, "A", after=REACT)
+    conv.exchange()
+    conv.four_way_close()
+    return t
+
+
+def gtp_user_data(inner):
+    """A GTP-U header (version 1, G-PDU, TEID 1) around an inner IP datagram."""
+    body = bytes(inner)
+    return struct.pack("!BBHI", 0x30, 0xFF, len(body), 1) + body
+
+
+def tcp_tunnel():
+    """Inner IP datagrams carried in a TCP connection (GTP-U, port 2152): an inner
+    TCP SYN, and an ICMP echo riding on the tunnel's FIN. Only the outer TCP is a
+    segment of this connection; the ICMP inside it is no ICMP error around it."""
+    t = Trace()
+    conv = Conversation(t, CLIENT, SERVER, 50000, 2152, 0x3A8C1D20, 0x7F3E5B10)
+    conv.handshake()
+    inner_syn = IP(src="192.168.7.1", dst="192.168.7.2", id=1) / TCP(sport=1234, dport=80, flags="S", seq=77)
+    conv.send(CLIENT, "PA", gtp_user_data(inner_syn), after=REACT)
+    conv.send(SERVER, "A")
+    ping = IP(src="192.168.7.1", dst="192.168.7.2", id=2) / ICMP(type=8, id=7, seq=1)
+    conv.send(CLIENT, "FPA", gtp_user_data(ping), after=Decimal("0.01"))
+    conv.send(SERVER, "A")
+    conv.send(SERVER, "FA", after=Decimal("0.2"))
+    conv.send(CLIENT, "A", after=REACT)
+    return t
+
+
 def truncated_snaplen():
     # 40 = Ethernet 14 + IPv4 20 + 6 bytes of TCP: every record keeps the
     # ports and half of the sequence number, as tcpdump -s 40 would.
@@ -424,6 +463,9 @@ SCENARIOS = {
     "ipip-tunnel": (ipip_tunnel, dict(stack=("eth:ethertype:ip:ip:tcp",))),
     "truncated-snaplen": (truncated_snaplen, dict(truncated=True)),
     "truncated-file": (truncated_file, dict(cut_short=True)),
+    "refused-retry": (refused_retry, dict(flagged={3, 4})),
+    # Frame 4 carries the inner SYN: tcp.stream "0,1".
+    "tcp-tunnel": (tcp_tunnel, dict(streams=2)),
 }
 
 FIELDS = ("frame.number", "frame.protocols", "tcp.stream", "tcp.analysis.flags",

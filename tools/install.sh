@@ -6,7 +6,7 @@
 #   tools/install.sh --uninstall   remove the installed plugin
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-build="$top/build"
+build="$top/build-install"
 
 personal_dir="$HOME/.local/lib/wireshark/plugins/4.0/epan"
 if [ "$(id -u)" -eq 0 ]; then

@@ -31,11 +31,20 @@ constexpr std::uint16_t midstream_start = 1u << 0;      // first segment of a ca
 constexpr std::uint16_t simultaneous_open = 1u << 1;    // a SYN crossed the peer's SYN
 constexpr std::uint16_t simultaneous_close = 1u << 2;   // a FIN crossed the peer's FIN
 constexpr std::uint16_t handshake_ack_mismatch = 1u << 3; // ack is not the peer's ISN + 1
-constexpr std::uint16_t unsolicited_synack = 1u << 4;   // SYN-ACK (or the RST refusing it) with no SYN seen
-constexpr std::uint16_t reset = 1u << 5;
-constexpr std::uint16_t syn_rejected = 1u << 6;         // the RST answers a SYN: nobody listens
-constexpr std::uint16_t time_wait = 1u << 7;            // the sender acknowledges the last FIN and waits
+constexpr std::uint16_t unsolicited_synack = 1u << 4;   // a SYN-ACK with no SYN seen
+constexpr std::uint16_t time_wait = 1u << 5;            // the sender acknowledges the last FIN and waits
+constexpr std::uint16_t repeated_step_ack = 1u << 6;    // a pure ACK identical to the step ACK before it
 } // namespace note
+
+// What a RST means, as far as the observer can tell (RFC 9293 3.10.7, RFC 5961 3.2).
+enum class ResetKind : std::uint8_t {
+    None,
+    Abort,               // an acceptable RST: both sides are CLOSED
+    RefusesSyn,          // answers a SYN: nobody listens on the port
+    RefusesSynAck,       // answers a SYN-ACK its receiver never asked for
+    AnswersUnacceptable, // answers an unacceptable ACK: neither side's state changes
+    OutOfWindow,         // its sequence number is not what the receiver expects: ignored
+};
 
 struct Annotation {
     std::uint32_t stream = 0;
@@ -54,9 +63,12 @@ struct Annotation {
     StatePath client_path;
     StatePath server_path;
 
+    ResetKind reset = ResetKind::None;
     TcpState reset_in = TcpState::Unknown; // the resetting endpoint's state before the RST
-    std::uint32_t ack_actual = 0;    // raw ack number the step explains
-    std::uint32_t ack_expected = 0;  // what it should be: the acknowledged SYN or FIN + 1
+    // The raw number the step explains (an ack, or a RST's seq) and what it should be
+    // (the acknowledged SYN or FIN + 1, or the sequence number the receiver expects).
+    std::uint32_t number = 0;
+    std::uint32_t expected_number = 0;
     std::uint16_t server_port = 0;
 
     bool has_close_step(unsigned step) const { return (close_steps & (1u << (step - 1))) != 0; }

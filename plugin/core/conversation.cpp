@@ -38,7 +38,7 @@ Annotation Conversation::observe(const Segment &segment)
     annotation.server_before = endpoints_[server].state;
 
     if (segment.has(tcp_flag::rst)) {
-        observe_reset(sender, annotation);
+        observe_reset(sender, segment, annotation);
     } else if (segment.has(tcp_flag::syn)) {
         if (segment.has(tcp_flag::ack))
             observe_synack(sender, segment, annotation);
@@ -61,6 +61,9 @@ Annotation Conversation::observe(const Segment &segment)
     if (!from.next_seq || segment.seq + consumed > *from.next_seq)
         from.next_seq = segment.seq + consumed;
     remember_step_ack(sender, segment, annotation);
+    ++from.segments;
+    if (annotation.is_retransmission() && !annotation.has(note::repeated_step_ack))
+        ++from.step_retransmissions;
 
     annotation.client_after = endpoints_[client].state;
     annotation.server_after = endpoints_[server].state;
@@ -112,36 +115,73 @@ void Conversation::apply(std::size_t endpoint, EndpointEvent event, Annotation &
     (endpoint == client ? annotation.client_path : annotation.server_path).push(result.next);
 }
 
-void Conversation::observe_reset(std::size_t sender, Annotation &annotation)
+void Conversation::observe_reset(std::size_t sender, const Segment &segment, Annotation &annotation)
 {
     const std::size_t peer = 1 - sender;
     const Endpoint &from = endpoints_[sender];
     const Endpoint &to = endpoints_[peer];
-    annotation.notes |= note::reset;
     annotation.reset_in = from.state;
+    annotation.number = segment.seq.raw();
+
+    const bool answers_unacceptable = to.unacceptable_ack && segment.seq == *to.unacceptable_ack;
     if (!from.isn && to.isn && !to.sent_synack)
-        annotation.notes |= note::syn_rejected; // 3.10.7.1: a CLOSED port answers a SYN with RST
-    else if (!from.isn && to.sent_synack)
-        annotation.notes |= note::unsolicited_synack; // 3.10.7.1: same for a SYN-ACK nobody asked for
-    apply(sender, EndpointEvent::SendRst, annotation);
-    apply(peer, EndpointEvent::ReceiveRst, annotation);
+        annotation.reset = ResetKind::RefusesSyn; // 3.10.7.1: a CLOSED port answers a SYN with RST
+    else if (!from.isn && to.sent_synack && answers_unacceptable)
+        annotation.reset = ResetKind::RefusesSynAck; // 3.10.7.1: same for a SYN-ACK nobody asked for
+    else if (answers_unacceptable)
+        annotation.reset = ResetKind::AnswersUnacceptable; // 3.10.7.3-4: <SEQ=SEG.ACK><CTL=RST>, state kept
+    else
+        annotation.reset = ResetKind::Abort;
+
+    const bool acceptable = reset_acceptable(peer, segment, annotation);
+    if (!acceptable && annotation.reset == ResetKind::Abort)
+        annotation.reset = ResetKind::OutOfWindow; // RFC 5961 3.2: a blind or stale reset
+    if (annotation.reset != ResetKind::AnswersUnacceptable && annotation.reset != ResetKind::OutOfWindow)
+        apply(sender, EndpointEvent::SendRst, annotation);
+    if (acceptable)
+        apply(peer, EndpointEvent::ReceiveRst, annotation);
+}
+
+bool Conversation::reset_acceptable(std::size_t receiver, const Segment &segment, Annotation &annotation) const
+{
+    const Endpoint &to = endpoints_[receiver];
+    const Endpoint &from = endpoints_[1 - receiver];
+    if (to.state == TcpState::SynSent) // 3.10.7.3: only if it acknowledges our SYN
+        return segment.has(tcp_flag::ack) && to.isn && acknowledges_syn(segment.ack, to);
+    // RFC 5961 3.2: the RST must sit exactly at the receiver's next expected number,
+    // which the observer places between what the receiver last acknowledged and
+    // everything the sender has sent.
+    if (to.highest_ack && segment.seq == *to.highest_ack)
+        return true;
+    const bool below = to.highest_ack && segment.seq < *to.highest_ack;
+    const bool beyond = from.next_seq && segment.seq > *from.next_seq;
+    if (!below && !beyond)
+        return true;
+    annotation.expected_number = (to.highest_ack ? *to.highest_ack : *from.next_seq).raw();
+    return false;
 }
 
 void Conversation::observe_syn(std::size_t sender, const Segment &segment, Annotation &annotation)
 {
+    const std::size_t peer = 1 - sender;
     Endpoint &from = endpoints_[sender];
-    const Endpoint &to = endpoints_[1 - sender];
     annotation.handshake_step = 1;
-    annotation.ack_expected = (segment.seq + 1).raw();
-    if (from.isn) { // 3.8.1: a retransmitted SYN repeats the ISN
-        annotation.attempt = bump(from.syn_attempts);
-        return;
+    annotation.expected_number = (segment.seq + 1).raw();
+    const bool same_isn = from.isn && *from.isn == segment.seq;
+    if (same_isn) {
+        annotation.attempt = bump(from.syn_attempts); // 3.8.1: a retransmitted SYN repeats the ISN
+        if (from.state != TcpState::Closed)
+            return;
+    } else {
+        from.isn = segment.seq;
+        annotation.attempt = from.syn_attempts = 1;
+        const Endpoint &to = endpoints_[peer];
+        if (to.isn && !to.sent_synack && to.state == TcpState::SynSent)
+            annotation.notes |= note::simultaneous_open;
     }
-    from.isn = segment.seq;
-    annotation.attempt = from.syn_attempts = 1;
-    if (to.isn && !to.sent_synack)
-        annotation.notes |= note::simultaneous_open;
+    // A new open, or the same SYN tried again after a RST refused it (Windows retries).
     apply(sender, EndpointEvent::SendSyn, annotation);
+    apply(peer, EndpointEvent::ReceiveSyn, annotation);
 }
 
 void Conversation::observe_synack(std::size_t sender, const Segment &segment, Annotation &annotation)
@@ -150,10 +190,10 @@ void Conversation::observe_synack(std::size_t sender, const Segment &segment, An
     Endpoint &from = endpoints_[sender];
     const Endpoint &to = endpoints_[peer];
     annotation.handshake_step = 2;
-    annotation.ack_actual = segment.ack.raw();
+    annotation.number = segment.ack.raw();
     if (to.isn)
-        annotation.ack_expected = (*to.isn + 1).raw();
-    if (from.sent_synack) {
+        annotation.expected_number = (*to.isn + 1).raw();
+    if (from.sent_synack && *from.isn == segment.seq) {
         annotation.attempt = bump(from.synack_attempts);
         return;
     }
@@ -163,8 +203,10 @@ void Conversation::observe_synack(std::size_t sender, const Segment &segment, An
     apply(sender, EndpointEvent::SendSynAck, annotation);
     if (!to.isn) {
         annotation.notes |= note::unsolicited_synack;
+        from.unacceptable_ack = segment.ack; // 3.10.7.1: a closed port will answer RST
     } else if (!acknowledges_syn(segment.ack, to)) {
-        annotation.notes |= note::handshake_ack_mismatch; // 3.10.7.3: the client will answer RST
+        annotation.notes |= note::handshake_ack_mismatch;
+        from.unacceptable_ack = segment.ack; // 3.10.7.3: the client will answer RST
     } else {
         apply(peer, EndpointEvent::ReceiveSynAck, annotation);
     }
@@ -179,10 +221,11 @@ void Conversation::observe_handshake_ack(std::size_t sender, const Segment &segm
     const SeqNumber expected = *to.isn + 1;
     annotation.handshake_step = 3;
     annotation.attempt = 1;
-    annotation.ack_actual = segment.ack.raw();
-    annotation.ack_expected = expected.raw();
+    annotation.number = segment.ack.raw();
+    annotation.expected_number = expected.raw();
     if (!acknowledges_syn(segment.ack, to)) {
         annotation.notes |= note::handshake_ack_mismatch;
+        endpoints_[sender].unacceptable_ack = segment.ack; // 3.10.7.4: the server will answer RST
         return;
     }
     handshake_acked_ = true;
@@ -197,8 +240,8 @@ bool Conversation::observe_ack_of_fin(std::size_t sender, const Segment &segment
     if (!segment.has(tcp_flag::ack) || !to.fin_seq || to.fin_acked || segment.ack < *to.fin_seq + 1)
         return false;
     to.fin_acked = true;
-    annotation.ack_actual = segment.ack.raw();
-    annotation.ack_expected = (*to.fin_seq + 1).raw();
+    annotation.number = segment.ack.raw();
+    annotation.expected_number = (*to.fin_seq + 1).raw();
     const unsigned step = first_closer_ == peer ? 2 : 4;
     if (!(step == 2 && new_fin)) // a new FIN makes this close steps 2 and 3 at once: observe_fin marks it
         annotation.close_steps |= step_bit(step);
@@ -240,8 +283,8 @@ void Conversation::observe_fin(std::size_t sender, const Segment &segment, bool 
     } else { // 3.6 figure 13: this FIN left before the peer's FIN arrived
         steps = step_bit(3);
         annotation.notes |= note::simultaneous_close;
-        annotation.ack_actual = segment.ack.raw();
-        annotation.ack_expected = (*to.fin_seq + 1).raw();
+        annotation.number = segment.ack.raw();
+        annotation.expected_number = (*to.fin_seq + 1).raw();
         apply(sender, EndpointEvent::FinCrossed, annotation);
         apply(sender, EndpointEvent::SendFin, annotation);
         apply(sender, EndpointEvent::ReceiveFin, annotation);
@@ -271,22 +314,31 @@ void Conversation::observe_data(std::size_t sender, const Segment &segment, Anno
 bool Conversation::repeats_step_ack(std::size_t sender, const Segment &segment, Annotation &annotation)
 {
     Endpoint &from = endpoints_[sender];
+    const Endpoint &to = endpoints_[1 - sender];
     if (!from.last_step_ack || !is_pure_ack(segment))
         return false;
     StepAck &last = *from.last_step_ack;
     if (segment.seq != last.seq || segment.ack != last.ack || segment.window != last.window)
         return false;
+    // A keep-alive reply or a duplicate ACK answers new segments from the peer; a repeat
+    // answers nothing new, or only the peer's own repeated SYN-ACK or FIN.
+    const std::uint32_t peer_segments_since = to.segments - last.peer_segments;
+    if (peer_segments_since != to.step_retransmissions - last.peer_step_retransmissions)
+        return false;
     annotation.handshake_step = last.handshake_step;
     annotation.close_steps = last.close_steps;
-    annotation.ack_actual = last.ack.raw();
+    annotation.number = last.ack.raw();
     annotation.attempt = bump(last.attempts);
+    annotation.notes |= note::repeated_step_ack;
+    last.peer_segments = to.segments;
+    last.peer_step_retransmissions = to.step_retransmissions;
     return true;
 }
 
 void Conversation::remember_step_ack(std::size_t sender, const Segment &segment, const Annotation &annotation)
 {
     Endpoint &from = endpoints_[sender];
-    if (annotation.is_retransmission())
+    if (annotation.has(note::repeated_step_ack))
         return;
     const bool step_ack = is_pure_ack(segment) && (annotation.handshake_step != 0 || annotation.close_steps != 0) &&
                           !annotation.has(note::handshake_ack_mismatch);
@@ -294,8 +346,9 @@ void Conversation::remember_step_ack(std::size_t sender, const Segment &segment,
         from.last_step_ack.reset();
         return;
     }
+    const Endpoint &to = endpoints_[1 - sender];
     from.last_step_ack = StepAck{annotation.handshake_step, annotation.close_steps, 1, segment.seq, segment.ack,
-                                 segment.window};
+                                 segment.window, to.segments, to.step_retransmissions};
 }
 
 } // namespace tcplife

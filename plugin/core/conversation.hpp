@@ -34,6 +34,10 @@ private:
         SeqNumber seq;
         SeqNumber ack;
         std::uint16_t window = 0;
+        // The peer's counters when this ACK was sent: a copy counts as a repeat only if
+        // the peer has sent nothing since but repeats of its own SYN, SYN-ACK or FIN.
+        std::uint32_t peer_segments = 0;
+        std::uint32_t peer_step_retransmissions = 0;
     };
 
     struct Endpoint {
@@ -52,6 +56,9 @@ private:
         std::optional<SeqNumber> highest_ack; // highest ack number it sent
         std::optional<SeqNumber> next_seq;    // first sequence number after all it sent
         std::optional<StepAck> last_step_ack; // its latest segment, if that was a step ACK
+        std::optional<SeqNumber> unacceptable_ack; // ack of its latest segment the peer must refuse
+        std::uint32_t segments = 0;
+        std::uint32_t step_retransmissions = 0; // SYNs, SYN-ACKs and FINs sent again
     };
 
     static bool acknowledges_syn(SeqNumber ack, const Endpoint &syn_sender);
@@ -59,7 +66,8 @@ private:
     std::size_t sender_of(const Segment &segment) const;
     void apply(std::size_t endpoint, EndpointEvent event, Annotation &annotation);
 
-    void observe_reset(std::size_t sender, Annotation &annotation);
+    void observe_reset(std::size_t sender, const Segment &segment, Annotation &annotation);
+    bool reset_acceptable(std::size_t receiver, const Segment &segment, Annotation &annotation) const;
     void observe_syn(std::size_t sender, const Segment &segment, Annotation &annotation);
     void observe_synack(std::size_t sender, const Segment &segment, Annotation &annotation);
     void observe_handshake_ack(std::size_t sender, const Segment &segment, Annotation &annotation);

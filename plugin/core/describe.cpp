@@ -28,6 +28,14 @@ Role peer_of(Role role)
     return Role::Unknown;
 }
 
+// "client", or "client (guessed from ports)" while no handshake has told the roles.
+const char *role_text(const Annotation &a, Role role)
+{
+    if (!a.roles_guessed)
+        return role_name(role);
+    return role == Role::Client ? "client (guessed from ports)" : "server (guessed from ports)";
+}
+
 // Appends printf-style text to a fixed buffer, truncating rather than overflowing.
 class TextWriter {
 public:
@@ -76,16 +84,16 @@ private:
 
 void describe_ack_mismatch(const Annotation &a, const char *segment_name, MessageList &messages)
 {
-    const char *peer = role_name(peer_of(a.sender));
+    const char *peer = role_text(a, peer_of(a.sender));
     messages.add(ExpertKind::HandshakeAckMismatch)
         .add("Handshake step %u (%s): ack %u does not acknowledge the %s's SYN: expected %s ISN + 1 = %u, actual %u",
-             a.handshake_step, segment_name, a.ack_actual, peer, peer, a.ack_expected, a.ack_actual);
+             a.handshake_step, segment_name, a.number, peer, peer, a.expected_number, a.number);
 }
 
 void describe_handshake(const Annotation &a, MessageList &messages)
 {
-    const char *sender = role_name(a.sender);
-    const char *peer = role_name(peer_of(a.sender));
+    const char *sender = role_text(a, a.sender);
+    const char *peer = role_text(a, peer_of(a.sender));
     const unsigned step = a.handshake_step;
     if (a.is_retransmission()) {
         static constexpr ExpertKind kinds[] = {ExpertKind::SynRetransmitted, ExpertKind::SynAckRetransmitted,
@@ -104,11 +112,11 @@ void describe_handshake(const Annotation &a, MessageList &messages)
             messages.add(ExpertKind::SimultaneousOpen)
                 .add("Handshake step 1 (SYN) from the %s as well: simultaneous open, the two SYNs crossed "
                      "(ISN %u)",
-                     sender, a.ack_expected - 1);
+                     sender, a.expected_number - 1);
         } else {
             messages.add(ExpertKind::HandshakeSyn)
                 .add("Handshake step 1 (SYN): %s ISN %u, so the SYN-ACK must acknowledge %u", sender,
-                     a.ack_expected - 1, a.ack_expected);
+                     a.expected_number - 1, a.expected_number);
         }
         return;
     case 2:
@@ -119,29 +127,29 @@ void describe_handshake(const Annotation &a, MessageList &messages)
                      peer);
         } else if (a.has(note::handshake_ack_mismatch)) {
             describe_ack_mismatch(a, "SYN-ACK", messages);
-        } else if (a.ack_actual == a.ack_expected) {
+        } else if (a.number == a.expected_number) {
             messages.add(ExpertKind::HandshakeSynAck)
                 .add("Handshake step 2 (SYN-ACK): ack %u = %s ISN + 1 (a SYN takes one sequence number)",
-                     a.ack_actual, peer);
+                     a.number, peer);
         } else {
             messages.add(ExpertKind::HandshakeSynAck)
                 .add("Handshake step 2 (SYN-ACK): ack %u covers the %s's SYN (ISN + 1 = %u) and the data it "
                      "carried (TCP Fast Open)",
-                     a.ack_actual, peer, a.ack_expected);
+                     a.number, peer, a.expected_number);
         }
         return;
     case 3:
         if (a.has(note::handshake_ack_mismatch)) {
             describe_ack_mismatch(a, "ACK", messages);
-        } else if (a.ack_actual == a.ack_expected) {
+        } else if (a.number == a.expected_number) {
             messages.add(ExpertKind::HandshakeAck)
-                .add("Handshake step 3 (ACK): ack %u = %s ISN + 1; the connection is ESTABLISHED", a.ack_actual,
+                .add("Handshake step 3 (ACK): ack %u = %s ISN + 1; the connection is ESTABLISHED", a.number,
                      peer);
         } else {
             messages.add(ExpertKind::HandshakeAck)
                 .add("Handshake step 3 (ACK): ack %u covers the %s's SYN (ISN + 1 = %u) and its first data; the "
                      "connection is ESTABLISHED",
-                     a.ack_actual, peer, a.ack_expected);
+                     a.number, peer, a.expected_number);
         }
         return;
     default:
@@ -151,30 +159,30 @@ void describe_handshake(const Annotation &a, MessageList &messages)
 
 void describe_ack_of_fin(const Annotation &a, unsigned step, const DescribeOptions &options, MessageList &messages)
 {
-    const char *sender = role_name(a.sender);
-    const char *fin_owner = role_name(peer_of(a.sender));
-    if (a.is_retransmission()) {
+    const char *sender = role_text(a, a.sender);
+    const char *fin_owner = role_text(a, peer_of(a.sender));
+    if (a.has(note::repeated_step_ack)) {
         messages.add(ExpertKind::AckRetransmitted).add("Close step %u (ACK), attempt %u: the same ACK again", step,
                                                         a.attempt);
     } else if (a.has(note::time_wait)) {
         messages.add(ExpertKind::TimeWait)
             .add("Close step %u (ACK): TIME_WAIT expected on the %s for %u s", step, sender,
                  options.time_wait_seconds);
-    } else if (a.ack_actual == a.ack_expected) {
+    } else if (a.number == a.expected_number) {
         messages.add(ExpertKind::CloseAck)
-            .add("Close step %u (ACK): ack %u = %s FIN + 1 (a FIN takes one sequence number)", step, a.ack_actual,
+            .add("Close step %u (ACK): ack %u = %s FIN + 1 (a FIN takes one sequence number)", step, a.number,
                  fin_owner);
     } else {
         messages.add(ExpertKind::CloseAck)
-            .add("Close step %u (ACK): ack %u covers the %s's FIN (FIN + 1 = %u)", step, a.ack_actual, fin_owner,
-                 a.ack_expected);
+            .add("Close step %u (ACK): ack %u covers the %s's FIN (FIN + 1 = %u)", step, a.number, fin_owner,
+                 a.expected_number);
     }
 }
 
 void describe_close(const Annotation &a, const DescribeOptions &options, MessageList &messages)
 {
-    const char *sender = role_name(a.sender);
-    const char *peer = role_name(peer_of(a.sender));
+    const char *sender = role_text(a, a.sender);
+    const char *peer = role_text(a, peer_of(a.sender));
     if (a.merged_close) {
         if (a.is_retransmission()) {
             messages.add(ExpertKind::FinRetransmitted)
@@ -184,7 +192,7 @@ void describe_close(const Annotation &a, const DescribeOptions &options, Message
             messages.add(ExpertKind::MergedClose)
                 .add("FIN+ACK merged close (close steps 2 and 3 in one segment): the %s acknowledges the %s's FIN "
                      "(ack %u = FIN + 1) and closes at once",
-                     sender, peer, a.ack_actual);
+                     sender, peer, a.number);
         }
         return;
     }
@@ -205,24 +213,45 @@ void describe_close(const Annotation &a, const DescribeOptions &options, Message
         messages.add(ExpertKind::SimultaneousClose)
             .add("Simultaneous close: the %s's FIN does not acknowledge the %s's FIN (ack %u, FIN + 1 = %u): the "
                  "two FINs crossed, both sides went FIN_WAIT_1 then CLOSING",
-                 sender, peer, a.ack_actual, a.ack_expected);
+                 sender, peer, a.number, a.expected_number);
     }
 }
 
 void describe_reset(const Annotation &a, MessageList &messages)
 {
-    const char *sender = role_name(a.sender);
-    if (a.has(note::syn_rejected)) {
+    const char *sender = role_text(a, a.sender);
+    const char *peer = role_text(a, peer_of(a.sender));
+    const char *state = state_name(a.reset_in);
+    const TcpState peer_after = a.sender == Role::Client ? a.server_after : a.client_after;
+    switch (a.reset) {
+    case ResetKind::None:
+        return;
+    case ResetKind::RefusesSyn:
         messages.add(ExpertKind::SynRejected)
             .add("Connection refused: the %s answers the SYN with RST, nobody listens on port %u", sender,
                  a.server_port);
-    } else if (a.has(note::unsolicited_synack)) {
+        return;
+    case ResetKind::RefusesSynAck:
         messages.add(ExpertKind::Reset)
             .add("Connection reset by %s: it never sent a SYN, so it refuses the SYN-ACK (spoofed SYN-ACK or "
-                 "backscatter)",
-                 sender);
-    } else {
-        messages.add(ExpertKind::Reset).add("Connection reset by %s in %s", sender, state_name(a.reset_in));
+                 "backscatter); the %s goes back to %s",
+                 sender, peer, state_name(peer_after));
+        return;
+    case ResetKind::AnswersUnacceptable:
+        messages.add(ExpertKind::Reset)
+            .add("Connection reset by %s in %s, answering the %s's unacceptable ACK %u: the %s keeps its state "
+                 "(RFC 9293 3.10.7.4)",
+                 sender, state, peer, a.number, sender);
+        return;
+    case ResetKind::OutOfWindow:
+        messages.add(ExpertKind::ResetOutOfWindow)
+            .add("Connection reset by %s in %s is out of window (seq %u, the %s expects %u): ignored, as RFC 5961 "
+                 "asks (a blind or stale reset)",
+                 sender, state, a.number, peer, a.expected_number);
+        return;
+    case ResetKind::Abort:
+        messages.add(ExpertKind::Reset).add("Connection reset by %s in %s", sender, state);
+        return;
     }
 }
 
@@ -242,8 +271,7 @@ ExpertMessages describe(const Annotation &annotation, const DescribeOptions &opt
         describe_handshake(annotation, messages);
     if (annotation.close_steps != 0)
         describe_close(annotation, options, messages);
-    if (annotation.has(note::reset))
-        describe_reset(annotation, messages);
+    describe_reset(annotation, messages);
     return out;
 }
 
@@ -254,6 +282,7 @@ std::array<char, 64> info_marks(const Annotation &a)
     char attempt[8] = "";
     if (a.is_retransmission())
         std::snprintf(attempt, sizeof attempt, " #%u", a.attempt);
+    const bool repeated_ack = a.has(note::repeated_step_ack);
 
     if (a.has(note::midstream_start))
         marks.add(" [MID-STREAM]");
@@ -263,18 +292,25 @@ std::array<char, 64> info_marks(const Annotation &a)
         marks.add(" [FIN+ACK 2+3/4%s]", attempt);
     } else {
         for (unsigned step = 1; step <= 4; ++step) {
+            const bool fin_step = step % 2 == 1;
+            // A retransmitted FIN may carry a new ACK: the repeat mark belongs to the FIN.
+            const bool repeated = fin_step ? a.is_retransmission() : repeated_ack;
             if (a.has_close_step(step))
-                marks.add(" [%s %u/4%s]", step % 2 == 1 ? "FIN" : "ACK", step, attempt);
+                marks.add(" [%s %u/4%s]", fin_step ? "FIN" : "ACK", step, repeated ? attempt : "");
         }
     }
     if (a.has(note::simultaneous_open) || a.has(note::simultaneous_close))
         marks.add(" [SIMULTANEOUS]");
-    if (a.has(note::time_wait) && !a.is_retransmission())
+    if (a.has(note::time_wait) && !repeated_ack)
         marks.add(" [TIME_WAIT]");
-    if (a.has(note::syn_rejected))
-        marks.add(" [REFUSED]");
-    else if (a.has(note::reset))
-        marks.add(" [RST]");
+    switch (a.reset) {
+    case ResetKind::None: break;
+    case ResetKind::RefusesSyn: marks.add(" [REFUSED]"); break;
+    case ResetKind::OutOfWindow: marks.add(" [RST ignored]"); break;
+    case ResetKind::Abort:
+    case ResetKind::RefusesSynAck:
+    case ResetKind::AnswersUnacceptable: marks.add(" [RST]"); break;
+    }
     return out;
 }
 

@@ -30,6 +30,7 @@ enum class ExpertKind : std::uint8_t {
     SimultaneousClose,
     FinRetransmitted,
     Reset,
+    ResetOutOfWindow,
     SynRejected,
     MidstreamStart,
 };

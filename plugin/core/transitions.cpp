@@ -21,8 +21,8 @@ Transition transition(TcpState state, EndpointEvent event)
     if (event == E::SendRst)
         return to(S::Closed); // 3.10.7.1-3.10.7.4: sending a reset ends the connection
     if (event == E::ReceiveRst) {
-        if (state == S::Listen)
-            return to(S::Listen); // 3.10.7.2: a listener ignores an incoming RST
+        if (state == S::Listen || state == S::SynReceived)
+            return to(S::Listen); // 3.10.7.2, 3.10.7.4 (second check): a passive open goes back to LISTEN
         return to(S::Closed);     // 3.10.7.3-3.10.7.4: an acceptable RST closes the connection
     }
 
@@ -32,6 +32,9 @@ Transition transition(TcpState state, EndpointEvent event)
     case key(S::Unknown, E::SendSyn):           // 3.10.1: a SYN means an active OPEN from CLOSED
     case key(S::Listen, E::SendSyn):            // 3.10.2: SEND in LISTEN turns the open active
         return to(S::SynSent);
+    case key(S::Closed, E::ReceiveSyn):         // 3.5: after a refusal, the passive side counts as LISTEN again
+    case key(S::Listen, E::ReceiveSyn):         // 3.5: the passive side counts as LISTEN until it answers
+        return to(S::Listen);
     case key(S::Listen, E::SendSynAck):         // 3.10.7.2: LISTEN answers a SYN
     case key(S::Unknown, E::SendSynAck):        // 3.10.7.2: a SYN-ACK answers a SYN we did not see
     case key(S::SynSent, E::SendSynAck):        // 3.10.7.3: simultaneous open, the peer's SYN arrived

@@ -15,6 +15,7 @@ enum class EndpointEvent : std::uint8_t {
     SendHandshakeAck,  // acknowledges the peer's SYN-ACK, so it had a SYN outstanding
     SendFin,           // closes its direction
     SendRst,           // aborts
+    ReceiveSyn,        // the peer opens; it counts only once this endpoint answers
     ReceiveSynAck,     // the peer's SYN-ACK acknowledges this endpoint's SYN
     ReceiveAckOfSyn,   // a plain ACK acknowledges this endpoint's SYN
     ReceiveFin,        // the peer closed its direction

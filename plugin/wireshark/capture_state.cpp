@@ -6,6 +6,11 @@ namespace tcplife::wireshark {
 
 void CaptureState::analyse(proto_tree *tree, packet_info *pinfo) noexcept
 {
+    // No tree, or one that does not track the TCP fields (the GUI can run a first pass
+    // like that right after the protocol is enabled): nothing can be read, so nothing
+    // is cached, rather than a wrong "incomplete" verdict.
+    if (tree == nullptr || !proto_tracking_interesting_fields(tree))
+        return;
     Segment segment;
     const Extraction extraction = extract_segment(tree, pinfo, &segment);
     if (extraction == Extraction::NotTcp)

@@ -45,6 +45,8 @@ constexpr ExpertSpec expert_specs[] = {
     {ExpertKind::SimultaneousClose, "tcplife.expert.simultaneous_close", PI_SEQUENCE, PI_NOTE, "Simultaneous close"},
     {ExpertKind::FinRetransmitted, "tcplife.expert.fin_retransmitted", PI_SEQUENCE, PI_NOTE, "FIN retransmitted"},
     {ExpertKind::Reset, "tcplife.expert.reset", PI_SEQUENCE, PI_WARN, "Connection reset"},
+    {ExpertKind::ResetOutOfWindow, "tcplife.expert.rst_out_of_window", PI_SECURITY, PI_WARN,
+     "RST out of window, ignored (RFC 5961)"},
     {ExpertKind::SynRejected, "tcplife.expert.syn_rejected", PI_SEQUENCE, PI_WARN,
      "Connection refused: RST answers the SYN"},
     {ExpertKind::MidstreamStart, "tcplife.expert.midstream", PI_SEQUENCE, PI_NOTE, "Capture began mid-stream"},

@@ -1,14 +1,17 @@
 #include "tcp_fields.hpp"
 
-#include <epan/address.h>
 #include <epan/proto.h>
+#include <wsutil/wmem/wmem_list.h>
 
 #include <cstring>
 
 namespace tcplife::wireshark {
 namespace {
 
-enum TcpField { Stream, SourcePort, DestinationPort, SeqRaw, AckRaw, Flags, PayloadLength, Window, TcpFieldCount };
+enum TcpField {
+    Stream, SourcePort, DestinationPort, SeqRaw, AckRaw, Flags, PayloadLength, Window,
+    Ipv4Source, Ipv4Destination, Ipv6Source, Ipv6Destination, TcpFieldCount
+};
 
 struct TcpFieldName {
     TcpField field;
@@ -19,6 +22,8 @@ constexpr TcpFieldName tcp_field_names[] = {
     {Stream, "tcp.stream"},          {SourcePort, "tcp.srcport"}, {DestinationPort, "tcp.dstport"},
     {SeqRaw, "tcp.seq_raw"},         {AckRaw, "tcp.ack_raw"},     {Flags, "tcp.flags"},
     {PayloadLength, "tcp.len"},      {Window, "tcp.window_size_value"},
+    {Ipv4Source, "ip.src"},          {Ipv4Destination, "ip.dst"},
+    {Ipv6Source, "ipv6.src"},        {Ipv6Destination, "ipv6.dst"},
 };
 
 constexpr bool names_follow_enum_order()
@@ -50,21 +55,58 @@ bool read_uint(proto_tree *tree, TcpField field, int layer, guint32 *value)
     return false;
 }
 
-bool copy_address(const address &from, Address *to)
+// The address field of the IP layer that carries the TCP layer `tcp_depth` (the
+// deepest IPv4 or IPv6 header before it in the frame), so a tunnel never mixes the
+// outer header's ports with the inner header's addresses.
+const field_info *carrying_ip_field(proto_tree *tree, TcpField ipv4_field, TcpField ipv6_field, int tcp_depth)
 {
-    if (from.type == AT_IPv4 && from.len == 4)
-        to->family = 4;
-    else if (from.type == AT_IPv6 && from.len == 16)
-        to->family = 6;
-    else
+    const field_info *best = nullptr;
+    for (TcpField field : {ipv4_field, ipv6_field}) {
+        GPtrArray *items = proto_get_finfo_ptr_array(tree, tcp_field_ids[field]);
+        for (guint i = 0; items != nullptr && i < items->len; ++i) {
+            const auto *item = static_cast<const field_info *>(g_ptr_array_index(items, i));
+            if (item->total_layer_num < tcp_depth && (best == nullptr || item->total_layer_num > best->total_layer_num))
+                best = item;
+        }
+    }
+    return best;
+}
+
+bool read_address(proto_tree *tree, TcpField ipv4_field, TcpField ipv6_field, int tcp_depth, Address *to)
+{
+    const field_info *item = carrying_ip_field(tree, ipv4_field, ipv6_field, tcp_depth);
+    if (item == nullptr)
         return false;
-    std::memcpy(to->bytes.data(), from.data, static_cast<std::size_t>(from.len));
+    auto *value = const_cast<fvalue_t *>(&item->value);
+    if (item->hfinfo->id == tcp_field_ids[ipv4_field]) {
+        const guint32 host_order = fvalue_get_uinteger(value);
+        to->family = 4;
+        for (int i = 0; i < 4; ++i)
+            to->bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(host_order >> (24 - 8 * i));
+    } else {
+        to->family = 6;
+        std::memcpy(to->bytes.data(), fvalue_get_bytes(value), to->bytes.size());
+    }
     return true;
 }
 
-bool inside_icmp_error(packet_info *pinfo)
+int icmp_protocol = -1;
+int icmpv6_protocol = -1;
+int tcp_protocol = -1;
+
+// A TCP header after an ICMP or ICMPv6 layer is the quoted header of a packet that
+// failed, not a segment of its conversation. (ICMP carried inside a TCP tunnel is fine.)
+bool tcp_quoted_in_icmp_error(packet_info *pinfo)
 {
-    return proto_is_frame_protocol(pinfo->layers, "icmp") || proto_is_frame_protocol(pinfo->layers, "icmpv6");
+    for (wmem_list_frame_t *layer = wmem_list_head(pinfo->layers); layer != nullptr;
+         layer = wmem_list_frame_next(layer)) {
+        const int protocol = GPOINTER_TO_INT(wmem_list_frame_data(layer));
+        if (protocol == tcp_protocol)
+            return false;
+        if (protocol == icmp_protocol || protocol == icmpv6_protocol)
+            return true;
+    }
+    return false;
 }
 
 } // namespace
@@ -73,6 +115,9 @@ void resolve_tcp_fields()
 {
     for (const TcpFieldName &entry : tcp_field_names)
         tcp_field_ids[entry.field] = proto_registrar_get_id_byname(entry.name);
+    tcp_protocol = proto_get_id_by_filter_name("tcp");
+    icmp_protocol = proto_get_id_by_filter_name("icmp");
+    icmpv6_protocol = proto_get_id_by_filter_name("icmpv6");
 }
 
 GArray *new_wanted_tcp_fields()
@@ -87,11 +132,7 @@ GArray *new_wanted_tcp_fields()
 
 Extraction extract_segment(proto_tree *tree, packet_info *pinfo, Segment *out)
 {
-    if (!proto_is_frame_protocol(pinfo->layers, "tcp"))
-        return Extraction::NotTcp;
-    // A TCP header quoted in an ICMP error belongs to the packet that failed, not to
-    // the conversation's own sequence of segments.
-    if (inside_icmp_error(pinfo))
+    if (!proto_is_frame_protocol(pinfo->layers, "tcp") || tcp_quoted_in_icmp_error(pinfo))
         return Extraction::NotTcp;
 
     GPtrArray *streams = proto_get_finfo_ptr_array(tree, tcp_field_ids[Stream]);
@@ -101,14 +142,17 @@ Extraction extract_segment(proto_tree *tree, packet_info *pinfo, Segment *out)
     const int layer = stream_item->proto_layer_num;
 
     guint32 source_port = 0, destination_port = 0, seq = 0, flags = 0, payload = 0, window = 0, ack = 0;
-    const bool complete = read_uint(tree, SourcePort, layer, &source_port) &&
-                          read_uint(tree, DestinationPort, layer, &destination_port) &&
-                          read_uint(tree, SeqRaw, layer, &seq) && read_uint(tree, Flags, layer, &flags) &&
-                          read_uint(tree, PayloadLength, layer, &payload) &&
-                          read_uint(tree, Window, layer, &window) && copy_address(pinfo->net_src, &out->source.address) &&
-                          copy_address(pinfo->net_dst, &out->destination.address);
-    if (!complete)
+    const bool header_complete = read_uint(tree, SourcePort, layer, &source_port) &&
+                                 read_uint(tree, DestinationPort, layer, &destination_port) &&
+                                 read_uint(tree, SeqRaw, layer, &seq) && read_uint(tree, Flags, layer, &flags) &&
+                                 read_uint(tree, PayloadLength, layer, &payload) &&
+                                 read_uint(tree, Window, layer, &window);
+    if (!header_complete)
         return Extraction::Incomplete;
+    const int depth = stream_item->total_layer_num;
+    if (!read_address(tree, Ipv4Source, Ipv6Source, depth, &out->source.address) ||
+        !read_address(tree, Ipv4Destination, Ipv6Destination, depth, &out->destination.address))
+        return Extraction::NotTcp; // TCP over something other than IP: not ours to explain
     read_uint(tree, AckRaw, layer, &ack); // absent when the ACK flag is clear
 
     out->stream = fvalue_get_uinteger(&stream_item->value);

@@ -29,6 +29,8 @@ INCOMPLETE_MESSAGE = "TCP header incomplete"
 # tcplife's own Info-column marks; the rest of the Info column is Wireshark's, which may
 # legitimately differ between passes (reassembly), so only these are compared.
 TCPLIFE_MARK = re.compile(r"\[(?:(?:HS|FIN|ACK|FIN\+ACK) [^\]]*|TIME_WAIT|RST|REFUSED|MID-STREAM|SIMULTANEOUS)\]")
+TCPLIFE_MESSAGE = re.compile(r"(Handshake step|Close step|FIN\+ACK merged|Simultaneous close|Connection reset by"
+                             r"|Connection refused|Capture began mid-stream|TCP header incomplete)")
 COLUMNS = ["sender", "hs", "close", "merged", "attempt", "client_prev", "client", "server_prev", "server"]
 
 
@@ -51,11 +53,13 @@ def parse_output(stdout):
 
 
 def tcplife_view(stdout):
-    """Every tcplife field and expert message per frame, plus tcplife's Info marks."""
+    """Every tcplife field, expert message and Info mark per frame (other dissectors'
+    experts and Info text may differ between passes, e.g. ICMP request/response)."""
     view = []
     for row in parse_output(stdout).values():
         info = row.pop("_ws.col.Info")
-        view.append((row, TCPLIFE_MARK.findall(info)))
+        messages = [m for m in row.pop("_ws.expert.message").split("|") if TCPLIFE_MESSAGE.match(m)]
+        view.append((row, messages, TCPLIFE_MARK.findall(info)))
     return view
 
 

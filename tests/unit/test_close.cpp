@@ -43,7 +43,7 @@ static void test_established_rst_by_server(void **)
     Flow flow;
     established_with_data(flow);
     const Annotation a = flow.step(Side::Server, RST | ACK);
-    assert_true(a.has(note::reset));
+    assert_int_equal(static_cast<int>(a.reset), static_cast<int>(ResetKind::Abort));
     assert_states(a, S::Closed, S::Closed);
     assert_true(has_message(a, ExpertKind::Reset, "Connection reset by server in ESTABLISHED"));
 }
@@ -56,6 +56,21 @@ static void test_established_rst_by_client(void **)
     assert_sender(a, "client");
     assert_states(a, S::Closed, S::Closed);
     assert_true(has_message(a, ExpertKind::Reset, "Connection reset by client in ESTABLISHED"));
+}
+
+static void test_established_rst_out_of_window(void **) // RFC 5961: a blind reset is ignored
+{
+    Flow flow;
+    established_with_data(flow);
+    Segment rst = flow.send(Side::Client, RST);
+    rst.seq = SeqNumber(rst.seq.raw() + 100000);
+    const Annotation a = flow.observe(rst);
+    assert_int_equal(static_cast<int>(a.reset), static_cast<int>(ResetKind::OutOfWindow));
+    assert_states(a, S::Established, S::Established);
+    assert_true(has_message(a, ExpertKind::ResetOutOfWindow,
+                            "Connection reset by client in ESTABLISHED is out of window (seq 100085, the server "
+                            "expects 85): ignored, as RFC 5961 asks (a blind or stale reset)"));
+    assert_string_equal(info_marks(a).data(), " [RST ignored]");
 }
 
 // ---- FIN_WAIT_1 -----------------------------------------------------------------
@@ -143,6 +158,51 @@ static void test_fin_wait_1_ack_seen_before_fin(void **) // a reordered capture
     assert_states(a, S::FinWait2, S::CloseWait);
 }
 
+static void test_fin_wait_1_fin_retransmitted_with_new_ack(void **) // the ACK it now carries is new
+{
+    Flow flow;
+    established_with_data(flow);
+    const Segment client_fin = flow.send(Side::Client, FIN | ACK);
+    flow.observe(client_fin); // lost on the way to the server
+    const Annotation crossed = flow.step(Side::Server, FIN | ACK);
+    assert_true(crossed.has(note::simultaneous_close));
+    Segment again = client_fin;
+    again.ack = SeqNumber(flow.send(Side::Client, ACK).ack);
+    const Annotation a = flow.observe(again);
+    assert_int_equal(a.close_steps, 0x9);
+    assert_string_equal(info_marks(a).data(), " [FIN 1/4 #2] [ACK 4/4] [TIME_WAIT]");
+    assert_true(has_message(a, ExpertKind::TimeWait, "Close step 4 (ACK): TIME_WAIT expected on the client for 60 s"));
+}
+
+static void test_close_wait_keepalive_reply_is_no_step(void **)
+{
+    Flow flow;
+    client_fin_wait_1(flow);
+    const Segment step2 = flow.exchange(Side::Server, ACK);
+    flow.observe(step2);
+    Segment probe = flow.send(Side::Client, ACK); // a keep-alive: one below the next sequence number
+    probe.seq = SeqNumber(probe.seq.raw() - 1);
+    flow.observe(probe);
+    const Annotation reply = flow.observe(step2);
+    assert_int_equal(reply.close_steps, 0);
+    assert_int_equal(reply.attempt, 0);
+}
+
+static void test_close_wait_ack_repeated_for_retransmitted_fin(void **)
+{
+    Flow flow;
+    established_with_data(flow);
+    const Segment fin = flow.exchange(Side::Client, FIN | ACK);
+    flow.observe(fin);
+    const Segment step2 = flow.exchange(Side::Server, ACK);
+    flow.observe(step2);
+    flow.observe(fin); // the ACK was lost: the FIN comes again, and so does the ACK
+    const Annotation again = flow.observe(step2);
+    assert_int_equal(again.close_steps, 0x2);
+    assert_int_equal(again.attempt, 2);
+    assert_string_equal(info_marks(again).data(), " [ACK 2/4 #2]");
+}
+
 // ---- FIN_WAIT_2 / CLOSE_WAIT ------------------------------------------------------
 
 static void test_close_wait_data(void **) // half-close: the side in CLOSE_WAIT may still send
@@ -212,11 +272,15 @@ int main(void)
         cmocka_unit_test(test_established_server_fin),
         cmocka_unit_test(test_established_rst_by_server),
         cmocka_unit_test(test_established_rst_by_client),
+        cmocka_unit_test(test_established_rst_out_of_window),
         cmocka_unit_test(test_fin_wait_1_ack),
         cmocka_unit_test(test_fin_wait_1_finack_merged),
         cmocka_unit_test(test_fin_wait_1_crossed_fin),
         cmocka_unit_test(test_fin_wait_1_fin_retransmitted),
         cmocka_unit_test(test_fin_wait_1_ack_seen_before_fin),
+        cmocka_unit_test(test_fin_wait_1_fin_retransmitted_with_new_ack),
+        cmocka_unit_test(test_close_wait_keepalive_reply_is_no_step),
+        cmocka_unit_test(test_close_wait_ack_repeated_for_retransmitted_fin),
         cmocka_unit_test(test_close_wait_data),
         cmocka_unit_test(test_fin_wait_2_fin),
         cmocka_unit_test(test_last_ack_ack),

@@ -27,7 +27,7 @@ static void test_listen_rst_refuses_syn(void **)
     flow.step(Side::Client, SYN);
     const Annotation a = flow.step(Side::Server, RST | ACK);
     assert_sender(a, "server");
-    assert_true(a.has(note::syn_rejected));
+    assert_int_equal(static_cast<int>(a.reset), static_cast<int>(ResetKind::RefusesSyn));
     assert_states(a, S::Closed, S::Closed);
     assert_true(has_message(a, ExpertKind::SynRejected,
                             "Connection refused: the server answers the SYN with RST, nobody listens on port 80"));
@@ -151,9 +151,31 @@ static void test_syn_received_ack_wrong_number(void **)
                             "Handshake step 3 (ACK): ack 4294967295 does not acknowledge the server's SYN: "
                             "expected server ISN + 1 = 4294967291, actual 4294967295"));
 
-    const Annotation reset = flow.step(Side::Server, RST);
-    assert_true(has_message(reset, ExpertKind::Reset, "Connection reset by server in SYN_RECEIVED"));
-    assert_states(reset, S::Closed, S::Closed);
+    // 3.10.7.4: the server answers <SEQ=SEG.ACK><CTL=RST> and stays where it is; the
+    // RST sits exactly at what the client acknowledged, so the client accepts it.
+    Segment rst = flow.send(Side::Server, RST);
+    rst.seq = ack.ack;
+    const Annotation reset = flow.observe(rst);
+    assert_int_equal(static_cast<int>(reset.reset), static_cast<int>(ResetKind::AnswersUnacceptable));
+    assert_states(reset, S::Closed, S::SynReceived);
+    assert_true(has_message(reset, ExpertKind::Reset,
+                            "Connection reset by server in SYN_RECEIVED, answering the client's unacceptable ACK "
+                            "4294967295: the server keeps its state (RFC 9293 3.10.7.4)"));
+}
+
+static void test_closed_syn_retried_after_refusal(void **) // Windows tries a refused SYN again
+{
+    Flow flow;
+    const Segment syn = flow.exchange(Side::Client, SYN);
+    flow.observe(syn);
+    flow.step(Side::Server, RST | ACK);
+    const Annotation again = flow.observe(syn);
+    assert_int_equal(again.handshake_step, 1);
+    assert_int_equal(again.attempt, 2);
+    assert_states_before(again, S::Closed, S::Closed);
+    assert_states(again, S::SynSent, S::Listen);
+    const Annotation synack = flow.step(Side::Server, SYN | ACK);
+    assert_states(synack, S::Established, S::SynReceived);
 }
 
 static void test_syn_received_synack_retransmitted(void **)
@@ -221,10 +243,10 @@ static void test_unknown_synack_unsolicited(void **)
     Segment refusal = flow.send(Side::Client, RST);
     refusal.seq = synack.ack;
     const Annotation reset = flow.observe(refusal);
-    assert_states(reset, S::Closed, S::Closed);
+    assert_states(reset, S::Closed, S::Listen); // 3.10.7.4: a passive open goes back to LISTEN
     assert_true(has_message(reset, ExpertKind::Reset,
                             "Connection reset by client: it never sent a SYN, so it refuses the SYN-ACK (spoofed "
-                            "SYN-ACK or backscatter)"));
+                            "SYN-ACK or backscatter); the server goes back to LISTEN"));
 }
 
 int main(void)
@@ -240,6 +262,7 @@ int main(void)
         cmocka_unit_test(test_syn_received_ack),
         cmocka_unit_test(test_syn_received_ack_wrong_number),
         cmocka_unit_test(test_syn_received_synack_retransmitted),
+        cmocka_unit_test(test_closed_syn_retried_after_refusal),
         cmocka_unit_test(test_syn_received_data_completes_handshake),
         cmocka_unit_test(test_established_handshake_ack_repeated),
         cmocka_unit_test(test_established_window_update_is_no_step),

@@ -98,14 +98,16 @@ static void test_seq_number_compares_across_wrap(void **)
 
 // ---- The transition table ---------------------------------------------------------
 
-static void test_table_rst_closes_every_state_but_listen(void **)
+static void test_table_rst_closes_every_synchronized_state(void **)
 {
-    for (auto state : {S::SynSent, S::SynReceived, S::Established, S::FinWait1, S::FinWait2, S::CloseWait,
-                       S::Closing, S::LastAck, S::TimeWait}) {
+    for (auto state : {S::SynSent, S::Established, S::FinWait1, S::FinWait2, S::CloseWait, S::Closing, S::LastAck,
+                       S::TimeWait}) {
         assert_string_equal(state_name(transition(state, EndpointEvent::ReceiveRst).next), "CLOSED");
         assert_string_equal(state_name(transition(state, EndpointEvent::SendRst).next), "CLOSED");
     }
+    // 3.10.7.2 and 3.10.7.4: a listener ignores a RST, a passive open returns to LISTEN
     assert_string_equal(state_name(transition(S::Listen, EndpointEvent::ReceiveRst).next), "LISTEN");
+    assert_string_equal(state_name(transition(S::SynReceived, EndpointEvent::ReceiveRst).next), "LISTEN");
 }
 
 static void test_table_unexpected_event_keeps_state(void **)
@@ -148,7 +150,7 @@ int main(void)
         cmocka_unit_test(test_roles_follow_zeek_likely_server_ports),
         cmocka_unit_test(test_tracker_new_stream_starts_fresh),
         cmocka_unit_test(test_seq_number_compares_across_wrap),
-        cmocka_unit_test(test_table_rst_closes_every_state_but_listen),
+        cmocka_unit_test(test_table_rst_closes_every_synchronized_state),
         cmocka_unit_test(test_table_unexpected_event_keeps_state),
         cmocka_unit_test(test_table_state_names_are_rfc_spelling),
         cmocka_unit_test(test_info_marks),
