@@ -208,6 +208,7 @@ void Conversation::observe_synack(std::size_t sender, const Segment &segment, An
         annotation.notes |= note::handshake_ack_mismatch;
         from.unacceptable_ack = segment.ack; // 3.10.7.3: the client will answer RST
     } else {
+        from.unacceptable_ack.reset();
         apply(peer, EndpointEvent::ReceiveSynAck, annotation);
     }
 }
@@ -229,6 +230,7 @@ void Conversation::observe_handshake_ack(std::size_t sender, const Segment &segm
         return;
     }
     handshake_acked_ = true;
+    endpoints_[sender].unacceptable_ack.reset();
     apply(sender, EndpointEvent::SendHandshakeAck, annotation);
     apply(peer, EndpointEvent::ReceiveAckOfSyn, annotation);
 }
