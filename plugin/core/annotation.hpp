@@ -34,6 +34,12 @@ constexpr std::uint16_t handshake_ack_mismatch = 1u << 3; // ack is not the peer
 constexpr std::uint16_t unsolicited_synack = 1u << 4;   // a SYN-ACK with no SYN seen
 constexpr std::uint16_t time_wait = 1u << 5;            // the sender acknowledges the last FIN and waits
 constexpr std::uint16_t repeated_step_ack = 1u << 6;    // a pure ACK identical to the step ACK before it
+constexpr std::uint16_t data_before_established = 1u << 7; // payload from a side still opening
+constexpr std::uint16_t data_in_syn = 1u << 8;          // a SYN or SYN-ACK carrying payload (TFO)
+constexpr std::uint16_t segment_after_close = 1u << 9;  // sent by a side that is already CLOSED
+constexpr std::uint16_t rst_in_time_wait = 1u << 10;    // a RST reaching a side in TIME_WAIT
+constexpr std::uint16_t data_after_fin = 1u << 11;      // payload beyond the sender's own FIN
+constexpr std::uint16_t reuse_in_time_wait = 1u << 12;  // a new SYN while the 4-tuple is in TIME_WAIT
 } // namespace note
 
 // What a RST means, as far as the observer can tell (RFC 9293 3.10.7, RFC 5961 3.2).

@@ -36,6 +36,7 @@ Annotation Conversation::observe(const Segment &segment)
     annotation.server_port = endpoints_[server].address.port;
     annotation.client_before = endpoints_[client].state;
     annotation.server_before = endpoints_[server].state;
+    annotation.notes |= anomaly_notes(sender, segment);
 
     if (segment.has(tcp_flag::rst)) {
         observe_reset(sender, segment, annotation);
@@ -68,6 +69,39 @@ Annotation Conversation::observe(const Segment &segment)
     annotation.client_after = endpoints_[client].state;
     annotation.server_after = endpoints_[server].state;
     return annotation;
+}
+
+// Oddities judged by the states before the segment; they change no state themselves.
+std::uint16_t Conversation::anomaly_notes(std::size_t sender, const Segment &segment) const
+{
+    const Endpoint &from = endpoints_[sender];
+    const Endpoint &to = endpoints_[1 - sender];
+    const bool rst = segment.has(tcp_flag::rst);
+    const bool syn = segment.has(tcp_flag::syn);
+    std::uint16_t notes = 0;
+    if (rst && to.state == TcpState::TimeWait)
+        notes |= note::rst_in_time_wait; // RFC 1337: a RST cuts TIME-WAIT short (3.10.7.4 would obey it)
+    const bool new_isn = !from.isn || *from.isn != segment.seq;
+    if (syn && !rst && !segment.has(tcp_flag::ack) && new_isn &&
+        (from.state == TcpState::TimeWait || to.state == TcpState::TimeWait))
+        notes |= note::reuse_in_time_wait; // 3.6: a new incarnation while the old one waits out 2 MSL
+    if (rst)
+        return notes;
+    const bool fin_again = segment.has(tcp_flag::fin) && from.fin_seq &&
+                           segment.seq + segment.payload_length == *from.fin_seq;
+    if (segment.payload_length != 0) {
+        if (syn)
+            notes |= note::data_in_syn; // RFC 7413: TCP Fast Open carries data in the SYN
+        else if (from.fin_seq && segment.seq + segment.payload_length > *from.fin_seq)
+            notes |= note::data_after_fin; // 3.10.4: after CLOSE no more SENDs
+        else if (from.state == TcpState::SynSent || from.state == TcpState::SynReceived ||
+                 from.state == TcpState::Listen)
+            notes |= note::data_before_established; // 3.10.7.3-4: data is queued until ESTABLISHED
+    }
+    if (!syn && !fin_again && from.state == TcpState::Closed && from.segments != 0 &&
+        (notes & note::data_after_fin) == 0)
+        notes |= note::segment_after_close; // 3.10.7.1: a CLOSED side has no connection to send on
+    return notes;
 }
 
 // 3.10.7.3 / 3.10.7.4 (fifth check): an acceptable ACK of a SYN covers the SYN and

@@ -63,6 +63,7 @@ private:
 
     static bool acknowledges_syn(SeqNumber ack, const Endpoint &syn_sender);
     void start(const Segment &segment, Annotation &annotation);
+    std::uint16_t anomaly_notes(std::size_t sender, const Segment &segment) const;
     std::size_t sender_of(const Segment &segment) const;
     void apply(std::size_t endpoint, EndpointEvent event, Annotation &annotation);
 

@@ -255,9 +255,86 @@ void describe_reset(const Annotation &a, MessageList &messages)
     }
 }
 
+const char *sender_state(const Annotation &a)
+{
+    return state_name(a.sender == Role::Server ? a.server_before : a.client_before);
+}
+
+void describe_anomaly_notes(const Annotation &a, const LedgerFacts *facts, MessageList &messages)
+{
+    const char *sender = role_text(a, a.sender);
+    const char *peer = role_text(a, peer_of(a.sender));
+    if (a.has(note::data_in_syn)) {
+        messages.add(ExpertKind::DataInSyn)
+            .add("The %s carries data: TCP Fast Open (RFC 7413); the data reaches the application at once only "
+                 "if the peer accepts it",
+                 a.handshake_step == 2 ? "SYN-ACK" : "SYN");
+    }
+    if (a.has(note::data_before_established)) {
+        messages.add(ExpertKind::DataBeforeEstablished)
+            .add("Data from the %s before its handshake completed (it is in %s): the receiver must queue it until "
+                 "ESTABLISHED, or drop it",
+                 sender, sender_state(a));
+    }
+    if (a.has(note::data_after_fin)) {
+        messages.add(ExpertKind::DataAfterFin)
+            .add("Data from the %s after its own FIN: it had closed its direction (RFC 9293 3.10.4), so this data "
+                 "is beyond the end of its stream and the %s must not deliver it",
+                 sender, peer);
+    }
+    if (a.has(note::segment_after_close)) {
+        messages.add(ExpertKind::SegmentAfterClose)
+            .add("Segment from the %s after its connection ended (it is CLOSED): a late or reordered segment, or a "
+                 "side that missed the close; the %s answers such segments with RST",
+                 sender, peer);
+    }
+    if (a.has(note::rst_in_time_wait)) {
+        messages.add(ExpertKind::RstInTimeWait)
+            .add("RST reaches the %s in TIME_WAIT: TIME-WAIT assassination (RFC 1337). Obeying it ends TIME_WAIT "
+                 "early, so an old duplicate segment could corrupt a new connection on this 4-tuple",
+                 peer);
+    }
+    if (a.has(note::reuse_in_time_wait)) {
+        TextWriter text = messages.add(ExpertKind::ReuseInTimeWait);
+        text.add("New SYN on a 4-tuple still in TIME_WAIT");
+        if (facts != nullptr && facts->reused_stream_plus_one != 0)
+            text.add(" (stream %u)", facts->reused_stream_plus_one - 1);
+        text.add(": the port was reused before TIME_WAIT ended; the waiting side accepts it only with a higher ISN "
+                 "or newer timestamps (RFC 9293 3.6.1, RFC 6191)");
+    }
+}
+
 } // namespace
 
-ExpertMessages describe(const Annotation &annotation, const DescribeOptions &options)
+ExpertMessages describe_end_of_capture(const Verdict &verdict, const LedgerFacts &facts)
+{
+    ExpertMessages out;
+    MessageList messages(out);
+    if (verdict.end_of_capture.has(Anomaly::SynUnanswered)) {
+        messages.add(ExpertKind::SynUnanswered)
+            .add("SYN never answered: %u attempt%s, and no SYN-ACK or RST came back by the end of the capture (host "
+                 "down, a firewall dropping it, or the answer took another path)",
+                 facts.syn_retransmissions + 1, facts.syn_retransmissions == 0 ? "" : "s");
+    }
+    if (verdict.end_of_capture.has(Anomaly::CloseWaitAtEnd)) {
+        const bool both = verdict.close_wait == Party::Both;
+        messages.add(ExpertKind::CloseWaitAtEnd)
+            .add("The %s received a FIN but never closed %s side: still CLOSE_WAIT at the end of the capture (the "
+                 "application has not called close(): a classic socket leak, or the capture stopped too soon)",
+                 both ? "client and the server" : party_name(verdict.close_wait), both ? "their" : "its");
+    }
+    if (verdict.end_of_capture.has(Anomaly::HalfOpen)) {
+        const Party talker = verdict.vanished == Party::Client ? Party::Server : Party::Client;
+        const SideFacts &side = talker == Party::Client ? facts.client() : facts.server();
+        messages.add(ExpertKind::HalfOpen)
+            .add("Half-open: the %s's last %u retransmissions went unanswered to the end of the capture; the %s "
+                 "vanished (crashed, rebooted or lost its route) and the connection is open on one side only",
+                 party_name(talker), side.unanswered_retransmissions, party_name(verdict.vanished));
+    }
+    return out;
+}
+
+ExpertMessages describe(const Annotation &annotation, const DescribeOptions &options, const LedgerFacts *facts)
 {
     ExpertMessages out;
     MessageList messages(out);
@@ -272,6 +349,7 @@ ExpertMessages describe(const Annotation &annotation, const DescribeOptions &opt
     if (annotation.close_steps != 0)
         describe_close(annotation, options, messages);
     describe_reset(annotation, messages);
+    describe_anomaly_notes(annotation, facts, messages);
     return out;
 }
 

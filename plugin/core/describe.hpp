@@ -4,6 +4,8 @@
 #pragma once
 
 #include "annotation.hpp"
+#include "ledger.hpp"
+#include "verdict.hpp"
 
 #include <array>
 #include <cstddef>
@@ -33,8 +35,17 @@ enum class ExpertKind : std::uint8_t {
     ResetOutOfWindow,
     SynRejected,
     MidstreamStart,
+    SynUnanswered,
+    DataBeforeEstablished,
+    DataInSyn,
+    SegmentAfterClose,
+    ReuseInTimeWait,
+    RstInTimeWait,
+    DataAfterFin,
+    CloseWaitAtEnd,
+    HalfOpen,
 };
-constexpr std::size_t expert_kind_count = static_cast<std::size_t>(ExpertKind::MidstreamStart) + 1;
+constexpr std::size_t expert_kind_count = static_cast<std::size_t>(ExpertKind::HalfOpen) + 1;
 
 struct ExpertMessage {
     ExpertKind kind = ExpertKind::HandshakeSyn;
@@ -42,7 +53,7 @@ struct ExpertMessage {
 };
 
 struct ExpertMessages {
-    std::array<ExpertMessage, 5> items{};
+    std::array<ExpertMessage, 8> items{};
     std::size_t count = 0;
 };
 
@@ -50,7 +61,13 @@ struct DescribeOptions {
     unsigned time_wait_seconds = 60;
 };
 
-ExpertMessages describe(const Annotation &annotation, const DescribeOptions &options);
+// `facts`, when given, are the segment's conversation's, for messages that name
+// another stream (a 4-tuple reused during TIME_WAIT).
+ExpertMessages describe(const Annotation &annotation, const DescribeOptions &options,
+                        const LedgerFacts *facts = nullptr);
+
+// The anomalies only the end of the capture reveals, for the conversation's last segment.
+ExpertMessages describe_end_of_capture(const Verdict &verdict, const LedgerFacts &facts);
 
 // E.g. " [HS 2/3]", " [FIN+ACK 2+3/4]", " [ACK 4/4] [TIME_WAIT]"; empty when the
 // segment is no step.

@@ -29,17 +29,34 @@ constexpr std::uint16_t syn = 0x02;
 constexpr std::uint16_t rst = 0x04;
 constexpr std::uint16_t psh = 0x08;
 constexpr std::uint16_t ack = 0x10;
+constexpr std::uint16_t ece = 0x40;
+constexpr std::uint16_t cwr = 0x80;
 } // namespace tcp_flag
+
+// The options a SYN or SYN-ACK offers (RFC 9293 3.2, RFC 7323, RFC 2018, RFC 7413);
+// read only from segments with SYN set, where they are negotiated.
+struct TcpOptions {
+    std::uint16_t mss = 0;
+    std::uint8_t window_scale = 0;   // shift count
+    bool has_mss = false;
+    bool has_window_scale = false;
+    bool sack_permitted = false;
+    bool timestamps = false;
+    bool fast_open = false;          // a TFO cookie or cookie request
+};
 
 struct Segment {
     std::uint32_t stream = 0; // Wireshark's tcp.stream: one conversation, port reuse already split
+    std::uint32_t frame = 0;  // capture frame number, 1-based
+    std::int64_t time_ns = 0; // capture time, nanoseconds since the epoch
     SocketAddress source;
     SocketAddress destination;
     SeqNumber seq;
     SeqNumber ack;
     std::uint16_t flags = 0;
-    std::uint16_t window = 0; // raw header value, only used to tell a repeated ACK from a window update
+    std::uint16_t window = 0; // raw header value, unscaled
     std::uint32_t payload_length = 0;
+    TcpOptions options;
 
     bool has(std::uint16_t flag) const { return (flags & flag) != 0; }
 };

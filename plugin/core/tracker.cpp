@@ -1,17 +1,102 @@
 #include "tracker.hpp"
 
+#include <utility>
+
 namespace tcplife {
+namespace {
+
+std::uint64_t hash_socket(const SocketAddress &socket)
+{
+    std::uint64_t hash = 1469598103934665603ull; // FNV-1a
+    auto mix = [&hash](std::uint8_t byte) {
+        hash ^= byte;
+        hash *= 1099511628211ull;
+    };
+    mix(socket.address.family);
+    for (std::uint8_t byte : socket.address.bytes)
+        mix(byte);
+    mix(static_cast<std::uint8_t>(socket.port >> 8));
+    mix(static_cast<std::uint8_t>(socket.port));
+    return hash;
+}
+
+// The same for both directions of a conversation.
+std::uint64_t tuple_key(const Segment &segment)
+{
+    std::uint64_t a = hash_socket(segment.source);
+    std::uint64_t b = hash_socket(segment.destination);
+    if (a > b)
+        std::swap(a, b);
+    return a * 31 + b;
+}
+
+bool is_pure_syn(const Segment &segment)
+{
+    return segment.has(tcp_flag::syn) && !segment.has(tcp_flag::ack | tcp_flag::rst);
+}
+
+bool entered_time_wait(const Annotation &a)
+{
+    return (a.client_after == TcpState::TimeWait && a.client_before != TcpState::TimeWait) ||
+           (a.server_after == TcpState::TimeWait && a.server_before != TcpState::TimeWait);
+}
+
+bool same_tuple(const LedgerFacts &facts, const Segment &segment)
+{
+    const SocketAddress &client = facts.client().address;
+    const SocketAddress &server = facts.server().address;
+    return (client == segment.source && server == segment.destination) ||
+           (client == segment.destination && server == segment.source);
+}
+
+} // namespace
 
 Annotation Tracker::observe(const Segment &segment)
 {
-    if (segment.stream >= conversations_.size())
-        conversations_.resize(static_cast<std::size_t>(segment.stream) + 1);
-    return conversations_[segment.stream].observe(segment);
+    if (segment.stream >= streams_.size())
+        streams_.resize(static_cast<std::size_t>(segment.stream) + 1);
+    StreamRecord &record = streams_[segment.stream];
+    const bool first_segment = !record.ledger.facts().first.seen();
+    Annotation annotation = record.observer.observe(segment);
+    if (first_segment && is_pure_syn(segment))
+        check_reuse(segment, record, annotation);
+    record.ledger.record(segment, annotation);
+    if (entered_time_wait(annotation))
+        time_wait_streams_[tuple_key(segment)] = segment.stream;
+    return annotation;
+}
+
+// Wireshark starts a new stream for a SYN on a 4-tuple whose connection has closed;
+// if a side of that connection is still in TIME_WAIT, the SYN cuts into it (RFC 9293
+// 3.6.1 allows that only with a higher ISN or timestamps, RFC 6191).
+void Tracker::check_reuse(const Segment &segment, StreamRecord &record, Annotation &annotation) const
+{
+    const auto found = time_wait_streams_.find(tuple_key(segment));
+    if (found == time_wait_streams_.end() || found->second == segment.stream)
+        return;
+    const LedgerFacts &earlier = streams_[found->second].ledger.facts();
+    if (!same_tuple(earlier, segment))
+        return;
+    for (const SideFacts &side : earlier.sides) {
+        if (side.state == TcpState::TimeWait && segment.time_ns < side.time_wait.time_ns + options_.time_wait_ns) {
+            annotation.notes |= note::reuse_in_time_wait;
+            record.ledger.record_reuse_of(found->second);
+            return;
+        }
+    }
+}
+
+const StreamRecord *Tracker::stream(std::uint32_t index) const
+{
+    if (index >= streams_.size() || !streams_[index].ledger.facts().first.seen())
+        return nullptr;
+    return &streams_[index];
 }
 
 void Tracker::clear()
 {
-    std::vector<Conversation>().swap(conversations_);
+    std::vector<StreamRecord>().swap(streams_);
+    std::unordered_map<std::uint64_t, std::uint32_t>().swap(time_wait_streams_);
 }
 
 } // namespace tcplife

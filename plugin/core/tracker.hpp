@@ -3,19 +3,41 @@
 
 #include "annotation.hpp"
 #include "conversation.hpp"
+#include "ledger.hpp"
 #include "segment.hpp"
 
+#include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 namespace tcplife {
 
+struct TrackerOptions {
+    std::int64_t time_wait_ns = 60'000'000'000; // how long a side stays in TIME_WAIT
+};
+
+// Everything known about one tcp.stream.
+struct StreamRecord {
+    Conversation observer;
+    Ledger ledger;
+};
+
 class Tracker {
 public:
+    explicit Tracker(TrackerOptions options = {}) : options_(options) {}
+
     Annotation observe(const Segment &segment);
+    // Null for a stream no segment was observed on.
+    const StreamRecord *stream(std::uint32_t index) const;
     void clear();
 
 private:
-    std::vector<Conversation> conversations_;
+    void check_reuse(const Segment &segment, StreamRecord &record, Annotation &annotation) const;
+
+    TrackerOptions options_;
+    std::vector<StreamRecord> streams_;
+    // The latest stream on each 4-tuple that entered TIME_WAIT, by a hash of the tuple.
+    std::unordered_map<std::uint64_t, std::uint32_t> time_wait_streams_;
 };
 
 } // namespace tcplife

@@ -21,10 +21,14 @@ struct FrameRecord {
 
 class CaptureState {
 public:
+    explicit CaptureState(TrackerOptions options) : tracker_(options) {}
+
     // First pass only. Never throws: a failure (out of memory) leaves the frame unannotated.
     void analyse(proto_tree *tree, packet_info *pinfo) noexcept;
     // Null when the frame was never analysed or holds no TCP segment.
     const FrameRecord *record(guint32 frame) const noexcept;
+    // The conversation of an analysed frame.
+    const StreamRecord *stream(std::uint32_t index) const noexcept { return tracker_.stream(index); }
 
 private:
     Tracker tracker_;

@@ -50,6 +50,20 @@ constexpr ExpertSpec expert_specs[] = {
     {ExpertKind::SynRejected, "tcplife.expert.syn_rejected", PI_SEQUENCE, PI_WARN,
      "Connection refused: RST answers the SYN"},
     {ExpertKind::MidstreamStart, "tcplife.expert.midstream", PI_SEQUENCE, PI_NOTE, "Capture began mid-stream"},
+    {ExpertKind::SynUnanswered, "tcplife.expert.syn_unanswered", PI_SEQUENCE, PI_WARN, "SYN never answered"},
+    {ExpertKind::DataBeforeEstablished, "tcplife.expert.data_before_established", PI_PROTOCOL, PI_WARN,
+     "Data before the handshake completed"},
+    {ExpertKind::DataInSyn, "tcplife.expert.data_in_syn", PI_SEQUENCE, PI_NOTE, "Data in SYN (TCP Fast Open)"},
+    {ExpertKind::SegmentAfterClose, "tcplife.expert.segment_after_close", PI_SEQUENCE, PI_WARN,
+     "Segment after the connection closed"},
+    {ExpertKind::ReuseInTimeWait, "tcplife.expert.reuse_in_time_wait", PI_SEQUENCE, PI_WARN,
+     "New SYN on a 4-tuple still in TIME_WAIT"},
+    {ExpertKind::RstInTimeWait, "tcplife.expert.rst_in_time_wait", PI_SECURITY, PI_WARN,
+     "RST in TIME_WAIT (TIME-WAIT assassination, RFC 1337)"},
+    {ExpertKind::DataAfterFin, "tcplife.expert.data_after_fin", PI_PROTOCOL, PI_ERROR, "Data after FIN"},
+    {ExpertKind::CloseWaitAtEnd, "tcplife.expert.close_wait_at_end", PI_SEQUENCE, PI_WARN,
+     "CLOSE_WAIT at the end of the capture"},
+    {ExpertKind::HalfOpen, "tcplife.expert.half_open", PI_SEQUENCE, PI_WARN, "Half-open connection: one side vanished"},
 };
 
 constexpr bool expert_specs_follow_kind_order()
@@ -94,6 +108,9 @@ hf_register_info fields[] = {
      {"Retransmission, attempt", "tcplife.retransmission", FT_UINT8, BASE_DEC, nullptr, 0x0,
       "This segment repeats an earlier handshake or close segment; the value is the attempt (2 = first repeat)",
       HFILL}},
+    {&ids.anomaly,
+     {"Anomaly", "tcplife.anomaly", FT_STRING, BASE_NONE, nullptr, 0x0,
+      "A named anomaly this segment shows (see tcplife.expert.<id> for its explanation)", HFILL}},
 };
 
 int *subtrees[] = {&ids.subtree};
@@ -109,7 +126,9 @@ CaptureState *capture = nullptr;
 void start_capture()
 {
     delete capture;
-    capture = new (std::nothrow) CaptureState();
+    constexpr std::int64_t ns_per_second = 1'000'000'000;
+    capture = new (std::nothrow)
+        CaptureState(TrackerOptions{static_cast<std::int64_t>(pref_time_wait_seconds) * ns_per_second});
     // Wanted fields make epan build a tree for every frame, so ask only while enabled.
     const bool enabled = proto_is_protocol_enabled(find_protocol_by_id(ids.protocol));
     set_postdissector_wanted_hfids(tcplife_handle, enabled ? new_wanted_tcp_fields() : nullptr);
@@ -127,12 +146,15 @@ int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *)
     if (capture == nullptr)
         return 0;
     // The TCP fields can be read only on the first pass; later passes render the cache.
-    if (!PINFO_FD_VISITED(pinfo))
+    const bool first_pass = !PINFO_FD_VISITED(pinfo);
+    if (first_pass)
         capture->analyse(tree, pinfo);
     const FrameRecord *record = capture->record(pinfo->num);
     if (record == nullptr)
         return 0;
-    render(*record, tvb, pinfo, tree, RenderOptions{pref_info_column != FALSE, pref_time_wait_seconds});
+    // After the first pass every frame has been analysed: the conversation is final.
+    render(*record, *capture, tvb, pinfo, tree,
+           RenderOptions{pref_info_column != FALSE, pref_time_wait_seconds, !first_pass});
     return static_cast<int>(tvb_captured_length(tvb));
 }
 
@@ -156,6 +178,7 @@ void register_protocol()
     ids.protocol = proto_register_protocol("TCP Lifecycle", "tcplife", "tcplife");
     proto_register_field_array(ids.protocol, fields, array_length(fields));
     proto_register_subtree_array(subtrees, array_length(subtrees));
+    register_conversation_fields(ids.protocol);
 
     fill_expert_registrations();
     expert_module_t *expert_module = expert_register_protocol(ids.protocol);

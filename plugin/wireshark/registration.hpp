@@ -1,4 +1,4 @@
-// The ids Wireshark hands out when tcplife registers its protocol, fields, subtree and
+// The ids Wireshark hands out when tcplife registers its protocol, fields, subtrees and
 // expert infos, and the preferences' current values.
 #pragma once
 
@@ -8,6 +8,48 @@
 #include <epan/packet.h>
 
 namespace tcplife::wireshark {
+
+// tcplife.conv.*: the conversation the segment belongs to.
+struct ConversationIds {
+    int subtree = -1;
+    int timeline_subtree = -1;
+    int conversation = -1;
+    int client = -1;
+    int server = -1;
+    int handshake = -1;
+    int close = -1;
+    int close_initiator = -1;
+    int reset_by = -1;
+    int time_wait = -1;
+    int time_wait_until = -1;
+    int conn_state = -1;
+    int history = -1;
+    int frame_syn = -1;
+    int frame_synack = -1;
+    int frame_ack = -1;
+    int frame_fin1 = -1;
+    int frame_last = -1;
+    int rtt_syn_synack = -1;
+    int rtt_synack_ack = -1;
+    int irtt = -1;
+    int duration = -1;
+    int close_duration = -1;
+    int mss_client = -1;
+    int mss_server = -1;
+    int wscale = -1;
+    int wscale_client = -1;
+    int wscale_server = -1;
+    int sack = -1;
+    int timestamps = -1;
+    int ecn = -1;
+    int tfo = -1;
+    int bytes_client = -1;
+    int bytes_server = -1;
+    int segments_client = -1;
+    int segments_server = -1;
+    int syn_retransmissions = -1;
+    int timeline = -1;
+};
 
 struct RegisteredIds {
     int protocol = -1;
@@ -22,6 +64,8 @@ struct RegisteredIds {
     int client_state_prev = -1;
     int server_state_prev = -1;
     int retransmission = -1;
+    int anomaly = -1;
+    ConversationIds conv;
     expert_field experts[expert_kind_count];
     expert_field incomplete_header;
 };
@@ -30,5 +74,8 @@ extern RegisteredIds ids;
 
 void register_protocol();
 void register_handoff();
+
+// conversation_fields.cpp
+void register_conversation_fields(int protocol);
 
 } // namespace tcplife::wireshark

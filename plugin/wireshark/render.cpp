@@ -1,5 +1,6 @@
 #include "render.hpp"
 
+#include "core/anomaly.hpp"
 #include "core/describe.hpp"
 #include "registration.hpp"
 
@@ -44,10 +45,28 @@ void render_incomplete(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     expert_add_info(pinfo, top, &ids.incomplete_header);
 }
 
+void add_expert_messages(packet_info *pinfo, proto_item *item, const ExpertMessages &messages)
+{
+    for (std::size_t i = 0; i < messages.count; ++i) {
+        const ExpertMessage &message = messages.items[i];
+        expert_add_info_format(pinfo, item, &ids.experts[static_cast<std::size_t>(message.kind)], "%s",
+                               message.text.data());
+    }
+}
+
+void add_anomalies(proto_tree *tree, tvbuff_t *tvb, AnomalySet anomalies)
+{
+    for (std::size_t i = 0; i < anomaly_count; ++i) {
+        const auto anomaly = static_cast<Anomaly>(i);
+        if (anomalies.has(anomaly))
+            mark_generated(proto_tree_add_string(tree, ids.anomaly, tvb, 0, 0, anomaly_id(anomaly)));
+    }
+}
+
 } // namespace
 
-void render(const FrameRecord &record, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-            const RenderOptions &options)
+void render(const FrameRecord &record, const CaptureState &capture, tvbuff_t *tvb, packet_info *pinfo,
+            proto_tree *tree, const RenderOptions &options)
 {
     if (record.kind == FrameRecord::Kind::Incomplete) {
         render_incomplete(tvb, pinfo, tree);
@@ -81,11 +100,21 @@ void render(const FrameRecord &record, tvbuff_t *tvb, packet_info *pinfo, proto_
     mark_generated(proto_tree_add_string(subtree, ids.server_state_prev, tvb, 0, 0, state_name(a.server_before)));
     add_state(subtree, ids.server_state, tvb, a.server_after, a.server_path);
 
-    const ExpertMessages messages = describe(a, DescribeOptions{options.time_wait_seconds});
-    for (std::size_t i = 0; i < messages.count; ++i) {
-        const ExpertMessage &message = messages.items[i];
-        expert_add_info_format(pinfo, top, &ids.experts[static_cast<std::size_t>(message.kind)], "%s",
-                               message.text.data());
+    const StreamRecord *stream = capture.stream(a.stream);
+    const LedgerFacts *facts = stream != nullptr ? &stream->ledger.facts() : nullptr;
+    AnomalySet anomalies = segment_anomalies(a);
+    add_expert_messages(pinfo, top, describe(a, DescribeOptions{options.time_wait_seconds}, facts));
+    if (stream != nullptr) {
+        const Verdict verdict = judge(*facts);
+        // Only a later pass knows this is the conversation's last segment of the capture.
+        if (options.final && facts->last.frame == pinfo->num) {
+            anomalies |= verdict.end_of_capture;
+            add_expert_messages(pinfo, top, describe_end_of_capture(verdict, *facts));
+        }
+        add_anomalies(subtree, tvb, anomalies);
+        render_conversation(*stream, verdict, capture, tvb, pinfo, subtree, options);
+    } else {
+        add_anomalies(subtree, tvb, anomalies);
     }
     if (options.info_column && marks[0] != '\0')
         col_append_str(pinfo->cinfo, COL_INFO, marks.data());

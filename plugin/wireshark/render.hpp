@@ -4,6 +4,7 @@
 #pragma once
 
 #include "capture_state.hpp"
+#include "core/verdict.hpp"
 
 #include <epan/packet.h>
 
@@ -12,9 +13,14 @@ namespace tcplife::wireshark {
 struct RenderOptions {
     bool info_column = true;
     unsigned time_wait_seconds = 60;
+    bool final = false; // the whole capture has been analysed (a later pass)
 };
 
-void render(const FrameRecord &record, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-            const RenderOptions &options);
+void render(const FrameRecord &record, const CaptureState &capture, tvbuff_t *tvb, packet_info *pinfo,
+            proto_tree *tree, const RenderOptions &options);
+
+// render_conversation.cpp: the tcplife.conv subtree of the segment's conversation.
+void render_conversation(const StreamRecord &stream, const Verdict &verdict, const CaptureState &capture,
+                         tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const RenderOptions &options);
 
 } // namespace tcplife::wireshark

@@ -10,7 +10,8 @@ namespace {
 
 enum TcpField {
     Stream, SourcePort, DestinationPort, SeqRaw, AckRaw, Flags, PayloadLength, Window,
-    Ipv4Source, Ipv4Destination, Ipv6Source, Ipv6Destination, TcpFieldCount
+    Ipv4Source, Ipv4Destination, Ipv6Source, Ipv6Destination, OptionKind, MssValue, WindowScaleShift,
+    TcpFieldCount
 };
 
 struct TcpFieldName {
@@ -24,6 +25,8 @@ constexpr TcpFieldName tcp_field_names[] = {
     {PayloadLength, "tcp.len"},      {Window, "tcp.window_size_value"},
     {Ipv4Source, "ip.src"},          {Ipv4Destination, "ip.dst"},
     {Ipv6Source, "ipv6.src"},        {Ipv6Destination, "ipv6.dst"},
+    {OptionKind, "tcp.option_kind"}, {MssValue, "tcp.options.mss_val"},
+    {WindowScaleShift, "tcp.options.wscale.shift"},
 };
 
 constexpr bool names_follow_enum_order()
@@ -79,15 +82,47 @@ bool read_address(proto_tree *tree, TcpField ipv4_field, TcpField ipv6_field, in
         return false;
     auto *value = const_cast<fvalue_t *>(&item->value);
     if (item->hfinfo->id == tcp_field_ids[ipv4_field]) {
-        const guint32 host_order = fvalue_get_uinteger(value);
+        const guint32 network_order = fvalue_get_uinteger(value); // FT_IPv4 keeps the wire byte order
         to->family = 4;
-        for (int i = 0; i < 4; ++i)
-            to->bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(host_order >> (24 - 8 * i));
+        std::memcpy(to->bytes.data(), &network_order, sizeof network_order);
     } else {
         to->family = 6;
         std::memcpy(to->bytes.data(), fvalue_get_bytes(value), to->bytes.size());
     }
     return true;
+}
+
+// Option kinds (IANA "TCP Option Kind Numbers").
+constexpr guint32 option_sack_permitted = 4;
+constexpr guint32 option_timestamps = 8;
+constexpr guint32 option_fast_open = 34;
+
+// The options of a SYN or SYN-ACK, from the same TCP layer as the stream index.
+TcpOptions read_options(proto_tree *tree, int layer)
+{
+    TcpOptions options;
+    guint32 value = 0;
+    if (read_uint(tree, MssValue, layer, &value)) {
+        options.has_mss = true;
+        options.mss = static_cast<std::uint16_t>(value);
+    }
+    if (read_uint(tree, WindowScaleShift, layer, &value)) {
+        options.has_window_scale = true;
+        options.window_scale = static_cast<std::uint8_t>(value);
+    }
+    GPtrArray *kinds = proto_get_finfo_ptr_array(tree, tcp_field_ids[OptionKind]);
+    for (guint i = 0; kinds != nullptr && i < kinds->len; ++i) {
+        auto *item = static_cast<field_info *>(g_ptr_array_index(kinds, i));
+        if (item->proto_layer_num != layer)
+            continue;
+        switch (fvalue_get_uinteger(&item->value)) {
+        case option_sack_permitted: options.sack_permitted = true; break;
+        case option_timestamps: options.timestamps = true; break;
+        case option_fast_open: options.fast_open = true; break;
+        default: break;
+        }
+    }
+    return options;
 }
 
 int icmp_protocol = -1;
@@ -163,6 +198,10 @@ Extraction extract_segment(proto_tree *tree, packet_info *pinfo, Segment *out)
     out->flags = static_cast<std::uint16_t>(flags);
     out->window = static_cast<std::uint16_t>(window);
     out->payload_length = payload;
+    out->frame = pinfo->num;
+    out->time_ns = static_cast<std::int64_t>(pinfo->abs_ts.secs) * 1'000'000'000 + pinfo->abs_ts.nsecs;
+    if ((flags & tcp_flag::syn) != 0)
+        out->options = read_options(tree, layer);
     return Extraction::Complete;
 }
 

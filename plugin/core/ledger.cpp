@@ -1,0 +1,173 @@
+#include "ledger.hpp"
+
+namespace tcplife {
+namespace {
+
+std::size_t side_index(Role role) { return role == Role::Server ? 1 : 0; }
+
+bool is_open_state(TcpState state)
+{
+    switch (state) {
+    case TcpState::Established:
+    case TcpState::FinWait1:
+    case TcpState::FinWait2:
+    case TcpState::CloseWait:
+    case TcpState::Closing:
+    case TcpState::LastAck:
+    case TcpState::TimeWait:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool is_finished(TcpState state) { return state == TcpState::TimeWait || state == TcpState::Closed; }
+
+} // namespace
+
+void Ledger::record(const Segment &segment, const Annotation &annotation)
+{
+    const Moment now{segment.frame, segment.time_ns};
+    const std::size_t sender = side_index(annotation.sender);
+    SideFacts &from = facts_.sides[sender];
+    SideFacts &peer = facts_.sides[1 - sender];
+    if (!facts_.first.seen())
+        facts_.first = now;
+    facts_.last = now;
+    facts_.roles_guessed = annotation.roles_guessed;
+    from.address = segment.source;
+    peer.address = segment.destination;
+    ++from.segments;
+    peer.unanswered_retransmissions = 0; // the sender is alive: whatever the peer sent was not in vain
+
+    if (annotation.has(note::midstream_start))
+        facts_.midstream = true;
+    if (segment.has(tcp_flag::syn) && !segment.has(tcp_flag::rst) && !from.sent_syn) {
+        from.sent_syn = true;
+        from.offered = segment.options;
+        from.syn_flags = segment.flags;
+    }
+    record_handshake(annotation, now);
+    record_close(annotation, now);
+    record_sequence_space(sender, segment, annotation);
+    record_states(annotation, now);
+}
+
+void Ledger::record_handshake(const Annotation &a, const Moment &now)
+{
+    const bool repeat = a.has(note::repeated_step_ack);
+    if (a.has(note::simultaneous_open))
+        facts_.simultaneous_open = true;
+    if (a.has(note::unsolicited_synack))
+        facts_.unsolicited_synack = true;
+    switch (a.handshake_step) {
+    case 1:
+        if (!facts_.syn.seen())
+            facts_.syn = now;
+        if (a.is_retransmission())
+            ++facts_.syn_retransmissions;
+        if (!facts_.synack.seen())
+            facts_.syn_answered = now;
+        break;
+    case 2:
+        if (!facts_.synack.seen()) {
+            facts_.synack = now;
+            if (a.number != a.expected_number && !a.has(note::handshake_ack_mismatch) && !a.has(note::unsolicited_synack))
+                facts_.synack_acked_syn_data = true;
+        }
+        if (!facts_.handshake_ack.seen())
+            facts_.synack_answered = now;
+        break;
+    case 3:
+        if (!repeat && !a.has(note::handshake_ack_mismatch) && !facts_.handshake_ack.seen())
+            facts_.handshake_ack = now;
+        break;
+    default:
+        break;
+    }
+    switch (a.reset) {
+    case ResetKind::RefusesSyn:
+        facts_.refusal = now;
+        [[fallthrough]];
+    case ResetKind::RefusesSynAck:
+    case ResetKind::Abort:
+        if (!facts_.reset.seen()) {
+            facts_.reset = now;
+            facts_.reset_by = a.sender;
+        }
+        if (a.reset == ResetKind::Abort)
+            facts_.aborted = true;
+        break;
+    case ResetKind::None:
+    case ResetKind::AnswersUnacceptable:
+    case ResetKind::OutOfWindow:
+        break;
+    }
+}
+
+void Ledger::record_close(const Annotation &a, const Moment &now)
+{
+    SideFacts &from = facts_.sides[side_index(a.sender)];
+    if ((a.has_close_step(1) || a.has_close_step(3)) && !from.sent_fin) {
+        from.sent_fin = true;
+        if (!facts_.first_fin.seen()) {
+            facts_.first_fin = now;
+            facts_.first_closer = a.sender;
+        }
+    }
+    if (a.merged_close)
+        facts_.merged_close = true;
+    if (a.has(note::simultaneous_close))
+        facts_.simultaneous_close = true;
+}
+
+// Payload bytes per direction from sequence numbers, as the sender numbered them:
+// a retransmission adds nothing, a segment missing from the capture still counts.
+void Ledger::record_sequence_space(std::size_t sender, const Segment &segment, const Annotation &a)
+{
+    SideFacts &from = facts_.sides[sender];
+    if (segment.has(tcp_flag::rst))
+        return; // a RST's payload is diagnostic text, not stream data
+    const bool syn = segment.has(tcp_flag::syn);
+    const SeqNumber start = syn ? segment.seq + 1 : segment.seq;
+    if (!from.has_base || (syn && a.attempt == 1 && a.handshake_step != 0)) {
+        from.has_base = true;
+        from.highest_end = start;
+        from.bytes = 0;
+    }
+    const SeqNumber end = start + segment.payload_length;
+    const bool fin_again = a.is_retransmission() && (a.has_close_step(1) || a.has_close_step(3));
+    if (end > from.highest_end) {
+        from.bytes += static_cast<std::uint32_t>(end.distance_from(from.highest_end));
+        from.highest_end = end;
+    } else if (segment.payload_length != 0 || fin_again) {
+        ++from.unanswered_retransmissions;
+    }
+}
+
+void Ledger::record_states(const Annotation &a, const Moment &now)
+{
+    const TcpState before[2] = {a.client_before, a.server_before};
+    const TcpState after[2] = {a.client_after, a.server_after};
+    for (std::size_t side = 0; side < 2; ++side) {
+        SideFacts &facts = facts_.sides[side];
+        facts.state = after[side];
+        if (after[side] == TcpState::TimeWait && before[side] != TcpState::TimeWait)
+            facts.time_wait = now;
+        if (is_open_state(after[side]))
+            facts_.ever_open = true;
+    }
+    if (facts_.midstream)
+        facts_.ever_open = true;
+    if (!facts_.close_done.seen() && facts_.client().sent_fin && facts_.server().sent_fin &&
+        is_finished(after[0]) && is_finished(after[1]) && !facts_.aborted)
+        facts_.close_done = now;
+    if (a.client_path.length == 0 && a.server_path.length == 0)
+        return;
+    if (facts_.timeline.size() < LedgerFacts::timeline_capacity)
+        facts_.timeline.push_back(now);
+    else
+        ++facts_.timeline_overflow;
+}
+
+} // namespace tcplife

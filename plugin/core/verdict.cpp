@@ -1,0 +1,144 @@
+#include "verdict.hpp"
+
+namespace tcplife {
+namespace {
+
+// Two unanswered retransmissions in a row: one can be a lost ACK, two mean silence.
+constexpr std::uint32_t vanished_after_retransmissions = 2;
+
+Party party_of(Role role)
+{
+    switch (role) {
+    case Role::Client: return Party::Client;
+    case Role::Server: return Party::Server;
+    case Role::Unknown: return Party::None;
+    }
+    return Party::None;
+}
+
+Party parties(bool client, bool server)
+{
+    if (client && server)
+        return Party::Both;
+    if (client)
+        return Party::Client;
+    return server ? Party::Server : Party::None;
+}
+
+HandshakeVerdict judge_handshake(const LedgerFacts &f)
+{
+    if (f.midstream)
+        return HandshakeVerdict::NotSeen;
+    if (f.simultaneous_open)
+        return HandshakeVerdict::SimultaneousOpen;
+    if (f.handshake_ack.seen())
+        return HandshakeVerdict::Complete;
+    // The latest attempt decides: a refused SYN tried again and answered is no refusal.
+    if (f.refusal.seen() && f.refusal.frame > f.synack_answered.frame)
+        return HandshakeVerdict::Rejected;
+    if (f.unsolicited_synack && !f.syn.seen())
+        return HandshakeVerdict::Unsolicited;
+    if (f.synack.seen())
+        return HandshakeVerdict::NoFinalAck;
+    if (f.syn.seen())
+        return HandshakeVerdict::Unanswered;
+    return HandshakeVerdict::NotSeen;
+}
+
+CloseVerdict judge_close(const LedgerFacts &f)
+{
+    if (!f.ever_open)
+        return CloseVerdict::None;
+    const bool client_fin = f.client().sent_fin;
+    const bool server_fin = f.server().sent_fin;
+    if (client_fin && server_fin) {
+        if (f.simultaneous_close)
+            return CloseVerdict::Simultaneous;
+        return f.merged_close ? CloseVerdict::ThreeWay : CloseVerdict::FourWay;
+    }
+    if (f.aborted)
+        return CloseVerdict::Reset; // a RST before both FINs: after them it changes nothing (Zeek: SF)
+    if (client_fin || server_fin)
+        return CloseVerdict::HalfClosed;
+    return CloseVerdict::Open;
+}
+
+Party judge_initiator(const LedgerFacts &f, CloseVerdict close)
+{
+    switch (close) {
+    case CloseVerdict::Simultaneous: return Party::Both;
+    case CloseVerdict::Reset: return f.first_fin.seen() ? party_of(f.first_closer) : party_of(f.reset_by);
+    case CloseVerdict::FourWay:
+    case CloseVerdict::ThreeWay:
+    case CloseVerdict::HalfClosed: return party_of(f.first_closer);
+    case CloseVerdict::Open:
+    case CloseVerdict::None: return Party::None;
+    }
+    return Party::None;
+}
+
+} // namespace
+
+Verdict judge(const LedgerFacts &f)
+{
+    Verdict v;
+    v.handshake = judge_handshake(f);
+    v.close = judge_close(f);
+    v.initiator = judge_initiator(f, v.close);
+    v.reset_by = party_of(f.reset_by);
+    v.time_wait = parties(f.client().state == TcpState::TimeWait, f.server().state == TcpState::TimeWait);
+
+    if (v.handshake == HandshakeVerdict::Unanswered)
+        v.end_of_capture.add(Anomaly::SynUnanswered);
+    v.close_wait = parties(f.client().state == TcpState::CloseWait, f.server().state == TcpState::CloseWait);
+    if (v.close_wait != Party::None)
+        v.end_of_capture.add(Anomaly::CloseWaitAtEnd);
+    if (v.close == CloseVerdict::Open || v.close == CloseVerdict::HalfClosed) {
+        v.vanished = parties(f.server().unanswered_retransmissions >= vanished_after_retransmissions,
+                             f.client().unanswered_retransmissions >= vanished_after_retransmissions);
+        if (v.vanished != Party::None)
+            v.end_of_capture.add(Anomaly::HalfOpen);
+    }
+    return v;
+}
+
+const char *handshake_verdict_name(HandshakeVerdict verdict)
+{
+    switch (verdict) {
+    case HandshakeVerdict::Complete: return "complete";
+    case HandshakeVerdict::Unanswered: return "unanswered";
+    case HandshakeVerdict::Rejected: return "rejected";
+    case HandshakeVerdict::NoFinalAck: return "no-final-ack";
+    case HandshakeVerdict::SimultaneousOpen: return "simultaneous-open";
+    case HandshakeVerdict::Unsolicited: return "unsolicited";
+    case HandshakeVerdict::NotSeen: return "not-seen";
+    }
+    return "not-seen";
+}
+
+const char *close_verdict_name(CloseVerdict verdict)
+{
+    switch (verdict) {
+    case CloseVerdict::FourWay: return "four-way";
+    case CloseVerdict::ThreeWay: return "three-way";
+    case CloseVerdict::Simultaneous: return "simultaneous";
+    case CloseVerdict::Reset: return "reset";
+    case CloseVerdict::HalfClosed: return "half-closed";
+    case CloseVerdict::Open: return "open";
+    case CloseVerdict::None: return "none";
+    }
+    return "none";
+}
+
+const char *party_name(Party party)
+{
+    switch (party) {
+    case Party::None: return "none";
+    case Party::Client: return "client";
+    case Party::Server: return "server";
+    case Party::Both: return "both";
+    }
+    return "none";
+}
+
+} // namespace tcplife

@@ -1,0 +1,55 @@
+// A conversation summed up: how the handshake went, how the close went, who closed,
+// who waits in TIME_WAIT, and the anomalies only the end of the capture reveals.
+// Derived from LedgerFacts alone, so it can be asked after any segment.
+#pragma once
+
+#include "anomaly.hpp"
+#include "ledger.hpp"
+
+#include <cstdint>
+
+namespace tcplife {
+
+enum class HandshakeVerdict : std::uint8_t {
+    Complete,
+    Unanswered,       // SYN, no reply
+    Rejected,         // a RST answered the SYN
+    NoFinalAck,       // SYN and SYN-ACK, no ACK completing them
+    SimultaneousOpen,
+    Unsolicited,      // a SYN-ACK with no SYN, and nobody completed it
+    NotSeen,          // the capture began mid-stream
+};
+
+enum class CloseVerdict : std::uint8_t {
+    FourWay,
+    ThreeWay,     // FIN+ACK merged
+    Simultaneous, // the FINs crossed
+    Reset,
+    HalfClosed,   // one FIN, the other side never closed
+    Open,         // nothing closed by the end
+    None,         // never established
+};
+
+// Who did something: one side, both, or neither.
+enum class Party : std::uint8_t { None, Client, Server, Both };
+
+struct Verdict {
+    HandshakeVerdict handshake = HandshakeVerdict::NotSeen;
+    CloseVerdict close = CloseVerdict::None;
+    Party initiator = Party::None; // who closed first (FIN, else RST); None while open
+    Party reset_by = Party::None;
+    Party time_wait = Party::None; // who is in TIME_WAIT after the latest segment
+    // Only meaningful once the ledger has seen the last segment of the capture.
+    AnomalySet end_of_capture;
+    Party close_wait = Party::None; // who is left in CLOSE_WAIT
+    Party vanished = Party::None;   // whose peer's retransmissions went unanswered
+};
+
+Verdict judge(const LedgerFacts &facts);
+
+// Field values: "complete", "no-final-ack", "three-way", "half-closed", "client", "both", ...
+const char *handshake_verdict_name(HandshakeVerdict verdict);
+const char *close_verdict_name(CloseVerdict verdict);
+const char *party_name(Party party); // "none" for Party::None
+
+} // namespace tcplife

@@ -1,0 +1,240 @@
+// The tcplife.conv subtree: the conversation's verdicts, key frames, timings, options,
+// counters and a timeline of every state change. Only plain data lives across the
+// Wireshark calls here, because those calls may longjmp.
+#include "render.hpp"
+
+#include "registration.hpp"
+
+#include <epan/proto.h>
+#include <wsutil/inet_addr.h>
+
+#include <cstdio>
+#include <cstring>
+
+namespace tcplife::wireshark {
+namespace {
+
+const ConversationIds &c = ids.conv;
+
+constexpr std::int64_t ns_per_second = 1'000'000'000;
+
+void generated(proto_item *item)
+{
+    proto_item_set_generated(item);
+}
+
+// Formatting only pays off when someone will read the text.
+bool visible(proto_tree *tree)
+{
+    return tree != nullptr && PTREE_DATA(tree)->visible;
+}
+
+nstime_t to_nstime(std::int64_t ns)
+{
+    nstime_t t;
+    t.secs = static_cast<time_t>(ns / ns_per_second);
+    t.nsecs = static_cast<int>(ns % ns_per_second);
+    return t;
+}
+
+// "192.0.2.1:443" or "[2001:db8::1]:443".
+std::array<char, 64> socket_text(const SocketAddress &socket)
+{
+    std::array<char, 64> text{};
+    char address[48] = "?";
+    if (socket.address.family == 4)
+        ws_inet_ntop4(socket.address.bytes.data(), address, sizeof address);
+    else if (socket.address.family == 6)
+        ws_inet_ntop6(socket.address.bytes.data(), address, sizeof address);
+    std::snprintf(text.data(), text.size(), socket.address.family == 6 ? "[%s]:%u" : "%s:%u", address,
+                  socket.port);
+    return text;
+}
+
+void add_string(proto_tree *tree, int field, tvbuff_t *tvb, const char *value)
+{
+    generated(proto_tree_add_string(tree, field, tvb, 0, 0, value));
+}
+
+void add_frame(proto_tree *tree, int field, tvbuff_t *tvb, const Moment &moment)
+{
+    if (moment.seen())
+        generated(proto_tree_add_uint(tree, field, tvb, 0, 0, moment.frame));
+}
+
+void add_interval(proto_tree *tree, int field, tvbuff_t *tvb, std::int64_t ns)
+{
+    const nstime_t interval = to_nstime(ns);
+    generated(proto_tree_add_time(tree, field, tvb, 0, 0, &interval));
+}
+
+void add_parties(proto_tree *tree, int field, tvbuff_t *tvb, Party party)
+{
+    if (party != Party::None)
+        add_string(tree, field, tvb, party_name(party));
+}
+
+void add_time_wait(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const Verdict &v,
+                   const RenderOptions &options)
+{
+    proto_item *item = proto_tree_add_string(tree, c.time_wait, tvb, 0, 0, party_name(v.time_wait));
+    generated(item);
+    const std::int64_t length = static_cast<std::int64_t>(options.time_wait_seconds) * ns_per_second;
+    for (std::size_t side = 0; side < 2; ++side) {
+        const SideFacts &facts = f.sides[side];
+        if (facts.state != TcpState::TimeWait)
+            continue;
+        const nstime_t until = to_nstime(facts.time_wait.time_ns + length);
+        proto_item *until_item = proto_tree_add_time(tree, c.time_wait_until, tvb, 0, 0, &until);
+        generated(until_item);
+        proto_item_append_text(until_item, " (%s, since frame %u, for %u s)", side == 0 ? "client" : "server",
+                               facts.time_wait.frame, options.time_wait_seconds);
+    }
+}
+
+void add_timings(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f)
+{
+    const bool first_leg = f.synack.seen() && f.syn_answered.seen();
+    const bool second_leg = f.handshake_ack.seen() && f.synack_answered.seen();
+    const std::int64_t syn_synack = f.synack.time_ns - f.syn_answered.time_ns;
+    const std::int64_t synack_ack = f.handshake_ack.time_ns - f.synack_answered.time_ns;
+    if (first_leg)
+        add_interval(tree, c.rtt_syn_synack, tvb, syn_synack);
+    if (second_leg)
+        add_interval(tree, c.rtt_synack_ack, tvb, synack_ack);
+    if (first_leg && second_leg)
+        add_interval(tree, c.irtt, tvb, syn_synack + synack_ack);
+    add_interval(tree, c.duration, tvb, f.last.time_ns - f.first.time_ns);
+    if (f.close_done.seen() && f.first_fin.seen())
+        add_interval(tree, c.close_duration, tvb, f.close_done.time_ns - f.first_fin.time_ns);
+}
+
+// "(client offered, server did not)" after a negotiated-or-not boolean.
+void add_negotiated(proto_tree *tree, int field, tvbuff_t *tvb, bool client_offered, bool server_offered,
+                    bool negotiated)
+{
+    proto_item *item = proto_tree_add_boolean(tree, field, tvb, 0, 0, negotiated);
+    generated(item);
+    if (client_offered != server_offered)
+        proto_item_append_text(item, " (only the %s offered it)", client_offered ? "client" : "server");
+}
+
+void add_options(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f)
+{
+    const SideFacts &client = f.client();
+    const SideFacts &server = f.server();
+    if (!client.sent_syn && !server.sent_syn)
+        return; // options are negotiated in SYNs only: nothing to tell mid-stream
+    if (client.sent_syn && client.offered.has_mss)
+        generated(proto_tree_add_uint(tree, c.mss_client, tvb, 0, 0, client.offered.mss));
+    if (server.sent_syn && server.offered.has_mss)
+        generated(proto_tree_add_uint(tree, c.mss_server, tvb, 0, 0, server.offered.mss));
+
+    const bool client_scale = client.offered.has_window_scale;
+    const bool server_scale = server.offered.has_window_scale;
+    proto_item *wscale = proto_tree_add_boolean(tree, c.wscale, tvb, 0, 0, client_scale && server_scale);
+    generated(wscale);
+    if (client_scale != server_scale)
+        proto_item_append_text(wscale, " (only the %s offered it, so neither side scales)",
+                               client_scale ? "client" : "server");
+    proto_tree *scales = proto_item_add_subtree(wscale, c.subtree);
+    if (client_scale)
+        generated(proto_tree_add_uint(scales, c.wscale_client, tvb, 0, 0, client.offered.window_scale));
+    if (server_scale)
+        generated(proto_tree_add_uint(scales, c.wscale_server, tvb, 0, 0, server.offered.window_scale));
+
+    add_negotiated(tree, c.sack, tvb, client.offered.sack_permitted, server.offered.sack_permitted,
+                   client.offered.sack_permitted && server.offered.sack_permitted);
+    add_negotiated(tree, c.timestamps, tvb, client.offered.timestamps, server.offered.timestamps,
+                   client.offered.timestamps && server.offered.timestamps);
+    // RFC 3168 6.1.1: an ECN-setup SYN has ECE and CWR, an ECN-setup SYN-ACK has ECE only.
+    const bool ecn_syn = (client.syn_flags & (tcp_flag::ece | tcp_flag::cwr)) == (tcp_flag::ece | tcp_flag::cwr);
+    const bool ecn_synack = (server.syn_flags & (tcp_flag::ece | tcp_flag::cwr)) == tcp_flag::ece;
+    add_negotiated(tree, c.ecn, tvb, ecn_syn, ecn_synack, ecn_syn && ecn_synack);
+    const bool tfo_server = server.offered.fast_open || f.synack_acked_syn_data;
+    add_negotiated(tree, c.tfo, tvb, client.offered.fast_open, tfo_server, client.offered.fast_open && tfo_server);
+}
+
+void add_counters(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f)
+{
+    generated(proto_tree_add_uint64(tree, c.bytes_client, tvb, 0, 0, f.client().bytes));
+    generated(proto_tree_add_uint64(tree, c.bytes_server, tvb, 0, 0, f.server().bytes));
+    generated(proto_tree_add_uint(tree, c.segments_client, tvb, 0, 0, f.client().segments));
+    generated(proto_tree_add_uint(tree, c.segments_server, tvb, 0, 0, f.server().segments));
+    generated(proto_tree_add_uint(tree, c.syn_retransmissions, tvb, 0, 0, f.syn_retransmissions));
+}
+
+// "client SYN_SENT → ESTABLISHED" for one endpoint's path through one segment.
+void append_path(char *text, std::size_t size, const char *who, TcpState before, const StatePath &path)
+{
+    if (path.length == 0)
+        return;
+    std::size_t used = std::strlen(text);
+    int written = std::snprintf(text + used, size - used, "%s%s %s", used == 0 ? "" : ", ", who, state_name(before));
+    for (std::uint8_t i = 0; written > 0 && i < path.length; ++i) {
+        used = std::strlen(text);
+        written = std::snprintf(text + used, size - used, " \xe2\x86\x92 %s", state_name(path.states[i]));
+    }
+}
+
+void add_timeline(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const CaptureState &capture,
+                  bool final)
+{
+    const std::size_t changes_total = f.timeline.size() + f.timeline_overflow;
+    proto_tree *timeline = proto_tree_add_subtree_format(
+        tree, tvb, 0, 0, c.timeline_subtree, nullptr, "Timeline: %zu state change%s%s%s", changes_total,
+        changes_total == 1 ? "" : "s", final ? "" : " so far", f.timeline_overflow != 0 ? ", the first shown" : "");
+    const bool readable = visible(tree);
+    for (const Moment &moment : f.timeline) {
+        proto_item *item = proto_tree_add_uint(timeline, c.timeline, tvb, 0, 0, moment.frame);
+        generated(item);
+        const FrameRecord *record = capture.record(moment.frame);
+        if (!readable || record == nullptr)
+            continue;
+        const Annotation &a = record->annotation;
+        char changes[256] = "";
+        append_path(changes, sizeof changes, "client", a.client_before, a.client_path);
+        append_path(changes, sizeof changes, "server", a.server_before, a.server_path);
+        const double offset = static_cast<double>(moment.time_ns - f.first.time_ns) / ns_per_second;
+        proto_item_set_text(item, "Frame %u (+%.6f s): %s", moment.frame, offset, changes);
+    }
+}
+
+} // namespace
+
+void render_conversation(const StreamRecord &stream, const Verdict &verdict, const CaptureState &capture,
+                         tvbuff_t *tvb, packet_info *, proto_tree *tree, const RenderOptions &options)
+{
+    const LedgerFacts &f = stream.ledger.facts();
+    proto_item *top = proto_tree_add_item(tree, c.conversation, tvb, 0, 0, ENC_NA);
+    generated(top);
+    proto_tree *conv = proto_item_add_subtree(top, c.subtree);
+    const std::array<char, 64> client = socket_text(f.client().address);
+    const std::array<char, 64> server = socket_text(f.server().address);
+    if (visible(tree)) {
+        proto_item_append_text(top, ": %s \xe2\x86\x92 %s, handshake %s, close %s%s", client.data(), server.data(),
+                               handshake_verdict_name(verdict.handshake), close_verdict_name(verdict.close),
+                               options.final ? "" : " (so far; tshark -2 or the GUI show final values)");
+    }
+    proto_item *client_item = proto_tree_add_string(conv, c.client, tvb, 0, 0, client.data());
+    generated(client_item);
+    if (f.roles_guessed)
+        proto_item_append_text(client_item, " (guessed from the ports: no handshake seen)");
+    add_string(conv, c.server, tvb, server.data());
+    add_string(conv, c.handshake, tvb, handshake_verdict_name(verdict.handshake));
+    add_string(conv, c.close, tvb, close_verdict_name(verdict.close));
+    add_parties(conv, c.close_initiator, tvb, verdict.initiator);
+    add_parties(conv, c.reset_by, tvb, verdict.reset_by);
+    add_time_wait(conv, tvb, f, verdict, options);
+    add_frame(conv, c.frame_syn, tvb, f.syn);
+    add_frame(conv, c.frame_synack, tvb, f.synack);
+    add_frame(conv, c.frame_ack, tvb, f.handshake_ack);
+    add_frame(conv, c.frame_fin1, tvb, f.first_fin);
+    add_frame(conv, c.frame_last, tvb, f.last);
+    add_timings(conv, tvb, f);
+    add_options(conv, tvb, f);
+    add_counters(conv, tvb, f);
+    add_timeline(conv, tvb, f, capture, options.final);
+}
+
+} // namespace tcplife::wireshark
