@@ -64,6 +64,7 @@ void Ledger::record_handshake(const Annotation &a, const Moment &now)
     case 1:
         if (!facts_.syn.seen())
             facts_.syn = now;
+        facts_.latest_syn = now;
         if (a.is_retransmission())
             ++facts_.syn_retransmissions;
         if (!facts_.synack.seen())
@@ -85,24 +86,20 @@ void Ledger::record_handshake(const Annotation &a, const Moment &now)
     default:
         break;
     }
-    switch (a.reset) {
-    case ResetKind::RefusesSyn:
+    if (a.reset == ResetKind::RefusesSyn)
         facts_.refusal = now;
-        [[fallthrough]];
-    case ResetKind::RefusesSynAck:
-    case ResetKind::Abort:
-        if (!facts_.reset.seen()) {
-            facts_.reset = now;
-            facts_.reset_by = a.sender;
-        }
-        if (a.reset == ResetKind::Abort)
-            facts_.aborted = true;
-        break;
-    case ResetKind::None:
-    case ResetKind::AnswersUnacceptable:
-    case ResetKind::OutOfWindow:
-        break;
+    // A RST counts when its receiver obeyed it (RFC 5961: an out-of-window one is ignored).
+    const bool receiver_is_client = a.sender == Role::Server;
+    const TcpState receiver_before = receiver_is_client ? a.client_before : a.server_before;
+    const TcpState receiver_after = receiver_is_client ? a.client_after : a.server_after;
+    if (a.reset == ResetKind::None || receiver_after == receiver_before)
+        return;
+    if (!facts_.reset.seen()) {
+        facts_.reset = now;
+        facts_.reset_by = a.sender;
     }
+    if (is_open_state(receiver_before))
+        facts_.aborted = true;
 }
 
 void Ledger::record_close(const Annotation &a, const Moment &now)
@@ -137,7 +134,7 @@ void Ledger::record_sequence_space(std::size_t sender, const Segment &segment, c
     }
     const SeqNumber end = start + segment.payload_length;
     const bool fin_again = a.is_retransmission() && (a.has_close_step(1) || a.has_close_step(3));
-    if (end > from.highest_end) {
+    if (segment.payload_length != 0 && end > from.highest_end) { // the FIN's slot is no byte
         from.bytes += static_cast<std::uint32_t>(end.distance_from(from.highest_end));
         from.highest_end = end;
     } else if (segment.payload_length != 0 || fin_again) {

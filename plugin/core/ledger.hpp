@@ -48,6 +48,7 @@ struct LedgerFacts {
     Moment first;
     Moment last;
     Moment syn;             // the first SYN
+    Moment latest_syn;
     Moment synack;          // the first SYN-ACK
     Moment handshake_ack;   // the ACK completing the handshake
     Moment syn_answered;    // the latest SYN before the first SYN-ACK: the one it answers
@@ -66,7 +67,7 @@ struct LedgerFacts {
     bool synack_acked_syn_data = false; // the server accepted data carried by the SYN (TFO)
     bool merged_close = false;
     bool simultaneous_close = false;
-    bool aborted = false;   // an acceptable RST closed it
+    bool aborted = false;   // a RST its receiver obeyed ended an open connection
     bool ever_open = false; // some side reached ESTABLISHED or later, or it began mid-stream
     // The earlier stream on the same 4-tuple whose TIME_WAIT this one's SYN cut into, + 1.
     std::uint32_t reused_stream_plus_one = 0;

@@ -33,8 +33,8 @@ HandshakeVerdict judge_handshake(const LedgerFacts &f)
         return HandshakeVerdict::SimultaneousOpen;
     if (f.handshake_ack.seen())
         return HandshakeVerdict::Complete;
-    // The latest attempt decides: a refused SYN tried again and answered is no refusal.
-    if (f.refusal.seen() && f.refusal.frame > f.synack_answered.frame)
+    // The latest attempt decides: a refused SYN tried again is no refusal (yet).
+    if (f.refusal.seen() && f.refusal.frame > f.latest_syn.frame)
         return HandshakeVerdict::Rejected;
     if (f.unsolicited_synack && !f.syn.seen())
         return HandshakeVerdict::Unsolicited;

@@ -12,6 +12,7 @@ means the frame carries no tcplife tree at all, "incomplete" that tcplife report
 TCP header as too short to analyse (then the other columns are omitted).
   expert  FRAME  TEXT   -- some expert message on FRAME starts with TEXT
   stderr  TEXT          -- tshark's stderr contains TEXT (e.g. a cut-short file)
+  conv / conv@ / anomaly lines: see conversation_expectations.py
 Every frame of the capture must be covered by exactly one row.
 """
 import argparse
@@ -19,12 +20,15 @@ import os
 import re
 import sys
 
+import conversation_expectations as conversation
 from tshark_runner import Tshark
 
 FIELDS = ["frame.number", "tcplife.sender", "tcplife.handshake.step", "tcplife.close.step",
           "tcplife.close.merged", "tcplife.retransmission", "tcplife.client.state_prev",
           "tcplife.client.state", "tcplife.server.state_prev", "tcplife.server.state",
-          "tcplife.stream", "_ws.expert.message", "_ws.col.Info"]
+          "tcplife.stream", "_ws.expert.message", "_ws.col.Info"] + conversation.TSHARK_FIELDS
+# Conversation values are "known so far" in a one-pass run and final with -2, by design.
+PER_SEGMENT_FIELDS = [field for field in FIELDS if field not in conversation.TSHARK_FIELDS]
 INCOMPLETE_MESSAGE = "TCP header incomplete"
 # tcplife's own Info-column marks; the rest of the Info column is Wireshark's, which may
 # legitimately differ between passes (reassembly), so only these are compared.
@@ -56,7 +60,8 @@ def tcplife_view(stdout):
     """Every tcplife field, expert message and Info mark per frame (other dissectors'
     experts and Info text may differ between passes, e.g. ICMP request/response)."""
     view = []
-    for row in parse_output(stdout).values():
+    for full_row in parse_output(stdout).values():
+        row = {field: full_row[field] for field in PER_SEGMENT_FIELDS}
         info = row.pop("_ws.col.Info")
         messages = [m for m in row.pop("_ws.expert.message").split("|") if TCPLIFE_MESSAGE.match(m)]
         view.append((row, messages, TCPLIFE_MARK.findall(info)))
@@ -64,14 +69,16 @@ def tcplife_view(stdout):
 
 
 def parse_expectations(path):
-    rows, experts, stderr_texts = [], [], []
+    rows, experts, stderr_texts, conversation_entries = [], [], [], []
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
             line = line.rstrip("\n")
             if not line.strip() or line.startswith("#"):
                 continue
             cells = line.split("\t")
-            if cells[0] == "expert":
+            if conversation.is_conversation_line(cells):
+                conversation_entries.append(conversation.parse_line(cells, path, number))
+            elif cells[0] == "expert":
                 experts.append((int(cells[1]), cells[2], number))
             elif cells[0] == "stderr":
                 stderr_texts.append(cells[1])
@@ -84,7 +91,7 @@ def parse_expectations(path):
                     raise ValueError("%s:%d: expected %d columns" % (path, number, 1 + len(COLUMNS)))
                 else:
                     rows.append((frames, dict(zip(COLUMNS, cells[1:])), number))
-    return rows, experts, stderr_texts
+    return rows, experts, stderr_texts, conversation_entries
 
 
 def actual_columns(row):
@@ -106,8 +113,9 @@ def check_capture(tshark, capture, expect_path):
         problems.append("one-pass and -2 outputs differ")
     if "tcplife" in one.stderr.lower() or "plugin" in one.stderr.lower():
         problems.append("tshark complains about the plugin: " + one.stderr.strip())
-    rows, experts, stderr_texts = parse_expectations(expect_path)
+    rows, experts, stderr_texts, conversation_entries = parse_expectations(expect_path)
     frames = parse_output(one.stdout)
+    problems += conversation.check(frames, parse_output(two.stdout), conversation_entries)
     if not frames:
         problems.append("tshark printed no frames: " + one.stderr.strip())
     for text in stderr_texts:
