@@ -60,7 +60,12 @@ class Trace:
             return IPv6(src=src.ip6, dst=dst.ip6, hlim=64) / payload
         return IP(src=src.ip4, dst=dst.ip4, id=src.next_id(), ttl=64, **kw) / payload
 
-    def emit(self, src, dst, l3, after):
+    def emit(self, src, dst, l3, after, captured=True):
+        """Frame l3, advance the clock and record it.
+
+        captured=False: the packet was sent (IP ID and clock advance) but the
+        capture missed it.
+        """
         if self.tunnel:
             outer_src, outer_dst = self.tunnel[src], self.tunnel[dst]
             l3 = IP(src=outer_src, dst=outer_dst, id=src.next_id(), ttl=64, proto=4) / l3
@@ -72,11 +77,14 @@ class Trace:
         pkt = Ether(bytes(frame / l3))
         self.clock += after
         pkt.time = self.clock
-        self.packets.append(pkt)
+        if captured:
+            self.packets.append(pkt)
         return pkt
 
-    def tcp(self, src, dst, segment, after):
-        return self.emit(src, dst, self.ip(src, dst, segment, flags="DF"), after)
+    def tcp(self, src, dst, segment, after, tos=0, captured=True):
+        kw = dict(flags="DF", tos=tos) if tos else dict(flags="DF")
+        return self.emit(src, dst, self.ip(src, dst, segment, **kw), after,
+                         captured=captured)
 
     def resend(self, pkt, sender, after):
         """Retransmission or duplicate: the identical segment again."""
@@ -88,6 +96,14 @@ class Trace:
             del layer.chksum
             layer = layer.payload
         pkt = Ether(bytes(copy))
+        self.clock += after
+        pkt.time = self.clock
+        self.packets.append(pkt)
+        return pkt
+
+    def duplicate(self, pkt, after):
+        """A copy made by the network: the same bytes, IP ID included."""
+        pkt = Ether(bytes(pkt))
         self.clock += after
         pkt.time = self.clock
         self.packets.append(pkt)
@@ -125,39 +141,101 @@ def reset_hosts():
     CLIENT.ip_id, SERVER.ip_id = 0x1000, 0x2000
 
 
+class Stack:
+    """What one endpoint offers on its SYN and advertises as its window.
+
+    The default - an MSS option only and a constant, unscaled window - is what
+    most scenarios use.  sack, ts and wscale add the RFC 2018 / RFC 7323
+    options in Linux's order (MSS, SACK-permitted, timestamps, NOP, window
+    scale); tfo_cookie adds an RFC 7413 Fast Open cookie option (kind 34) to
+    the SYN.  ts is the endpoint's timestamp clock offset:
+    TSval = ts + milliseconds since START.  window is in bytes; the SYN
+    carries it unscaled, later segments shifted by wscale when both SYNs
+    offered window scaling.
+    """
+
+    def __init__(self, mss=1460, window=WINDOW, sack=False, ts=None,
+                 wscale=None, tfo_cookie=None):
+        self.mss, self.window, self.sack = mss, window, sack
+        self.ts, self.wscale, self.tfo_cookie = ts, wscale, tfo_cookie
+
+    def tsval(self, when):
+        return (self.ts + int((when - START) * 1000)) % MOD
+
+    def syn_options(self, tsval, tsecr):
+        options = [("MSS", self.mss)]
+        if self.sack:
+            options.append(("SAckOK", b""))
+        if self.ts is not None:
+            options.append(("Timestamp", (tsval, tsecr)))
+        if self.wscale is not None:
+            options += [("NOP", None), ("WScale", self.wscale)]
+        if self.tfo_cookie is not None:
+            options += [("TFO", struct.unpack("!II", self.tfo_cookie)),
+                        ("NOP", None), ("NOP", None)]
+        return options
+
+
 class Conversation:
     """Sequence-number bookkeeping of one TCP connection.
 
     nxt[h]: next sequence number h will send (SND.NXT).
     rcv[h]: next sequence number h expects (RCV.NXT), i.e. its ACK number.
+    ts_recent[h]: the last TSval h received, echoed as its TSecr.
+
+    stacks: {host: Stack}; default Stack(mss) on both sides.  ect: data
+    segments carry ECT(0) in the IP header (ECN in use, RFC 3168); the SYNs'
+    ECE/CWR flags are the scenario's to pass.
     """
 
-    def __init__(self, trace, a, b, a_port, b_port, a_isn, b_isn, mss=1460):
+    def __init__(self, trace, a, b, a_port, b_port, a_isn, b_isn, mss=1460,
+                 stacks=None, ect=False):
         self.trace = trace
         self.peer = {a: b, b: a}
         self.port = {a: a_port, b: b_port}
         self.nxt = {a: a_isn, b: b_isn}
         self.rcv = {a: None, b: None}
-        self.mss = mss
+        self.stack = stacks or {a: Stack(mss), b: Stack(mss)}
+        self.ts_recent = {a: 0, b: 0}
+        self.ect = ect
+        # Both SYNs carry the option, so it is in effect (RFC 7323).
+        self.ts_on = all(st.ts is not None for st in self.stack.values())
+        self.ws_on = all(st.wscale is not None for st in self.stack.values())
 
     def send(self, src, flags, data=b"", after=RTT, seq=None, ack=None,
-             deliver=True):
+             deliver=True, window=None, captured=True):
         """Put one segment on the wire.
 
         seq given: a re-sent SYN (simultaneous open) or a forged number; it
         does not advance SND.NXT.  deliver=False: the peer has not processed
         it yet when it sends its own next segment (crossing segments); call
-        deliver() later.
+        deliver() later.  window: advertised receive window in bytes (default
+        the stack's; 0 on a bare RST).  captured=False: sent and received,
+        but missing from the capture.
         """
         dst = self.peer[src]
+        stack = self.stack[src]
         explicit_seq = seq is not None
         if seq is None:
             seq = self.nxt[src]
         if ack is None:
             ack = self.rcv[src] if "A" in flags else 0
-        options = [("MSS", self.mss)] if "S" in flags else []
+        tsval = None
+        if stack.ts is not None and ("S" in flags or self.ts_on) and "R" not in flags:
+            tsval = stack.tsval(self.trace.clock + after)
+        if "S" in flags:
+            options = stack.syn_options(tsval, self.ts_recent[src])
+        elif tsval is not None:
+            options = [("NOP", None), ("NOP", None),
+                       ("Timestamp", (tsval, self.ts_recent[src]))]
+        else:
+            options = []
+        if window is None:
+            window = 0 if flags == "R" else stack.window
+        if "S" not in flags and self.ws_on:
+            window >>= stack.wscale
         segment = TCP(sport=self.port[src], dport=self.port[dst], flags=flags,
-                      seq=seq, ack=ack, window=0 if flags == "R" else WINDOW,
+                      seq=seq, ack=ack, window=min(window, 0xFFFF),
                       options=options)
         if data:
             segment = segment / Raw(data)
@@ -166,13 +244,20 @@ class Conversation:
             self.nxt[src] = end
         if deliver:
             self.rcv[dst] = end
-        return self.trace.tcp(src, dst, segment, after)
+            if tsval is not None:
+                self.ts_recent[dst] = tsval
+        tos = 0x02 if self.ect and data else 0  # ECT(0)
+        return self.trace.tcp(src, dst, segment, after, tos=tos,
+                              captured=captured)
 
     def deliver(self, pkt):
         t = pkt[TCP]
         end = (t.seq + len(t.payload) + bool(t.flags.S) + bool(t.flags.F)) % MOD
         receiver = next(h for h, port in self.port.items() if port == t.dport)
         self.rcv[receiver] = end
+        for name, value in t.options:
+            if name == "Timestamp":
+                self.ts_recent[receiver] = value[0]
 
     # Building blocks shared by many scenarios (client = CLIENT side).
 
@@ -187,12 +272,18 @@ class Conversation:
         self.send(SERVER, "PA", RESPONSE, after=Decimal("0.0002"))
         self.send(CLIENT, "A", after=REACT)
 
-    def four_way_close(self):
-        """Client closes first; the server's FIN follows 200 ms later."""
-        self.send(CLIENT, "FA", after=Decimal("0.01"))
-        self.send(SERVER, "A")
-        self.send(SERVER, "FA", after=Decimal("0.2"))
-        self.send(CLIENT, "A", after=REACT)
+    def four_way_close(self, first=CLIENT):
+        """`first` closes; the other side's FIN follows 200 ms later."""
+        second = self.peer[first]
+        self.send(first, "FA", after=Decimal("0.01"))
+        self.send(second, "A", after=reaction(second))
+        self.send(second, "FA", after=Decimal("0.2"))
+        self.send(first, "A", after=reaction(first))
+
+
+def reaction(host):
+    """Delay, as seen next to the client, of host's answer to what it just got."""
+    return RTT if host is SERVER else REACT
 
 
 def basic_connection(trace, isn=(0x3A8C1D20, 0x7F3E5B10), mss=1460, after=0):
@@ -434,6 +525,225 @@ def truncated_file():
     return t
 
 
+# --- connection life-cycle cases ---------------------------------------------
+
+def connection(t, port=(50000, 80), isn=(0x3A8C1D20, 0x7F3E5B10), **kw):
+    return Conversation(t, CLIENT, SERVER, *port, *isn, **kw)
+
+
+def no_final_ack():
+    """SYN flood / spoofed source: the SYN-ACK is never answered."""
+    t = Trace()
+    conv = connection(t)
+    conv.send(CLIENT, "S", after=0)
+    synack = conv.send(SERVER, "SA")
+    t.resend(synack, SERVER, after=1)   # Linux SYN-ACK backoff: 1 s, then 2 s
+    t.resend(synack, SERVER, after=2)
+    return t
+
+
+# Linux-like option sets: SYN window 64240 (client) / 65160 (server), shift 7.
+TS_CLIENT, TS_SERVER = 1588207301, 3462880520   # per-host timestamp offsets
+TFO_COOKIE = bytes.fromhex("a3f1c2d4e5b60718")
+
+
+def tfo_data_in_syn():
+    t = Trace()
+    conv = connection(t, stacks={
+        CLIENT: Stack(window=64240, sack=True, ts=TS_CLIENT, wscale=7,
+                      tfo_cookie=TFO_COOKIE),
+        SERVER: Stack(window=65160, sack=True, ts=TS_SERVER, wscale=7)})
+    conv.send(CLIENT, "S", REQUEST, after=0)         # SYN + 32 B, cookie
+    conv.send(SERVER, "SA")                          # ack = ISN + 1 + 32
+    # The server answered the request at once: the response follows its
+    # SYN-ACK back to back, and the client's first ACK covers both.
+    conv.send(SERVER, "PA", RESPONSE, after=Decimal("0.00002"))
+    conv.send(CLIENT, "A", after=REACT)
+    conv.four_way_close()
+    return t
+
+
+def options_ecn():
+    t = Trace()
+    conv = connection(t, ect=True, stacks={
+        CLIENT: Stack(window=64240, sack=True, ts=TS_CLIENT, wscale=7),
+        SERVER: Stack(mss=1400, window=65160, sack=True, ts=TS_SERVER)})
+    conv.send(CLIENT, "SEC", after=0)    # ECN-setup SYN (RFC 3168 6.1.1)
+    conv.send(SERVER, "SAE")             # ECN-setup SYN-ACK, no window scale
+    conv.send(CLIENT, "A", after=REACT)
+    conv.exchange()
+    conv.four_way_close(first=SERVER)
+    return t
+
+
+def data_before_established():
+    t = Trace()
+    conv = connection(t)
+    conv.send(CLIENT, "S", after=0)
+    # Sent in SYN-SENT: no ACK flag, nothing to acknowledge yet.
+    conv.send(CLIENT, "P", REQUEST, after=REACT)
+    # The server's SYN-ACK left after the request had arrived and covers it.
+    conv.send(SERVER, "SA")
+    conv.send(CLIENT, "A", after=REACT)
+    conv.send(SERVER, "PA", RESPONSE, after=Decimal("0.0002"))
+    conv.send(CLIENT, "FA", after=Decimal("0.01"))   # also acks the response
+    conv.send(SERVER, "FA")
+    conv.send(CLIENT, "A", after=REACT)
+    return t
+
+
+def segment_after_reset():
+    t = Trace()
+    conv = connection(t)
+    conv.handshake()
+    conv.exchange()
+    # Abort; seq = the server's RCV.NXT exactly, so it is acceptable (RFC 5961).
+    conv.send(CLIENT, "RA", after=Decimal("0.01"))
+    conv.send(CLIENT, "PA", b"x" * 20, after=Decimal("0.005"))
+    # CLOSED, incoming segment has ACK: <SEQ=SEG.ACK><CTL=RST> (3.10.7.1).
+    conv.send(SERVER, "R", seq=conv.rcv[CLIENT])
+    return t
+
+
+def data_after_fin():
+    t = Trace()
+    conv = connection(t)
+    conv.handshake()
+    conv.exchange()
+    conv.send(CLIENT, "FA", after=Decimal("0.01"))
+    conv.send(SERVER, "A")
+    conv.send(CLIENT, "PA", b"x" * 20, after=Decimal("0.005"))  # beyond its FIN
+    # The server aborts on data beyond a FIN it has acknowledged (RFC 9293
+    # would merely ignore the text in CLOSE-WAIT); as the segment has ACK,
+    # the RST is <SEQ=SEG.ACK><CTL=RST>.
+    conv.send(SERVER, "R", seq=conv.rcv[CLIENT])
+    return t
+
+
+def time_wait_reuse():
+    t = Trace()
+    basic_connection(t)
+    # 2 s into the client's TIME_WAIT, the same client port again; the new ISN
+    # is above the old connection's last sequence number (RFC 1122 4.2.2.13).
+    conv = connection(t, isn=(0x3A9D5E60, 0x8A4F6C21))
+    conv.handshake(after=2)
+    conv.send(CLIENT, "PA", REQUEST, after=REACT)
+    conv.send(SERVER, "PA", RESPONSE)                 # ack rides on the answer
+    conv.send(CLIENT, "FA", after=Decimal("0.01"))    # also acks the response
+    conv.send(SERVER, "FA")
+    conv.send(CLIENT, "A", after=REACT)
+    return t
+
+
+def time_wait_assassination():
+    """RFC 1337 hazard 1: a RST from the peer ends TIME_WAIT early."""
+    t = Trace()
+    conv = connection(t)
+    conv.handshake()
+    conv.send(CLIENT, "PA", REQUEST, after=REACT)
+    conv.send(SERVER, "A")
+    response = conv.send(SERVER, "PA", RESPONSE, after=Decimal("0.0002"))
+    conv.send(CLIENT, "A", after=REACT)
+    conv.four_way_close()
+    t.duplicate(response, after=Decimal("0.5"))   # delayed copy in the network
+    conv.send(CLIENT, "A", after=REACT)           # TIME_WAIT re-acks (seq 34, ack 46)
+    conv.send(SERVER, "R", seq=conv.rcv[CLIENT])  # CLOSED: <SEQ=SEG.ACK><CTL=RST>
+    return t
+
+
+def close_wait_leak():
+    t = Trace()
+    conv = connection(t)
+    conv.handshake()
+    conv.exchange()
+    conv.send(CLIENT, "FA", after=Decimal("0.01"))
+    conv.send(SERVER, "A")
+    # The server application never closes: nothing more on the wire.
+    return t
+
+
+PUSH = b"event: update\ndata: " + b"0123456789" * 4 + b"\n\n"           # 62 B
+
+
+def half_open():
+    t = Trace()
+    conv = connection(t)
+    conv.handshake()
+    conv.exchange()
+    push = conv.send(SERVER, "PA", PUSH, after=5)
+    for gap in ("0.2", "0.4", "0.8", "1.6"):   # RTO 200 ms, doubling
+        t.resend(push, SERVER, after=Decimal(gap))
+    return t
+
+
+def lossy_transfer():
+    """A 35 840 B download over a receive window of 8760 B (6 x MSS):
+    ten retransmissions, one segment missing from the capture, one zero
+    window.  Losses happen between the capture point and the client, so the
+    originals are in the capture."""
+    t = Trace()
+    conv = connection(t, stacks={CLIENT: Stack(window=8760), SERVER: Stack()})
+    conv.handshake()
+    conv.send(CLIENT, "PA", REQUEST, after=REACT)
+    size = 24 * 1460 + 800
+    head = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % (size - 42)
+    assert len(head) == 42
+    body = head + (bytes(range(48, 123)) * 480)[:size - len(head)]
+    chunks = [body[i:i + 1460] for i in range(0, size, 1460)]
+
+    def pair(lost=0, missing=False, window=None):
+        """Two segments back to back.  lost: the second one is lost beyond
+        the capture point and sent lost+1 times in all (RTO 200 ms,
+        doubling).  missing: the first one reaches the client but not the
+        capture.  window: what the client's ACK advertises."""
+        conv.send(SERVER, "A", chunks.pop(0), captured=not missing)
+        if lost:
+            second = conv.send(SERVER, "A", chunks.pop(0), after=Decimal("0.0001"),
+                               deliver=False)
+            conv.send(CLIENT, "A", after=Decimal("0.04"))   # delayed ACK of the first
+            rto = Decimal("0.2")
+            copy = t.resend(second, SERVER, after=rto + RTT)
+            for _ in range(lost - 1):
+                rto *= 2
+                copy = t.resend(second, SERVER, after=rto)
+            conv.deliver(copy)
+        else:
+            conv.send(SERVER, "A", chunks.pop(0), after=Decimal("0.0001"))
+        conv.send(CLIENT, "A", after=REACT, window=window)
+
+    pair()
+    pair(lost=1)
+    pair(missing=True)
+    pair(lost=3)
+    pair()
+    pair(lost=1)
+    # The client's application stops reading: the window closes.
+    pair(window=5840)
+    pair(window=2920)
+    pair(window=0)
+    conv.send(CLIENT, "A", after=Decimal("0.1"))    # window update: 8760 again
+    pair(lost=3)
+    pair(lost=1)
+    pair(lost=1)
+    conv.send(SERVER, "PA", chunks.pop(0))
+    assert not chunks
+    conv.send(CLIENT, "A", after=REACT)
+    conv.four_way_close()
+    return t
+
+
+def synack_first():
+    """The capture missed the SYN; no well-known port tells the roles."""
+    t = Trace()
+    conv = connection(t, port=(51000, 40000))
+    conv.send(CLIENT, "S", after=0, captured=False)
+    conv.send(SERVER, "SA", after=0)
+    conv.send(CLIENT, "A", after=REACT)
+    conv.exchange()
+    conv.four_way_close()
+    return t
+
+
 IPV4 = "eth:ethertype:ip:tcp"
 # name: (builder, expectations checked with tshark after writing)
 #   stack:   accepted frame.protocols prefixes (the TCP must be dissected)
@@ -466,6 +776,27 @@ SCENARIOS = {
     "refused-retry": (refused_retry, dict(flagged={3, 4})),
     # Frame 4 carries the inner SYN: tcp.stream "0,1".
     "tcp-tunnel": (tcp_tunnel, dict(streams=2)),
+    # The two SYN-ACK retransmissions.
+    "no-final-ack": (no_final_ack, dict(flagged={3, 4})),
+    "tfo-data-in-syn": (tfo_data_in_syn, {}),
+    "options-ecn": (options_ecn, {}),
+    # Expert note (not a tcp.analysis flag) on frame 3: "TCP SYN-ACK
+    # accepting TFO data", though the data came in a segment of its own.
+    "data-before-established": (data_before_established, {}),
+    # Wireshark flags neither the data after the RST nor the data after the FIN.
+    "segment-after-reset": (segment_after_reset, {}),
+    "data-after-fin": (data_after_fin, {}),
+    # Frame 12: "A new tcp session is started with the same ports".
+    "time-wait-reuse": (time_wait_reuse, dict(streams=2, flagged={12})),
+    # 12: the old duplicate ((spurious) retransmission), 13: duplicate ACK.
+    "time-wait-assassination": (time_wait_assassination, dict(flagged={12, 13})),
+    "close-wait-leak": (close_wait_leak, {}),
+    "half-open": (half_open, dict(flagged={9, 10, 11, 12})),
+    # 13 previous segment not captured, 14 ACKed unseen segment (the gap);
+    # the ten retransmissions; 37 window full, 38 zero window, 39 update.
+    "lossy-transfer": (lossy_transfer, dict(flagged={
+        11, 13, 14, 18, 19, 20, 28, 37, 38, 39, 43, 44, 45, 50, 55})),
+    "synack-first": (synack_first, {}),
 }
 
 FIELDS = ("frame.number", "frame.protocols", "tcp.stream", "tcp.analysis.flags",

@@ -94,9 +94,11 @@ std::uint16_t Conversation::anomaly_notes(std::size_t sender, const Segment &seg
             notes |= note::data_in_syn; // RFC 7413: TCP Fast Open carries data in the SYN
         else if (from.fin_seq && segment.seq + segment.payload_length > *from.fin_seq)
             notes |= note::data_after_fin; // 3.10.4: after CLOSE no more SENDs
-        else if (from.state == TcpState::SynSent || from.state == TcpState::SynReceived ||
-                 from.state == TcpState::Listen)
+        else if ((from.state == TcpState::SynSent || from.state == TcpState::SynReceived ||
+                  from.state == TcpState::Listen) &&
+                 !from.accepted_syn_data)
             notes |= note::data_before_established; // 3.10.7.3-4: data is queued until ESTABLISHED
+                                                    // (RFC 7413: unless the server took the SYN's data)
     }
     if (!syn && !fin_again && from.state == TcpState::Closed && from.segments != 0 &&
         (notes & note::data_after_fin) == 0)
@@ -243,6 +245,7 @@ void Conversation::observe_synack(std::size_t sender, const Segment &segment, An
         from.unacceptable_ack = segment.ack; // 3.10.7.3: the client will answer RST
     } else {
         from.unacceptable_ack.reset();
+        from.accepted_syn_data = segment.ack > *to.isn + 1;
         apply(peer, EndpointEvent::ReceiveSynAck, annotation);
     }
 }

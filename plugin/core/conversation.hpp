@@ -46,6 +46,7 @@ private:
         std::optional<SeqNumber> isn;        // sequence number of its SYN
         std::uint8_t syn_attempts = 0;
         bool sent_synack = false;
+        bool accepted_syn_data = false;     // its SYN-ACK acknowledged data in the peer's SYN (TFO)
         std::uint8_t synack_attempts = 0;
         std::optional<SeqNumber> fin_seq;    // sequence number its FIN occupies
         std::uint8_t fin_attempts = 0;

@@ -133,8 +133,8 @@ void describe_handshake(const Annotation &a, MessageList &messages)
                      a.number, peer);
         } else {
             messages.add(ExpertKind::HandshakeSynAck)
-                .add("Handshake step 2 (SYN-ACK): ack %u covers the %s's SYN (ISN + 1 = %u) and the data it "
-                     "carried (TCP Fast Open)",
+                .add("Handshake step 2 (SYN-ACK): ack %u covers the %s's SYN (ISN + 1 = %u) and data sent with it "
+                     "(TCP Fast Open) or before this SYN-ACK",
                      a.number, peer, a.expected_number);
         }
         return;

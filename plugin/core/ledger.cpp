@@ -46,6 +46,7 @@ void Ledger::record(const Segment &segment, const Annotation &annotation)
         from.sent_syn = true;
         from.offered = segment.options;
         from.syn_flags = segment.flags;
+        from.syn_carried_data = segment.payload_length != 0;
     }
     record_handshake(annotation, now);
     record_close(annotation, now);
@@ -73,8 +74,8 @@ void Ledger::record_handshake(const Annotation &a, const Moment &now)
     case 2:
         if (!facts_.synack.seen()) {
             facts_.synack = now;
-            if (a.number != a.expected_number && !a.has(note::handshake_ack_mismatch) && !a.has(note::unsolicited_synack))
-                facts_.synack_acked_syn_data = true;
+            facts_.synack_acked_syn_data = a.number != a.expected_number && facts_.client().syn_carried_data &&
+                                           !a.has(note::handshake_ack_mismatch);
         }
         if (!facts_.handshake_ack.seen())
             facts_.synack_answered = now;
@@ -152,10 +153,9 @@ void Ledger::record_states(const Annotation &a, const Moment &now)
         if (after[side] == TcpState::TimeWait && before[side] != TcpState::TimeWait)
             facts.time_wait = now;
         if (is_open_state(after[side]))
-            facts_.ever_open = true;
+            facts.reached_open = true;
     }
-    if (facts_.midstream)
-        facts_.ever_open = true;
+    facts_.ever_open = facts_.midstream || (facts_.client().reached_open && facts_.server().reached_open);
     if (!facts_.close_done.seen() && facts_.client().sent_fin && facts_.server().sent_fin &&
         is_finished(after[0]) && is_finished(after[1]) && !facts_.aborted)
         facts_.close_done = now;

@@ -28,6 +28,8 @@ struct SideFacts {
     bool sent_syn = false;              // a SYN or SYN-ACK, so `offered` is known
     std::uint16_t syn_flags = 0;        // flags of that SYN or SYN-ACK (ECN negotiation)
     bool sent_fin = false;
+    bool syn_carried_data = false;
+    bool reached_open = false;          // it was ESTABLISHED or later at some point
     std::uint64_t bytes = 0;            // payload, from sequence space (retransmissions count once)
     std::uint32_t segments = 0;
     Moment time_wait;                   // when it entered TIME_WAIT
@@ -68,7 +70,7 @@ struct LedgerFacts {
     bool merged_close = false;
     bool simultaneous_close = false;
     bool aborted = false;   // a RST its receiver obeyed ended an open connection
-    bool ever_open = false; // some side reached ESTABLISHED or later, or it began mid-stream
+    bool ever_open = false; // both sides reached ESTABLISHED or later, or it began mid-stream
     // The earlier stream on the same 4-tuple whose TIME_WAIT this one's SYN cut into, + 1.
     std::uint32_t reused_stream_plus_one = 0;
 

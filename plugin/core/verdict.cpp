@@ -102,6 +102,29 @@ Verdict judge(const LedgerFacts &f)
     return v;
 }
 
+namespace {
+
+OptionOffer both_offer(bool client, bool server) { return {client, server, client && server}; }
+
+} // namespace
+
+Negotiation negotiate(const LedgerFacts &f)
+{
+    const SideFacts &client = f.client();
+    const SideFacts &server = f.server();
+    Negotiation n;
+    n.known = client.sent_syn || server.sent_syn;
+    n.window_scaling = both_offer(client.offered.has_window_scale, server.offered.has_window_scale);
+    n.sack = both_offer(client.offered.sack_permitted, server.offered.sack_permitted);
+    n.timestamps = both_offer(client.offered.timestamps, server.offered.timestamps);
+    // An ECN-setup SYN carries ECE and CWR; an ECN-setup SYN-ACK carries ECE alone.
+    constexpr std::uint16_t ece_cwr = tcp_flag::ece | tcp_flag::cwr;
+    n.ecn = both_offer((client.syn_flags & ece_cwr) == ece_cwr, (server.syn_flags & ece_cwr) == tcp_flag::ece);
+    // The server takes part in TFO by returning a cookie or by acknowledging the SYN's data.
+    n.fast_open = both_offer(client.offered.fast_open, server.offered.fast_open || f.synack_acked_syn_data);
+    return n;
+}
+
 const char *handshake_verdict_name(HandshakeVerdict verdict)
 {
     switch (verdict) {

@@ -47,6 +47,24 @@ struct Verdict {
 
 Verdict judge(const LedgerFacts &facts);
 
+// One option as the SYN and SYN-ACK negotiated it.
+struct OptionOffer {
+    bool client = false; // offered by the client's SYN
+    bool server = false; // offered (or, for TFO, accepted) by the server's SYN-ACK
+    bool in_effect = false;
+};
+
+struct Negotiation {
+    bool known = false; // false when no SYN or SYN-ACK was seen: options are negotiated only there
+    OptionOffer window_scaling; // RFC 7323 2.2: in effect only if both offer it
+    OptionOffer sack;           // RFC 2018
+    OptionOffer timestamps;     // RFC 7323 3.2
+    OptionOffer ecn;            // RFC 3168 6.1.1
+    OptionOffer fast_open;      // RFC 7413
+};
+
+Negotiation negotiate(const LedgerFacts &facts);
+
 // Field values: "complete", "no-final-ack", "three-way", "half-closed", "client", "both", ...
 const char *handshake_verdict_name(HandshakeVerdict verdict);
 const char *close_verdict_name(CloseVerdict verdict);

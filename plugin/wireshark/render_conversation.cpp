@@ -109,50 +109,40 @@ void add_timings(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f)
         add_interval(tree, c.close_duration, tvb, f.close_done.time_ns - f.first_fin.time_ns);
 }
 
-// "(client offered, server did not)" after a negotiated-or-not boolean.
-void add_negotiated(proto_tree *tree, int field, tvbuff_t *tvb, bool client_offered, bool server_offered,
-                    bool negotiated)
+// A negotiated-or-not boolean, saying who offered it when only one side did.
+void add_offer(proto_tree *tree, int field, tvbuff_t *tvb, const OptionOffer &offer)
 {
-    proto_item *item = proto_tree_add_boolean(tree, field, tvb, 0, 0, negotiated);
+    proto_item *item = proto_tree_add_boolean(tree, field, tvb, 0, 0, offer.in_effect);
     generated(item);
-    if (client_offered != server_offered)
-        proto_item_append_text(item, " (only the %s offered it)", client_offered ? "client" : "server");
+    if (offer.client != offer.server)
+        proto_item_append_text(item, " (only the %s offered it)", offer.client ? "client" : "server");
 }
 
 void add_options(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f)
 {
+    const Negotiation negotiation = negotiate(f);
+    if (!negotiation.known)
+        return; // options are negotiated in SYNs only: nothing to tell mid-stream
     const SideFacts &client = f.client();
     const SideFacts &server = f.server();
-    if (!client.sent_syn && !server.sent_syn)
-        return; // options are negotiated in SYNs only: nothing to tell mid-stream
-    if (client.sent_syn && client.offered.has_mss)
+    if (client.offered.has_mss)
         generated(proto_tree_add_uint(tree, c.mss_client, tvb, 0, 0, client.offered.mss));
-    if (server.sent_syn && server.offered.has_mss)
+    if (server.offered.has_mss)
         generated(proto_tree_add_uint(tree, c.mss_server, tvb, 0, 0, server.offered.mss));
-
-    const bool client_scale = client.offered.has_window_scale;
-    const bool server_scale = server.offered.has_window_scale;
-    proto_item *wscale = proto_tree_add_boolean(tree, c.wscale, tvb, 0, 0, client_scale && server_scale);
+    proto_item *wscale = proto_tree_add_boolean(tree, c.wscale, tvb, 0, 0, negotiation.window_scaling.in_effect);
     generated(wscale);
-    if (client_scale != server_scale)
+    if (negotiation.window_scaling.client != negotiation.window_scaling.server)
         proto_item_append_text(wscale, " (only the %s offered it, so neither side scales)",
-                               client_scale ? "client" : "server");
+                               negotiation.window_scaling.client ? "client" : "server");
     proto_tree *scales = proto_item_add_subtree(wscale, c.subtree);
-    if (client_scale)
+    if (client.offered.has_window_scale)
         generated(proto_tree_add_uint(scales, c.wscale_client, tvb, 0, 0, client.offered.window_scale));
-    if (server_scale)
+    if (server.offered.has_window_scale)
         generated(proto_tree_add_uint(scales, c.wscale_server, tvb, 0, 0, server.offered.window_scale));
-
-    add_negotiated(tree, c.sack, tvb, client.offered.sack_permitted, server.offered.sack_permitted,
-                   client.offered.sack_permitted && server.offered.sack_permitted);
-    add_negotiated(tree, c.timestamps, tvb, client.offered.timestamps, server.offered.timestamps,
-                   client.offered.timestamps && server.offered.timestamps);
-    // RFC 3168 6.1.1: an ECN-setup SYN has ECE and CWR, an ECN-setup SYN-ACK has ECE only.
-    const bool ecn_syn = (client.syn_flags & (tcp_flag::ece | tcp_flag::cwr)) == (tcp_flag::ece | tcp_flag::cwr);
-    const bool ecn_synack = (server.syn_flags & (tcp_flag::ece | tcp_flag::cwr)) == tcp_flag::ece;
-    add_negotiated(tree, c.ecn, tvb, ecn_syn, ecn_synack, ecn_syn && ecn_synack);
-    const bool tfo_server = server.offered.fast_open || f.synack_acked_syn_data;
-    add_negotiated(tree, c.tfo, tvb, client.offered.fast_open, tfo_server, client.offered.fast_open && tfo_server);
+    add_offer(tree, c.sack, tvb, negotiation.sack);
+    add_offer(tree, c.timestamps, tvb, negotiation.timestamps);
+    add_offer(tree, c.ecn, tvb, negotiation.ecn);
+    add_offer(tree, c.tfo, tvb, negotiation.fast_open);
 }
 
 void add_counters(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f)

@@ -10,7 +10,7 @@ Expectation rows, tab-separated:
 FRAMES is "7" or "4-120"; "-" means the field is absent, "*" any value; SENDER "none"
 means the frame carries no tcplife tree at all, "incomplete" that tcplife reports the
 TCP header as too short to analyse (then the other columns are omitted).
-  expert  FRAME  TEXT   -- some expert message on FRAME starts with TEXT
+  expert  FRAME  TEXT   -- some expert message on FRAME starts with TEXT (in the -2 run)
   stderr  TEXT          -- tshark's stderr contains TEXT (e.g. a cut-short file)
   conv / conv@ / anomaly lines: see conversation_expectations.py
 Every frame of the capture must be covered by exactly one row.
@@ -33,8 +33,12 @@ INCOMPLETE_MESSAGE = "TCP header incomplete"
 # tcplife's own Info-column marks; the rest of the Info column is Wireshark's, which may
 # legitimately differ between passes (reassembly), so only these are compared.
 TCPLIFE_MARK = re.compile(r"\[(?:(?:HS|FIN|ACK|FIN\+ACK) [^\]]*|TIME_WAIT|RST|REFUSED|MID-STREAM|SIMULTANEOUS)\]")
+# tcplife's per-segment messages; the end-of-capture ones (SYN never answered, CLOSE_WAIT at
+# the end, half-open) appear only once the whole capture is known (-2).
 TCPLIFE_MESSAGE = re.compile(r"(Handshake step|Close step|FIN\+ACK merged|Simultaneous close|Connection reset by"
-                             r"|Connection refused|Capture began mid-stream|TCP header incomplete)")
+                             r"|Connection refused|Capture began mid-stream|TCP header incomplete"
+                             r"|The SYN(-ACK)? carries data|Data from the|Segment from the|RST reaches the"
+                             r"|New SYN on a 4-tuple)")
 COLUMNS = ["sender", "hs", "close", "merged", "attempt", "client_prev", "client", "server_prev", "server"]
 
 
@@ -115,7 +119,8 @@ def check_capture(tshark, capture, expect_path):
         problems.append("tshark complains about the plugin: " + one.stderr.strip())
     rows, experts, stderr_texts, conversation_entries = parse_expectations(expect_path)
     frames = parse_output(one.stdout)
-    problems += conversation.check(frames, parse_output(two.stdout), conversation_entries)
+    final_frames = parse_output(two.stdout)
+    problems += conversation.check(frames, final_frames, conversation_entries)
     if not frames:
         problems.append("tshark printed no frames: " + one.stderr.strip())
     for text in stderr_texts:
@@ -149,7 +154,7 @@ def check_capture(tshark, capture, expect_path):
     for frame in sorted(set(frames) - set(covered)):
         problems.append("frame %d has no expectation row" % frame)
     for frame, text, line in experts:
-        messages = frames.get(frame, {}).get("_ws.expert.message", "").split("|")
+        messages = final_frames.get(frame, {}).get("_ws.expert.message", "").split("|")
         if not any(message.startswith(text) for message in messages):
             problems.append("frame %d: no expert message starting %r (line %d); got %r" %
                             (frame, text, line, messages))

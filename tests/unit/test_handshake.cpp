@@ -87,7 +87,7 @@ static void test_syn_sent_synack_acks_syn_data(void **) // TCP Fast Open: the SY
     assert_states(a, S::Established, S::SynReceived);
     assert_true(has_message(a, ExpertKind::HandshakeSynAck,
                             "Handshake step 2 (SYN-ACK): ack 5 covers the client's SYN (ISN + 1 = 4294967281) and "
-                            "the data it carried (TCP Fast Open)"));
+                            "data sent with it (TCP Fast Open) or before this SYN-ACK"));
 }
 
 // Simultaneous open, RFC 9293 figure 7: both SYNs cross, then both SYN-ACKs.
