@@ -61,6 +61,7 @@ Annotation Tracker::observe(const Segment &segment)
     if (first_segment && is_pure_syn(segment))
         check_reuse(segment, record, annotation);
     record.ledger.record(segment, annotation);
+    record.zeek.observe(segment);
     if (entered_time_wait(annotation))
         time_wait_streams_[tuple_key(segment)] = segment.stream;
     return annotation;

@@ -5,6 +5,7 @@
 #include "conversation.hpp"
 #include "ledger.hpp"
 #include "segment.hpp"
+#include "zeek_conn.hpp"
 
 #include <cstdint>
 #include <unordered_map>
@@ -20,6 +21,7 @@ struct TrackerOptions {
 struct StreamRecord {
     Conversation observer;
     Ledger ledger;
+    ZeekConnection zeek; // Zeek's conn_state and history, as Zeek would log them
 };
 
 class Tracker {

@@ -92,6 +92,18 @@ void add_time_wait(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const 
     }
 }
 
+void add_zeek(proto_tree *tree, tvbuff_t *tvb, const ZeekConnection &zeek)
+{
+    add_string(tree, c.conn_state, tvb, zeek_conn_state_name(zeek.conn_state()));
+    char history[ZeekConnection::history_capacity + 1] = "";
+    const std::string_view letters = zeek.history();
+    letters.copy(history, sizeof history - 1);
+    proto_item *item = proto_tree_add_string(tree, c.history, tvb, 0, 0, history);
+    generated(item);
+    if (zeek.history_truncated())
+        proto_item_append_text(item, " (first %zu letters)", ZeekConnection::history_capacity);
+}
+
 void add_timings(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f)
 {
     const bool first_leg = f.synack.seen() && f.syn_answered.seen();
@@ -216,6 +228,7 @@ void render_conversation(const StreamRecord &stream, const Verdict &verdict, con
     add_parties(conv, c.close_initiator, tvb, verdict.initiator);
     add_parties(conv, c.reset_by, tvb, verdict.reset_by);
     add_time_wait(conv, tvb, f, verdict, options);
+    add_zeek(conv, tvb, stream.zeek);
     add_frame(conv, c.frame_syn, tvb, f.syn);
     add_frame(conv, c.frame_synack, tvb, f.synack);
     add_frame(conv, c.frame_ack, tvb, f.handshake_ack);

@@ -8,7 +8,9 @@
 #include "core/annotation.hpp"
 #include "core/conversation.hpp"
 #include "core/describe.hpp"
+#include "core/ledger.hpp"
 #include "core/segment.hpp"
+#include "core/verdict.hpp"
 
 #include <cstring>
 
@@ -81,13 +83,26 @@ public:
         return segment;
     }
 
-    Annotation observe(const Segment &segment) { return conversation_.observe(segment); }
+    // Numbers the segment as the next frame, one millisecond after the previous one
+    // (plus any wait()), and records it in the conversation's ledger too.
+    Annotation observe(Segment segment)
+    {
+        segment.frame = ++frames_;
+        clock_ns_ += 1'000'000;
+        segment.time_ns = clock_ns_;
+        const Annotation annotation = conversation_.observe(segment);
+        ledger_.record(segment, annotation);
+        return annotation;
+    }
+    void wait(std::int64_t ns) { clock_ns_ += ns; }
     Annotation step(Side side, std::uint16_t flags, std::uint32_t length = 0)
     {
         return observe(exchange(side, flags, length));
     }
 
     Conversation &conversation() { return conversation_; }
+    const LedgerFacts &facts() const { return ledger_.facts(); }
+    Verdict verdict() const { return judge(ledger_.facts()); }
 
 private:
     struct Host {
@@ -103,6 +118,9 @@ private:
     Host client_;
     Host server_;
     Conversation conversation_;
+    Ledger ledger_;
+    std::uint32_t frames_ = 0;
+    std::int64_t clock_ns_ = 0;
 };
 
 // Fixtures, each built from the previous one like the states they reach.
@@ -153,6 +171,14 @@ inline void server_last_ack(Flow &flow) // client TIME_WAIT, server LAST_ACK
     } while (0)
 
 #define assert_sender(annotation, role) assert_string_equal(::tcplife::role_name((annotation).sender), role)
+
+#define assert_verdict(verdict, handshake_name, close_name)                                                    \
+    do {                                                                                                            \
+        assert_string_equal(::tcplife::handshake_verdict_name((verdict).handshake), handshake_name);              \
+        assert_string_equal(::tcplife::close_verdict_name((verdict).close), close_name);                          \
+    } while (0)
+
+#define assert_party(party, name) assert_string_equal(::tcplife::party_name(party), name)
 
 inline bool has_message(const Annotation &annotation, ExpertKind kind, const char *text)
 {

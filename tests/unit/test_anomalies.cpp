@@ -1,0 +1,213 @@
+// The anomaly catalogue (anomaly.hpp): each named anomaly on the segment that shows it.
+#include "flow.hpp"
+
+#include "core/anomaly.hpp"
+#include "core/tracker.hpp"
+
+using namespace tcplife;
+using namespace tcplife::test;
+
+namespace {
+
+bool shows(const Annotation &annotation, Anomaly anomaly) { return segment_anomalies(annotation).has(anomaly); }
+
+// A segment from `flow` as frame `frame` at `seconds` into the capture.
+Segment at(Segment segment, std::uint32_t frame, std::int64_t seconds)
+{
+    segment.frame = frame;
+    segment.time_ns = seconds * 1'000'000'000;
+    return segment;
+}
+
+} // namespace
+
+// ---- Opening --------------------------------------------------------------------
+
+static void test_syn_sent_data_before_established(void **)
+{
+    Flow flow;
+    flow.step(Side::Client, SYN);
+    const Annotation a = flow.step(Side::Client, PSH, 32);
+    assert_true(shows(a, Anomaly::DataBeforeEstablished));
+    assert_true(has_message(a, ExpertKind::DataBeforeEstablished,
+                            "Data from the client before its handshake completed (it is in SYN_SENT): the receiver "
+                            "must queue it until ESTABLISHED, or drop it"));
+}
+
+static void test_syn_sent_data_in_syn(void **)
+{
+    Flow flow;
+    const Annotation a = flow.step(Side::Client, SYN, 32);
+    assert_true(shows(a, Anomaly::DataInSyn));
+    assert_false(shows(a, Anomaly::DataBeforeEstablished));
+}
+
+static void test_syn_received_data_after_accepting_syn_data(void **) // RFC 7413: allowed
+{
+    Flow flow;
+    flow.step(Side::Client, SYN, 32);
+    flow.step(Side::Server, SYN | ACK);
+    const Annotation a = flow.step(Side::Server, ACK | PSH, 44);
+    assert_true(segment_anomalies(a).empty());
+}
+
+static void test_syn_received_data_without_syn_data(void **)
+{
+    Flow flow;
+    flow.step(Side::Client, SYN);
+    flow.step(Side::Server, SYN | ACK);
+    const Annotation a = flow.step(Side::Server, ACK | PSH, 44);
+    assert_true(shows(a, Anomaly::DataBeforeEstablished));
+}
+
+static void test_handshake_retransmissions(void **)
+{
+    Flow flow;
+    const Segment syn = flow.exchange(Side::Client, SYN);
+    flow.observe(syn);
+    assert_true(shows(flow.observe(syn), Anomaly::SynRetransmitted));
+    const Segment synack = flow.exchange(Side::Server, SYN | ACK);
+    flow.observe(synack);
+    const Annotation again = flow.observe(synack);
+    assert_true(shows(again, Anomaly::SynAckRetransmitted));
+    assert_false(shows(again, Anomaly::SynRetransmitted));
+}
+
+static void test_syn_sent_rejected(void **)
+{
+    Flow flow;
+    flow.step(Side::Client, SYN);
+    assert_true(shows(flow.step(Side::Server, RST | ACK), Anomaly::SynRejected));
+}
+
+static void test_listen_unsolicited_synack(void **)
+{
+    Flow flow;
+    flow.exchange(Side::Client, SYN);
+    assert_true(shows(flow.step(Side::Server, SYN | ACK), Anomaly::UnsolicitedSynAck));
+}
+
+// ---- Closing --------------------------------------------------------------------
+
+static void test_fin_wait_2_data_after_fin(void **)
+{
+    Flow flow;
+    client_fin_wait_2(flow);
+    const Annotation a = flow.step(Side::Client, ACK | PSH, 20);
+    assert_true(shows(a, Anomaly::DataAfterFin));
+    assert_false(shows(a, Anomaly::SegmentAfterClose));
+}
+
+static void test_fin_wait_1_fin_retransmitted(void **)
+{
+    Flow flow;
+    established_with_data(flow);
+    const Segment fin = flow.exchange(Side::Client, FIN | ACK);
+    flow.observe(fin);
+    const Annotation again = flow.observe(fin);
+    assert_true(shows(again, Anomaly::FinRetransmitted));
+    assert_false(shows(again, Anomaly::DataAfterFin));
+}
+
+static void test_closed_segment_after_reset(void **)
+{
+    Flow flow;
+    established_with_data(flow);
+    flow.step(Side::Client, RST | ACK);
+    const Annotation late = flow.step(Side::Client, ACK | PSH, 20);
+    assert_true(shows(late, Anomaly::SegmentAfterClose));
+    assert_false(shows(flow.step(Side::Server, RST), Anomaly::SegmentAfterClose)); // the answer is normal
+}
+
+static void test_closed_fin_retransmitted_is_no_segment_after_close(void **)
+{
+    Flow flow;
+    client_fin_wait_2(flow);
+    const Segment fin = flow.exchange(Side::Server, FIN | ACK);
+    flow.observe(fin);
+    flow.step(Side::Client, ACK); // the server is CLOSED, but the ACK may not have reached it
+    const Annotation again = flow.observe(fin);
+    assert_true(shows(again, Anomaly::FinRetransmitted));
+    assert_false(shows(again, Anomaly::SegmentAfterClose));
+}
+
+static void test_time_wait_rst(void **)
+{
+    Flow flow;
+    server_last_ack(flow);
+    flow.step(Side::Client, ACK);
+    const Annotation a = flow.step(Side::Server, RST);
+    assert_true(shows(a, Anomaly::RstInTimeWait));
+    assert_true(has_message(a, ExpertKind::RstInTimeWait,
+                            "RST reaches the client in TIME_WAIT: TIME-WAIT assassination (RFC 1337). Obeying it "
+                            "ends TIME_WAIT early, so an old duplicate segment could corrupt a new connection on "
+                            "this 4-tuple"));
+}
+
+static void test_established_rst_out_of_window(void **)
+{
+    Flow flow;
+    established_with_data(flow);
+    Segment blind = flow.send(Side::Server, RST);
+    blind.seq = blind.seq + 100000;
+    assert_true(shows(flow.observe(blind), Anomaly::RstOutOfWindow));
+}
+
+// ---- Reuse of a 4-tuple in TIME_WAIT (across Wireshark streams) -------------------
+
+static void reuse_after(std::int64_t seconds_later, bool expect_reuse)
+{
+    Tracker tracker(TrackerOptions{60'000'000'000});
+    Flow first(40000, 80, 0);
+    std::uint32_t frame = 0;
+    auto step = [&](Flow &flow, Side side, std::uint16_t flags, std::int64_t seconds) {
+        return tracker.observe(at(flow.exchange(side, flags), ++frame, seconds));
+    };
+    step(first, Side::Client, SYN, 0);
+    step(first, Side::Server, SYN | ACK, 0);
+    step(first, Side::Client, ACK, 0);
+    step(first, Side::Client, FIN | ACK, 1);
+    step(first, Side::Server, FIN | ACK, 1);
+    step(first, Side::Client, ACK, 1); // the client waits from second 1
+    Flow second(40000, 80, 1);
+    const Annotation syn = step(second, Side::Client, SYN, 1 + seconds_later);
+    assert_int_equal(shows(syn, Anomaly::ReuseInTimeWait), expect_reuse);
+    const StreamRecord *record = tracker.stream(1);
+    assert_non_null(record);
+    assert_int_equal(record->ledger.facts().reused_stream_plus_one, expect_reuse ? 1 : 0);
+}
+
+static void test_time_wait_new_syn_on_the_tuple(void **) { reuse_after(2, true); }
+
+static void test_time_wait_over_before_the_new_syn(void **) { reuse_after(61, false); }
+
+static void test_anomaly_ids_are_stable(void **)
+{
+    assert_string_equal(anomaly_id(Anomaly::SynUnanswered), "syn_unanswered");
+    assert_string_equal(anomaly_id(Anomaly::ReuseInTimeWait), "reuse_in_time_wait");
+    assert_string_equal(anomaly_id(Anomaly::CloseWaitAtEnd), "close_wait_at_end");
+    assert_string_equal(anomaly_id(Anomaly::HalfOpen), "half_open");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_syn_sent_data_before_established),
+        cmocka_unit_test(test_syn_sent_data_in_syn),
+        cmocka_unit_test(test_syn_received_data_after_accepting_syn_data),
+        cmocka_unit_test(test_syn_received_data_without_syn_data),
+        cmocka_unit_test(test_handshake_retransmissions),
+        cmocka_unit_test(test_syn_sent_rejected),
+        cmocka_unit_test(test_listen_unsolicited_synack),
+        cmocka_unit_test(test_fin_wait_2_data_after_fin),
+        cmocka_unit_test(test_fin_wait_1_fin_retransmitted),
+        cmocka_unit_test(test_closed_segment_after_reset),
+        cmocka_unit_test(test_closed_fin_retransmitted_is_no_segment_after_close),
+        cmocka_unit_test(test_time_wait_rst),
+        cmocka_unit_test(test_established_rst_out_of_window),
+        cmocka_unit_test(test_time_wait_new_syn_on_the_tuple),
+        cmocka_unit_test(test_time_wait_over_before_the_new_syn),
+        cmocka_unit_test(test_anomaly_ids_are_stable),
+    };
+    return cmocka_run_group_tests_name("anomalies", tests, nullptr, nullptr);
+}

@@ -1,0 +1,333 @@
+// Conversation verdicts (verdict.hpp): how the handshake went, how the close went, who
+// closed, who waits in TIME_WAIT, and what only the end of the capture reveals.
+#include "flow.hpp"
+
+using namespace tcplife;
+using namespace tcplife::test;
+
+// ---- Handshake ------------------------------------------------------------------
+
+static void test_handshake_complete(void **)
+{
+    Flow flow;
+    handshake(flow);
+    const Verdict v = flow.verdict();
+    assert_verdict(v, "complete", "open");
+    assert_int_equal(flow.facts().syn.frame, 1);
+    assert_int_equal(flow.facts().synack.frame, 2);
+    assert_int_equal(flow.facts().handshake_ack.frame, 3);
+}
+
+static void test_syn_sent_unanswered(void **)
+{
+    Flow flow;
+    const Segment syn = flow.send(Side::Client, SYN);
+    flow.observe(syn);
+    flow.observe(syn);
+    flow.observe(syn);
+    const Verdict v = flow.verdict();
+    assert_verdict(v, "unanswered", "none");
+    assert_int_equal(flow.facts().syn_retransmissions, 2);
+    assert_true(v.end_of_capture.has(Anomaly::SynUnanswered));
+}
+
+static void test_syn_sent_rejected(void **)
+{
+    Flow flow;
+    flow.step(Side::Client, SYN);
+    flow.step(Side::Server, RST | ACK);
+    const Verdict v = flow.verdict();
+    assert_verdict(v, "rejected", "none");
+    assert_party(v.reset_by, "server");
+    assert_party(v.initiator, "none");
+    assert_true(v.end_of_capture.empty());
+}
+
+static void test_syn_sent_rejected_then_retried(void **) // the latest attempt decides
+{
+    Flow flow;
+    const Segment syn = flow.exchange(Side::Client, SYN);
+    flow.observe(syn);
+    flow.step(Side::Server, RST | ACK);
+    flow.observe(syn);
+    assert_verdict(flow.verdict(), "unanswered", "none");
+    flow.step(Side::Server, SYN | ACK);
+    assert_verdict(flow.verdict(), "no-final-ack", "none");
+    flow.step(Side::Client, ACK);
+    assert_verdict(flow.verdict(), "complete", "open");
+    assert_party(flow.verdict().reset_by, "server"); // the refusal is still on record
+}
+
+static void test_syn_received_no_final_ack(void **) // the server never opens: nothing to close
+{
+    Flow flow;
+    flow.step(Side::Client, SYN);
+    const Segment synack = flow.exchange(Side::Server, SYN | ACK);
+    flow.observe(synack);
+    flow.observe(synack);
+    assert_verdict(flow.verdict(), "no-final-ack", "none");
+}
+
+static void test_syn_sent_simultaneous_open(void **)
+{
+    Flow flow;
+    const Segment client_syn = flow.send(Side::Client, SYN);
+    const Segment server_syn = flow.send(Side::Server, SYN);
+    flow.observe(client_syn);
+    flow.observe(server_syn);
+    flow.deliver(client_syn);
+    flow.deliver(server_syn);
+    flow.step(Side::Client, SYN | ACK);
+    flow.step(Side::Server, SYN | ACK);
+    assert_verdict(flow.verdict(), "simultaneous-open", "open");
+}
+
+static void test_listen_unsolicited_synack(void **)
+{
+    Flow flow;
+    flow.exchange(Side::Client, SYN); // not captured
+    flow.step(Side::Server, SYN | ACK);
+    assert_verdict(flow.verdict(), "unsolicited", "none");
+    flow.step(Side::Client, RST);
+    const Verdict v = flow.verdict();
+    assert_verdict(v, "unsolicited", "none");
+    assert_party(v.reset_by, "client");
+}
+
+static void test_listen_synack_then_ack_is_complete(void **) // the SYN was only missed by the capture
+{
+    Flow flow;
+    flow.exchange(Side::Client, SYN); // not captured
+    flow.step(Side::Server, SYN | ACK);
+    flow.step(Side::Client, ACK);
+    assert_verdict(flow.verdict(), "complete", "open");
+}
+
+static void test_unknown_midstream_not_seen(void **)
+{
+    Flow flow;
+    flow.exchange(Side::Client, SYN);
+    flow.exchange(Side::Server, SYN | ACK);
+    flow.exchange(Side::Client, ACK);
+    flow.step(Side::Client, ACK | PSH, 100);
+    const Verdict v = flow.verdict();
+    assert_verdict(v, "not-seen", "open");
+    assert_true(flow.facts().roles_guessed);
+}
+
+// ---- Close ----------------------------------------------------------------------
+
+static void test_last_ack_four_way_by_client(void **)
+{
+    Flow flow;
+    server_last_ack(flow);
+    flow.step(Side::Client, ACK);
+    const Verdict v = flow.verdict();
+    assert_verdict(v, "complete", "four-way");
+    assert_party(v.initiator, "client");
+    assert_party(v.time_wait, "client");
+    assert_party(v.reset_by, "none");
+    assert_true(flow.facts().close_done.seen());
+}
+
+static void test_fin_wait_1_merged_three_way(void **)
+{
+    Flow flow;
+    client_fin_wait_1(flow);
+    flow.step(Side::Server, FIN | ACK);
+    flow.step(Side::Client, ACK);
+    const Verdict v = flow.verdict();
+    assert_verdict(v, "complete", "three-way");
+    assert_party(v.time_wait, "client");
+}
+
+static void test_fin_wait_1_crossed_fins_simultaneous(void **)
+{
+    Flow flow;
+    established_with_data(flow);
+    const Segment client_fin = flow.send(Side::Client, FIN | ACK);
+    const Segment server_fin = flow.send(Side::Server, FIN | ACK);
+    flow.observe(client_fin);
+    flow.observe(server_fin);
+    flow.deliver(client_fin);
+    flow.deliver(server_fin);
+    flow.step(Side::Client, ACK);
+    flow.step(Side::Server, ACK);
+    const Verdict v = flow.verdict();
+    assert_verdict(v, "complete", "simultaneous");
+    assert_party(v.initiator, "both");
+    assert_party(v.time_wait, "both");
+}
+
+static void test_established_reset_by_server(void **)
+{
+    Flow flow;
+    established_with_data(flow);
+    flow.step(Side::Server, RST | ACK);
+    const Verdict v = flow.verdict();
+    assert_verdict(v, "complete", "reset");
+    assert_party(v.reset_by, "server");
+    assert_party(v.initiator, "server");
+    assert_party(v.time_wait, "none");
+}
+
+static void test_fin_wait_2_reset_after_one_fin(void **) // the FIN started it, the RST ended it
+{
+    Flow flow;
+    client_fin_wait_2(flow);
+    flow.step(Side::Server, RST | ACK);
+    const Verdict v = flow.verdict();
+    assert_verdict(v, "complete", "reset");
+    assert_party(v.initiator, "client");
+    assert_party(v.reset_by, "server");
+}
+
+static void test_time_wait_rst_keeps_four_way(void **) // as Zeek's SF: a RST after both FINs closes nothing
+{
+    Flow flow;
+    server_last_ack(flow);
+    flow.step(Side::Client, ACK);
+    flow.step(Side::Server, RST);
+    const Verdict v = flow.verdict();
+    assert_verdict(v, "complete", "four-way");
+    assert_party(v.time_wait, "none"); // cut short
+    assert_party(v.reset_by, "server");
+}
+
+static void test_close_wait_at_end_half_closed(void **)
+{
+    Flow flow;
+    client_fin_wait_2(flow);
+    const Verdict v = flow.verdict();
+    assert_verdict(v, "complete", "half-closed");
+    assert_party(v.initiator, "client");
+    assert_party(v.close_wait, "server");
+    assert_true(v.end_of_capture.has(Anomaly::CloseWaitAtEnd));
+}
+
+static void test_established_half_open_after_unanswered_retransmissions(void **)
+{
+    Flow flow;
+    established_with_data(flow);
+    const Segment push = flow.send(Side::Server, ACK | PSH, 62);
+    flow.observe(push);
+    flow.observe(push);
+    assert_false(flow.verdict().end_of_capture.has(Anomaly::HalfOpen)); // one repeat: maybe a lost ACK
+    flow.observe(push);
+    const Verdict v = flow.verdict();
+    assert_true(v.end_of_capture.has(Anomaly::HalfOpen));
+    assert_party(v.vanished, "client");
+    flow.deliver(push);
+    flow.step(Side::Client, ACK); // the client answers after all
+    assert_false(flow.verdict().end_of_capture.has(Anomaly::HalfOpen));
+}
+
+// ---- Timings, counters and options ----------------------------------------------
+
+static void test_syn_sent_rtt_from_the_answered_syn(void **)
+{
+    Flow flow;
+    const Segment syn = flow.exchange(Side::Client, SYN);
+    flow.observe(syn);                // frame 1, 1 ms
+    flow.wait(999'000'000);
+    flow.observe(syn);                // frame 2, 1001 ms: the SYN the SYN-ACK answers
+    flow.wait(4'000'000);
+    flow.step(Side::Server, SYN | ACK); // frame 3, 1006 ms
+    flow.step(Side::Client, ACK);       // frame 4, 1007 ms
+    const LedgerFacts &f = flow.facts();
+    assert_int_equal(f.synack.time_ns - f.syn_answered.time_ns, 5'000'000);
+    assert_int_equal(f.handshake_ack.time_ns - f.synack_answered.time_ns, 1'000'000);
+    assert_int_equal(f.syn.frame, 1);
+}
+
+static void test_established_bytes_from_sequence_space(void **) // across the 2^32 wrap
+{
+    Flow flow;
+    handshake(flow);
+    flow.step(Side::Client, ACK | PSH, 100);
+    const Segment lost = flow.exchange(Side::Server, ACK | PSH, 1000); // never captured
+    (void)lost;
+    const Segment second = flow.exchange(Side::Server, ACK | PSH, 500);
+    flow.observe(second);
+    flow.observe(second); // a retransmission counts once
+    flow.step(Side::Client, FIN | ACK);
+    const LedgerFacts &f = flow.facts();
+    assert_int_equal(f.client().bytes, 100);
+    assert_int_equal(f.server().bytes, 1500);
+    assert_int_equal(f.server().segments, 3); // SYN-ACK and the second segment twice
+}
+
+static void test_listen_options_negotiation(void **)
+{
+    Flow flow;
+    Segment syn = flow.exchange(Side::Client, SYN);
+    syn.flags |= tcp_flag::ece | tcp_flag::cwr;
+    syn.options.has_window_scale = true;
+    syn.options.window_scale = 7;
+    syn.options.sack_permitted = true;
+    syn.options.fast_open = true;
+    flow.observe(syn);
+    Segment synack = flow.exchange(Side::Server, SYN | ACK);
+    synack.flags |= tcp_flag::ece;
+    synack.options.sack_permitted = true;
+    synack.options.timestamps = true;
+    flow.observe(synack);
+    const Negotiation n = negotiate(flow.facts());
+    assert_true(n.known);
+    assert_false(n.window_scaling.in_effect);
+    assert_true(n.window_scaling.client);
+    assert_true(n.sack.in_effect);
+    assert_false(n.timestamps.in_effect);
+    assert_true(n.ecn.in_effect);
+    assert_false(n.fast_open.in_effect); // no cookie back, no SYN data acknowledged
+}
+
+static void test_listen_fast_open_accepted(void **)
+{
+    Flow flow;
+    Segment syn = flow.exchange(Side::Client, SYN, 32);
+    syn.options.fast_open = true;
+    flow.observe(syn);
+    flow.step(Side::Server, SYN | ACK); // acknowledges ISN + 1 + 32
+    assert_true(negotiate(flow.facts()).fast_open.in_effect);
+    assert_int_equal(flow.facts().client().bytes, 32);
+}
+
+static void test_unknown_no_options_mid_stream(void **)
+{
+    Flow flow;
+    flow.exchange(Side::Client, SYN);
+    flow.exchange(Side::Server, SYN | ACK);
+    flow.exchange(Side::Client, ACK);
+    flow.step(Side::Server, ACK | PSH, 10);
+    assert_false(negotiate(flow.facts()).known);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_handshake_complete),
+        cmocka_unit_test(test_syn_sent_unanswered),
+        cmocka_unit_test(test_syn_sent_rejected),
+        cmocka_unit_test(test_syn_sent_rejected_then_retried),
+        cmocka_unit_test(test_syn_received_no_final_ack),
+        cmocka_unit_test(test_syn_sent_simultaneous_open),
+        cmocka_unit_test(test_listen_unsolicited_synack),
+        cmocka_unit_test(test_listen_synack_then_ack_is_complete),
+        cmocka_unit_test(test_unknown_midstream_not_seen),
+        cmocka_unit_test(test_last_ack_four_way_by_client),
+        cmocka_unit_test(test_fin_wait_1_merged_three_way),
+        cmocka_unit_test(test_fin_wait_1_crossed_fins_simultaneous),
+        cmocka_unit_test(test_established_reset_by_server),
+        cmocka_unit_test(test_fin_wait_2_reset_after_one_fin),
+        cmocka_unit_test(test_time_wait_rst_keeps_four_way),
+        cmocka_unit_test(test_close_wait_at_end_half_closed),
+        cmocka_unit_test(test_established_half_open_after_unanswered_retransmissions),
+        cmocka_unit_test(test_syn_sent_rtt_from_the_answered_syn),
+        cmocka_unit_test(test_established_bytes_from_sequence_space),
+        cmocka_unit_test(test_listen_options_negotiation),
+        cmocka_unit_test(test_listen_fast_open_accepted),
+        cmocka_unit_test(test_unknown_no_options_mid_stream),
+    };
+    return cmocka_run_group_tests_name("verdicts", tests, nullptr, nullptr);
+}
