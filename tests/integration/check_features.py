@@ -108,6 +108,36 @@ def icmp_quoted_header_is_not_a_segment(tshark, captures, plugin):
     assert not set(with_icmp) & set(frames_matching(tshark, capture, "tcplife"))
 
 
+@check
+def conversation_filters_need_two_passes(tshark, captures, plugin):
+    capture = tshark.capture(os.path.join(captures, "syn-closed-port.pcap"))
+    assert frames_matching(tshark, capture, 'tcplife.conv.handshake == "rejected"', "-2") == [1, 2]
+    assert frames_matching(tshark, capture, 'tcplife.conv.handshake == "rejected"') == [2]  # known from frame 2
+    merged = tshark.capture(os.path.join(captures, "merged-close.pcap"))
+    assert frames_matching(tshark, merged, "tcplife.conv.frame.last == frame.number", "-2") == [10]
+    assert frames_matching(tshark, merged, 'tcplife.conv.close == "three-way"', "-2") == list(range(1, 11))
+
+
+@check
+def end_of_capture_anomalies_reach_expert_statistics(tshark, captures, plugin):
+    capture = tshark.capture(os.path.join(captures, "close-wait-leak.pcap"))
+    final = tshark.run("-2", "-r", capture, "-q", "-z", "expert")
+    assert "The server received a FIN but never closed its side" in final.stdout, final.stdout
+    one_pass = tshark.run("-r", capture, "-q", "-z", "expert")
+    assert "never closed its side" not in one_pass.stdout, one_pass.stdout
+    assert frames_matching(tshark, capture, "tcplife.expert.close_wait_at_end", "-2") == [9]
+
+
+@check
+def time_wait_length_moves_the_reuse_window(tshark, captures, plugin):
+    capture = tshark.capture(os.path.join(captures, "port-reuse.pcap"))  # new SYN 2 s after the close
+    assert frames_matching(tshark, capture, 'tcplife.anomaly == "reuse_in_time_wait"') == [12]
+    assert frames_matching(tshark, capture, 'tcplife.anomaly == "reuse_in_time_wait"',
+                           "-o", "tcplife.time_wait_seconds:10") == [12]
+    shorter = frames_matching(tshark, capture, "tcplife.anomaly", "-o", "tcplife.time_wait_seconds:1")
+    assert 12 not in shorter, shorter
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plugin", required=True)
