@@ -47,13 +47,15 @@ enum class ExpertKind : std::uint8_t {
 };
 constexpr std::size_t expert_kind_count = static_cast<std::size_t>(ExpertKind::HalfOpen) + 1;
 
+// Only the first `count` items are written; the rest stay uninitialised, so that asking
+// about an ordinary data segment costs nothing.
 struct ExpertMessage {
     ExpertKind kind = ExpertKind::HandshakeSyn;
-    std::array<char, 240> text{};
+    std::array<char, 240> text;
 };
 
 struct ExpertMessages {
-    std::array<ExpertMessage, 8> items{};
+    std::array<ExpertMessage, 8> items;
     std::size_t count = 0;
 };
 

@@ -211,8 +211,11 @@ void render_conversation(const StreamRecord &stream, const Verdict &verdict, con
     proto_item *top = proto_tree_add_item(tree, c.conversation, tvb, 0, 0, ENC_NA);
     generated(top);
     proto_tree *conv = proto_item_add_subtree(top, c.subtree);
-    const std::array<char, 64> client = socket_text(f.client().address);
-    const std::array<char, 64> server = socket_text(f.server().address);
+    // Addresses are formatted only when shown or asked for (a filter, a -e field).
+    const bool addresses_wanted =
+        proto_field_is_referenced(tree, c.client) || proto_field_is_referenced(tree, c.server);
+    const std::array<char, 64> client = addresses_wanted ? socket_text(f.client().address) : std::array<char, 64>{};
+    const std::array<char, 64> server = addresses_wanted ? socket_text(f.server().address) : std::array<char, 64>{};
     if (visible(tree)) {
         proto_item_append_text(top, ": %s \xe2\x86\x92 %s, handshake %s, close %s%s", client.data(), server.data(),
                                handshake_verdict_name(verdict.handshake), close_verdict_name(verdict.close),
