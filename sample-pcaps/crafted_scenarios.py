@@ -750,6 +750,20 @@ IPV4 = "eth:ethertype:ip:tcp"
 #   flagged: frames expected to carry tcp.analysis flags (retransmission,
 #            duplicate ACK, ACKed unseen segment); any other flag is an error
 #   streams: number of tcp.stream values
+def rst_blind():
+    """An off-path attacker guesses at a RST (RFC 5961 blind reset): it claims to
+    come from the server, but its sequence number is 100 000 beyond what the
+    client expects, so the client ignores it and the connection carries on."""
+    t = Trace()
+    conv = connection(t)
+    conv.handshake()
+    conv.exchange()
+    blind = (conv.nxt[SERVER] + 100000) % MOD
+    conv.send(SERVER, "R", seq=blind, deliver=False, after=Decimal("0.5"))
+    conv.four_way_close()
+    return t
+
+
 SCENARIOS = {
     "syn-unanswered": (syn_unanswered, dict(flagged={2, 3, 4})),
     # Wireshark calls the SYN+ACKs retransmissions: same seq as each SYN.
@@ -797,6 +811,8 @@ SCENARIOS = {
     "lossy-transfer": (lossy_transfer, dict(flagged={
         11, 13, 14, 18, 19, 20, 28, 37, 38, 39, 43, 44, 45, 50, 55})),
     "synack-first": (synack_first, {}),
+    # Wireshark takes the forged RST's sequence number as the server's, so its FIN looks old.
+    "rst-blind": (rst_blind, dict(flagged={11})),
 }
 
 FIELDS = ("frame.number", "frame.protocols", "tcp.stream", "tcp.analysis.flags",
