@@ -129,17 +129,18 @@ int icmp_protocol = -1;
 int icmpv6_protocol = -1;
 int tcp_protocol = -1;
 
-// A TCP header after an ICMP or ICMPv6 layer is the quoted header of a packet that
-// failed, not a segment of its conversation. (ICMP carried inside a TCP tunnel is fine.)
-bool tcp_quoted_in_icmp_error(packet_info *pinfo)
+// Whether the frame holds a TCP segment of a conversation: a TCP layer, not preceded
+// by an ICMP or ICMPv6 layer (then it is the quoted header of a packet that failed;
+// ICMP carried inside a TCP tunnel is fine). One walk over the layers, no name lookups.
+bool carries_conversation_segment(packet_info *pinfo)
 {
     for (wmem_list_frame_t *layer = wmem_list_head(pinfo->layers); layer != nullptr;
          layer = wmem_list_frame_next(layer)) {
         const int protocol = GPOINTER_TO_INT(wmem_list_frame_data(layer));
         if (protocol == tcp_protocol)
-            return false;
-        if (protocol == icmp_protocol || protocol == icmpv6_protocol)
             return true;
+        if (protocol == icmp_protocol || protocol == icmpv6_protocol)
+            return false;
     }
     return false;
 }
@@ -167,7 +168,7 @@ GArray *new_wanted_tcp_fields()
 
 Extraction extract_segment(proto_tree *tree, packet_info *pinfo, Segment *out)
 {
-    if (!proto_is_frame_protocol(pinfo->layers, "tcp") || tcp_quoted_in_icmp_error(pinfo))
+    if (!carries_conversation_segment(pinfo))
         return Extraction::NotTcp;
 
     GPtrArray *streams = proto_get_finfo_ptr_array(tree, tcp_field_ids[Stream]);
