@@ -79,8 +79,6 @@ std::uint16_t Conversation::anomaly_notes(std::size_t sender, const Segment &seg
     const bool rst = segment.has(tcp_flag::rst);
     const bool syn = segment.has(tcp_flag::syn);
     std::uint16_t notes = 0;
-    if (rst && to.state == TcpState::TimeWait)
-        notes |= note::rst_in_time_wait; // RFC 1337: a RST cuts TIME-WAIT short (3.10.7.4 would obey it)
     const bool new_isn = !from.isn || *from.isn != segment.seq;
     if (syn && !rst && !segment.has(tcp_flag::ack) && new_isn &&
         (from.state == TcpState::TimeWait || to.state == TcpState::TimeWait))
@@ -170,8 +168,10 @@ void Conversation::observe_reset(std::size_t sender, const Segment &segment, Ann
         annotation.reset = ResetKind::Abort;
 
     const bool acceptable = reset_acceptable(peer, segment, annotation);
-    if (!acceptable && annotation.reset == ResetKind::Abort)
-        annotation.reset = ResetKind::OutOfWindow; // RFC 5961 3.2: a blind or stale reset
+    if (!acceptable && (annotation.reset == ResetKind::Abort || annotation.reset == ResetKind::RefusesSyn))
+        annotation.reset = ResetKind::OutOfWindow; // RFC 5961 3.2 / 3.10.7.3: a blind or stale reset
+    if (acceptable && to.state == TcpState::TimeWait)
+        annotation.notes |= note::rst_in_time_wait; // RFC 1337: 3.10.7.4 obeys it and cuts TIME-WAIT short
     if (annotation.reset != ResetKind::AnswersUnacceptable && annotation.reset != ResetKind::OutOfWindow)
         apply(sender, EndpointEvent::SendRst, annotation);
     if (acceptable)

@@ -98,7 +98,7 @@ void describe_handshake(const Annotation &a, MessageList &messages)
     if (a.is_retransmission()) {
         static constexpr ExpertKind kinds[] = {ExpertKind::SynRetransmitted, ExpertKind::SynAckRetransmitted,
                                                ExpertKind::AckRetransmitted};
-        static constexpr const char *what[] = {"the SYN is sent again with the same ISN: no answer yet",
+        static constexpr const char *what[] = {"the SYN is sent again with the same ISN",
                                                "the SYN-ACK is sent again: the ACK of step 3 has not arrived",
                                                "the same ACK again"};
         static constexpr const char *names[] = {"SYN", "SYN-ACK", "ACK"};
@@ -244,6 +244,13 @@ void describe_reset(const Annotation &a, MessageList &messages)
                  sender, state, peer, a.number, sender);
         return;
     case ResetKind::OutOfWindow:
+        if ((a.sender == Role::Server ? a.client_before : a.server_before) == TcpState::SynSent) {
+            messages.add(ExpertKind::ResetOutOfWindow)
+                .add("RST from the %s ignored: it does not acknowledge the %s's SYN, and in SYN_SENT only a RST that "
+                     "does may end the open (RFC 9293 3.10.7.3; a blind or stale reset)",
+                     sender, peer);
+            return;
+        }
         messages.add(ExpertKind::ResetOutOfWindow)
             .add("Connection reset by %s in %s is out of window (seq %u, the %s expects %u): ignored, as RFC 5961 "
                  "asks (a blind or stale reset)",

@@ -1,5 +1,7 @@
 #include "ledger.hpp"
 
+#include <algorithm>
+
 namespace tcplife {
 namespace {
 
@@ -31,9 +33,13 @@ void Ledger::record(const Segment &segment, const Annotation &annotation)
     const std::size_t sender = side_index(annotation.sender);
     SideFacts &from = facts_.sides[sender];
     SideFacts &peer = facts_.sides[1 - sender];
-    if (!facts_.first.seen())
+    if (!facts_.first.seen()) {
         facts_.first = now;
+        facts_.earliest_ns = facts_.latest_ns = now.time_ns;
+    }
     facts_.last = now;
+    facts_.earliest_ns = std::min(facts_.earliest_ns, now.time_ns);
+    facts_.latest_ns = std::max(facts_.latest_ns, now.time_ns);
     facts_.roles_guessed = annotation.roles_guessed;
     from.address = segment.source;
     peer.address = segment.destination;
@@ -95,11 +101,10 @@ void Ledger::record_handshake(const Annotation &a, const Moment &now)
     const TcpState receiver_after = receiver_is_client ? a.client_after : a.server_after;
     if (a.reset == ResetKind::None || receiver_after == receiver_before)
         return;
-    if (!facts_.reset.seen()) {
-        facts_.reset = now;
-        facts_.reset_by = a.sender;
-    }
-    if (is_open_state(receiver_before))
+    facts_.reset = now;
+    facts_.reset_by = a.sender;
+    // A side whose state the capture never showed (mid-stream) was open too.
+    if (is_open_state(receiver_before) || receiver_before == TcpState::Unknown)
         facts_.aborted = true;
 }
 
@@ -135,10 +140,13 @@ void Ledger::record_sequence_space(std::size_t sender, const Segment &segment, c
     }
     const SeqNumber end = start + segment.payload_length;
     const bool fin_again = a.is_retransmission() && (a.has_close_step(1) || a.has_close_step(3));
-    if (segment.payload_length != 0 && end > from.highest_end) { // the FIN's slot is no byte
+    // RFC 9293 3.8.4: a keep-alive probe repeats the byte before SND.NXT, with at most one byte.
+    const bool keep_alive = !syn && !segment.has(tcp_flag::fin) && segment.payload_length <= 1 &&
+                            segment.seq + 1 == from.highest_end;
+    if (segment.payload_length != 0 && end > from.highest_end && !keep_alive) { // the FIN's slot is no byte
         from.bytes += static_cast<std::uint32_t>(end.distance_from(from.highest_end));
         from.highest_end = end;
-    } else if (segment.payload_length != 0 || fin_again) {
+    } else if (segment.payload_length != 0 || fin_again || keep_alive) {
         ++from.unanswered_retransmissions;
     }
 }

@@ -8,10 +8,29 @@
 #include "segment.hpp"
 
 #include <array>
+#include <climits>
 #include <cstdint>
 #include <vector>
 
 namespace tcplife {
+
+// Capture times are nanoseconds in an int64: far-future (or corrupt) timestamps must
+// not overflow when a length is added.
+inline std::int64_t saturating_add(std::int64_t a, std::int64_t b)
+{
+    std::int64_t sum = 0;
+    if (__builtin_add_overflow(a, b, &sum))
+        return b > 0 ? INT64_MAX : INT64_MIN;
+    return sum;
+}
+
+inline std::int64_t saturating_difference(std::int64_t a, std::int64_t b)
+{
+    std::int64_t difference = 0;
+    if (__builtin_sub_overflow(a, b, &difference))
+        return b < 0 ? INT64_MAX : INT64_MIN;
+    return difference;
+}
 
 // A frame and its capture time; frame 0 means "not seen".
 struct Moment {
@@ -33,7 +52,8 @@ struct SideFacts {
     std::uint64_t bytes = 0;            // payload, from sequence space (retransmissions count once)
     std::uint32_t segments = 0;
     Moment time_wait;                   // when it entered TIME_WAIT
-    // Its retransmissions since the peer last sent anything: the peer may have vanished.
+    // Its retransmissions and keep-alive probes since the peer last sent anything: the
+    // peer may have vanished.
     std::uint32_t unanswered_retransmissions = 0;
 
     // Sequence-space bookkeeping behind `bytes`.
@@ -49,6 +69,8 @@ struct LedgerFacts {
 
     Moment first;
     Moment last;
+    std::int64_t earliest_ns = 0; // capture times need not grow with the frame number
+    std::int64_t latest_ns = 0;
     Moment syn;             // the first SYN
     Moment latest_syn;
     Moment synack;          // the first SYN-ACK
@@ -58,7 +80,7 @@ struct LedgerFacts {
     Moment refusal;         // the latest RST refusing a SYN
     Moment first_fin;
     Moment close_done;      // both FINs acknowledged
-    Moment reset;           // the first RST that ended or refused the connection
+    Moment reset;           // the latest RST its receiver obeyed (ended or refused the connection)
 
     Role first_closer = Role::Unknown;
     Role reset_by = Role::Unknown;

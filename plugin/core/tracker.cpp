@@ -58,8 +58,10 @@ Annotation Tracker::observe(const Segment &segment)
     StreamRecord &record = streams_[segment.stream];
     const bool first_segment = !record.ledger.facts().first.seen();
     Annotation annotation = record.observer.observe(segment);
-    if (first_segment && is_pure_syn(segment))
+    if (first_segment && is_pure_syn(segment)) {
         check_reuse(segment, record, annotation);
+        time_wait_streams_.erase(tuple_key(segment)); // the tuple has a new incarnation now
+    }
     record.ledger.record(segment, annotation);
     record.zeek.observe(segment);
     if (entered_time_wait(annotation))
@@ -79,7 +81,8 @@ void Tracker::check_reuse(const Segment &segment, StreamRecord &record, Annotati
     if (!same_tuple(earlier, segment))
         return;
     for (const SideFacts &side : earlier.sides) {
-        if (side.state == TcpState::TimeWait && segment.time_ns < side.time_wait.time_ns + options_.time_wait_ns) {
+        if (side.state == TcpState::TimeWait &&
+            segment.time_ns < saturating_add(side.time_wait.time_ns, options_.time_wait_ns)) {
             annotation.notes |= note::reuse_in_time_wait;
             record.ledger.record_reuse_of(found->second);
             return;

@@ -85,7 +85,9 @@ Verdict judge(const LedgerFacts &f)
     v.handshake = judge_handshake(f);
     v.close = judge_close(f);
     v.initiator = judge_initiator(f, v.close);
-    v.reset_by = party_of(f.reset_by);
+    // A SYN after the RST started the connection over: that RST is history.
+    const bool reset_current = f.reset.seen() && f.reset.frame > f.latest_syn.frame;
+    v.reset_by = reset_current ? party_of(f.reset_by) : Party::None;
     v.time_wait = parties(f.client().state == TcpState::TimeWait, f.server().state == TcpState::TimeWait);
 
     if (v.handshake == HandshakeVerdict::Unanswered)

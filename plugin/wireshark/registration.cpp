@@ -167,7 +167,7 @@ void fill_expert_registrations()
     }
     experts[expert_kind_count].ids = &ids.incomplete_header;
     experts[expert_kind_count].eiinfo = {"tcplife.expert.incomplete_header", PI_MALFORMED, PI_WARN,
-                                         "TCP header incomplete (truncated capture?): segment not analysed",
+                                         "TCP header incomplete or malformed (cut by the snaplen, or a bogus header length): segment not analysed",
                                          EXPFILL};
 }
 

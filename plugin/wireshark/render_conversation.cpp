@@ -84,7 +84,7 @@ void add_time_wait(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const 
         const SideFacts &facts = f.sides[side];
         if (facts.state != TcpState::TimeWait)
             continue;
-        const nstime_t until = to_nstime(facts.time_wait.time_ns + length);
+        const nstime_t until = to_nstime(saturating_add(facts.time_wait.time_ns, length));
         proto_item *until_item = proto_tree_add_time(tree, c.time_wait_until, tvb, 0, 0, &until);
         generated(until_item);
         proto_item_append_text(until_item, " (%s, since frame %u, for %u s)", side == 0 ? "client" : "server",
@@ -108,17 +108,17 @@ void add_timings(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f)
 {
     const bool first_leg = f.synack.seen() && f.syn_answered.seen();
     const bool second_leg = f.handshake_ack.seen() && f.synack_answered.seen();
-    const std::int64_t syn_synack = f.synack.time_ns - f.syn_answered.time_ns;
-    const std::int64_t synack_ack = f.handshake_ack.time_ns - f.synack_answered.time_ns;
+    const std::int64_t syn_synack = saturating_difference(f.synack.time_ns, f.syn_answered.time_ns);
+    const std::int64_t synack_ack = saturating_difference(f.handshake_ack.time_ns, f.synack_answered.time_ns);
     if (first_leg)
         add_interval(tree, c.rtt_syn_synack, tvb, syn_synack);
     if (second_leg)
         add_interval(tree, c.rtt_synack_ack, tvb, synack_ack);
     if (first_leg && second_leg)
-        add_interval(tree, c.irtt, tvb, syn_synack + synack_ack);
-    add_interval(tree, c.duration, tvb, f.last.time_ns - f.first.time_ns);
+        add_interval(tree, c.irtt, tvb, saturating_add(syn_synack, synack_ack));
+    add_interval(tree, c.duration, tvb, saturating_difference(f.latest_ns, f.earliest_ns));
     if (f.close_done.seen() && f.first_fin.seen())
-        add_interval(tree, c.close_duration, tvb, f.close_done.time_ns - f.first_fin.time_ns);
+        add_interval(tree, c.close_duration, tvb, saturating_difference(f.close_done.time_ns, f.first_fin.time_ns));
 }
 
 // A negotiated-or-not boolean, saying who offered it when only one side did.
@@ -182,10 +182,12 @@ void append_path(char *text, std::size_t size, const char *who, TcpState before,
 void add_timeline(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const CaptureState &capture,
                   bool final)
 {
-    const std::size_t changes_total = f.timeline.size() + f.timeline_overflow;
+    const std::size_t segments = f.timeline.size() + f.timeline_overflow;
     proto_tree *timeline = proto_tree_add_subtree_format(
-        tree, tvb, 0, 0, c.timeline_subtree, nullptr, "Timeline: %zu state change%s%s%s", changes_total,
-        changes_total == 1 ? "" : "s", final ? "" : " so far", f.timeline_overflow != 0 ? ", the first shown" : "");
+        tree, tvb, 0, 0, c.timeline_subtree, nullptr, "Timeline: %zu segment%s changed a state%s", segments,
+        segments == 1 ? "" : "s", final ? "" : " so far");
+    if (f.timeline_overflow != 0)
+        proto_item_append_text(proto_tree_get_parent(timeline), ", the first %zu shown", LedgerFacts::timeline_capacity);
     const bool readable = visible(tree);
     for (const Moment &moment : f.timeline) {
         proto_item *item = proto_tree_add_uint(timeline, c.timeline, tvb, 0, 0, moment.frame);
@@ -197,8 +199,8 @@ void add_timeline(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const C
         char changes[256] = "";
         append_path(changes, sizeof changes, "client", a.client_before, a.client_path);
         append_path(changes, sizeof changes, "server", a.server_before, a.server_path);
-        const double offset = static_cast<double>(moment.time_ns - f.first.time_ns) / ns_per_second;
-        proto_item_set_text(item, "Frame %u (+%.6f s): %s", moment.frame, offset, changes);
+        const double offset = static_cast<double>(saturating_difference(moment.time_ns, f.first.time_ns)) / ns_per_second;
+        proto_item_set_text(item, "Frame %u (%+.6f s): %s", moment.frame, offset, changes);
     }
 }
 

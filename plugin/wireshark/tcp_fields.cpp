@@ -3,7 +3,10 @@
 #include <epan/proto.h>
 #include <wsutil/wmem/wmem_list.h>
 
+#include <climits>
 #include <cstring>
+
+#include "core/ledger.hpp"
 
 namespace tcplife::wireshark {
 namespace {
@@ -125,6 +128,15 @@ TcpOptions read_options(proto_tree *tree, int layer)
     return options;
 }
 
+// Nanoseconds since the epoch, saturated: pcapng allows times no int64 can hold.
+std::int64_t capture_time_ns(const nstime_t &time)
+{
+    std::int64_t ns = 0;
+    if (__builtin_mul_overflow(static_cast<std::int64_t>(time.secs), std::int64_t{1'000'000'000}, &ns))
+        return time.secs > 0 ? INT64_MAX : INT64_MIN;
+    return saturating_add(ns, time.nsecs);
+}
+
 int icmp_protocol = -1;
 int icmpv6_protocol = -1;
 int tcp_protocol = -1;
@@ -200,7 +212,7 @@ Extraction extract_segment(proto_tree *tree, packet_info *pinfo, Segment *out)
     out->window = static_cast<std::uint16_t>(window);
     out->payload_length = payload;
     out->frame = pinfo->num;
-    out->time_ns = static_cast<std::int64_t>(pinfo->abs_ts.secs) * 1'000'000'000 + pinfo->abs_ts.nsecs;
+    out->time_ns = capture_time_ns(pinfo->abs_ts);
     if ((flags & tcp_flag::syn) != 0)
         out->options = read_options(tree, layer);
     return Extraction::Complete;

@@ -115,8 +115,9 @@ def check_capture(tshark, capture, expect_path):
     two = run_fields(tshark, capture, two_pass=True)
     if tcplife_view(one.stdout) != tcplife_view(two.stdout):
         problems.append("one-pass and -2 outputs differ")
-    if "tcplife" in one.stderr.lower() or "plugin" in one.stderr.lower():
-        problems.append("tshark complains about the plugin: " + one.stderr.strip())
+    for run in (one, two):
+        if "tcplife" in run.stderr.lower() or "plugin" in run.stderr.lower():
+            problems.append("tshark complains about the plugin: " + run.stderr.strip())
     rows, experts, stderr_texts, conversation_entries = parse_expectations(expect_path)
     frames = parse_output(one.stdout)
     final_frames = parse_output(two.stdout)

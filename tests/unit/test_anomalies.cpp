@@ -144,6 +144,30 @@ static void test_time_wait_rst(void **)
                             "this 4-tuple"));
 }
 
+static void test_time_wait_rst_out_of_window_assassinates_nothing(void **)
+{
+    Flow flow;
+    server_last_ack(flow);
+    flow.step(Side::Client, ACK);
+    Segment blind = flow.send(Side::Server, RST);
+    blind.seq = blind.seq + 100000;
+    const Annotation a = flow.observe(blind);
+    assert_true(shows(a, Anomaly::RstOutOfWindow));
+    assert_false(shows(a, Anomaly::RstInTimeWait));
+    assert_states(a, TcpState::TimeWait, TcpState::Closed);
+}
+
+static void test_syn_sent_rst_without_ack_is_ignored(void **) // RFC 9293 3.10.7.3: not a refusal
+{
+    Flow flow;
+    flow.step(Side::Client, SYN);
+    const Annotation a = flow.step(Side::Server, RST);
+    assert_false(shows(a, Anomaly::SynRejected));
+    assert_true(shows(a, Anomaly::RstOutOfWindow));
+    assert_states(a, TcpState::SynSent, TcpState::Listen);
+    assert_string_equal(handshake_verdict_name(flow.verdict().handshake), "unanswered");
+}
+
 static void test_established_rst_out_of_window(void **)
 {
     Flow flow;
@@ -179,6 +203,27 @@ static void reuse_after(std::int64_t seconds_later, bool expect_reuse)
 
 static void test_time_wait_new_syn_on_the_tuple(void **) { reuse_after(2, true); }
 
+static void test_time_wait_reused_tuple_is_not_waiting_any_more(void **)
+{
+    Tracker tracker(TrackerOptions{60'000'000'000});
+    std::uint32_t frame = 0;
+    auto step = [&](Flow &flow, Side side, std::uint16_t flags) {
+        return tracker.observe(at(flow.exchange(side, flags), ++frame, 1));
+    };
+    Flow first(40000, 80, 0);
+    step(first, Side::Client, SYN);
+    step(first, Side::Server, SYN | ACK);
+    step(first, Side::Client, ACK);
+    step(first, Side::Client, FIN | ACK);
+    step(first, Side::Server, FIN | ACK);
+    step(first, Side::Client, ACK); // stream 0's client waits
+    Flow second(40000, 80, 1);
+    assert_true(shows(step(second, Side::Client, SYN), Anomaly::ReuseInTimeWait));
+    step(second, Side::Server, RST | ACK);
+    Flow third(40000, 80, 2);
+    assert_false(shows(step(third, Side::Client, SYN), Anomaly::ReuseInTimeWait)); // stream 0 was replaced
+}
+
 static void test_time_wait_over_before_the_new_syn(void **) { reuse_after(61, false); }
 
 static void test_anomaly_ids_are_stable(void **)
@@ -206,6 +251,9 @@ int main(void)
         cmocka_unit_test(test_time_wait_rst),
         cmocka_unit_test(test_established_rst_out_of_window),
         cmocka_unit_test(test_time_wait_new_syn_on_the_tuple),
+        cmocka_unit_test(test_time_wait_reused_tuple_is_not_waiting_any_more),
+        cmocka_unit_test(test_time_wait_rst_out_of_window_assassinates_nothing),
+        cmocka_unit_test(test_syn_sent_rst_without_ack_is_ignored),
         cmocka_unit_test(test_time_wait_over_before_the_new_syn),
         cmocka_unit_test(test_anomaly_ids_are_stable),
     };

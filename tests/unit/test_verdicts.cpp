@@ -55,7 +55,7 @@ static void test_syn_sent_rejected_then_retried(void **) // the latest attempt d
     assert_verdict(flow.verdict(), "no-final-ack", "none");
     flow.step(Side::Client, ACK);
     assert_verdict(flow.verdict(), "complete", "open");
-    assert_party(flow.verdict().reset_by, "server"); // the refusal is still on record
+    assert_party(flow.verdict().reset_by, "none"); // the retry made the refusal history
 }
 
 static void test_syn_received_no_final_ack(void **) // the server never opens: nothing to close
@@ -222,6 +222,74 @@ static void test_established_half_open_after_unanswered_retransmissions(void **)
     assert_false(flow.verdict().end_of_capture.has(Anomaly::HalfOpen));
 }
 
+static void test_unknown_rst_mid_stream_is_a_reset(void **) // the receiver's state was never shown
+{
+    Flow flow;
+    flow.exchange(Side::Client, SYN);
+    flow.exchange(Side::Server, SYN | ACK);
+    flow.exchange(Side::Client, ACK);
+    flow.step(Side::Server, ACK | PSH, 10);
+    flow.step(Side::Client, RST | ACK);
+    const Verdict v = flow.verdict();
+    assert_verdict(v, "not-seen", "reset");
+    assert_party(v.reset_by, "client");
+    assert_party(v.initiator, "client");
+}
+
+static void test_established_abort_after_refused_attempt(void **) // the abort, not the old refusal, decides
+{
+    Flow flow;
+    const Segment syn = flow.exchange(Side::Client, SYN);
+    flow.observe(syn);
+    flow.step(Side::Server, RST | ACK);
+    flow.observe(syn);
+    flow.step(Side::Server, SYN | ACK);
+    flow.step(Side::Client, ACK);
+    flow.step(Side::Client, ACK | PSH, 10);
+    flow.step(Side::Client, RST | ACK);
+    const Verdict v = flow.verdict();
+    assert_verdict(v, "complete", "reset");
+    assert_party(v.reset_by, "client");
+    assert_party(v.initiator, "client");
+}
+
+static void test_established_keep_alives_unanswered_are_half_open(void **)
+{
+    Flow flow;
+    established_with_data(flow);
+    Segment probe = flow.send(Side::Server, ACK);
+    probe.seq = probe.seq + static_cast<std::uint32_t>(-1); // SND.NXT - 1, no data: Linux's probe
+    flow.observe(probe);
+    assert_false(flow.verdict().end_of_capture.has(Anomaly::HalfOpen));
+    flow.observe(probe);
+    assert_true(flow.verdict().end_of_capture.has(Anomaly::HalfOpen));
+    assert_int_equal(flow.facts().server().bytes, 300); // a probe adds no byte
+}
+
+static void test_established_timeline_keeps_the_first_changes(void **)
+{
+    Flow flow;
+    handshake(flow);
+    for (int i = 0; i < 40; ++i) { // each RST and new SYN changes a state
+        flow.step(Side::Client, RST | ACK);
+        flow.step(Side::Client, SYN);
+    }
+    const LedgerFacts &f = flow.facts();
+    assert_int_equal(f.timeline.size(), LedgerFacts::timeline_capacity);
+    assert_true(f.timeline_overflow > 0);
+    assert_int_equal(f.timeline.front().frame, 1);
+}
+
+static void test_established_duration_with_time_going_backwards(void **)
+{
+    Flow flow;
+    handshake(flow);         // frames at 1, 2, 3 ms
+    flow.wait(-10'000'000);  // the next one is stamped 6 ms before the first
+    flow.step(Side::Client, ACK | PSH, 10);
+    const LedgerFacts &f = flow.facts();
+    assert_int_equal(saturating_difference(f.latest_ns, f.earliest_ns), 9'000'000);
+}
+
 // ---- Timings, counters and options ----------------------------------------------
 
 static void test_syn_sent_rtt_from_the_answered_syn(void **)
@@ -323,6 +391,11 @@ int main(void)
         cmocka_unit_test(test_time_wait_rst_keeps_four_way),
         cmocka_unit_test(test_close_wait_at_end_half_closed),
         cmocka_unit_test(test_established_half_open_after_unanswered_retransmissions),
+        cmocka_unit_test(test_unknown_rst_mid_stream_is_a_reset),
+        cmocka_unit_test(test_established_abort_after_refused_attempt),
+        cmocka_unit_test(test_established_keep_alives_unanswered_are_half_open),
+        cmocka_unit_test(test_established_timeline_keeps_the_first_changes),
+        cmocka_unit_test(test_established_duration_with_time_going_backwards),
         cmocka_unit_test(test_syn_sent_rtt_from_the_answered_syn),
         cmocka_unit_test(test_established_bytes_from_sequence_space),
         cmocka_unit_test(test_listen_options_negotiation),
