@@ -58,5 +58,10 @@ echo
 echo "== tshark -r sample-pcaps/merged-close.pcap   (tcplife's marks end each line)"
 tshark -r "$demo"
 echo
-echo "== tshark -r sample-pcaps/merged-close.pcap -Y tcplife.close.merged -O tcplife   (the tcplife tree)"
-tshark -r "$demo" -Y tcplife.close.merged -O tcplife | sed -n '/^TCP Lifecycle/,$p'
+echo "== tshark -2 -r sample-pcaps/merged-close.pcap -Y tcplife.close.merged -O tcplife   (the tcplife tree)"
+tshark -2 -r "$demo" -Y tcplife.close.merged -O tcplife | sed -n '/^TCP Lifecycle/,$p'
+echo
+echo "== one line per conversation, final values (tshark -2)"
+tshark -2 -r "$demo" -Y 'tcplife.conv.frame.last == frame.number' -T fields -E header=y \
+  -e tcplife.conv.client -e tcplife.conv.server -e tcplife.conv.handshake -e tcplife.conv.close \
+  -e tcplife.conv.close.initiator -e tcplife.conv.time_wait -e tcplife.conv.conn_state -e tcplife.conv.history
