@@ -22,7 +22,7 @@ void mark_generated(proto_item *item)
 // through more than one state.
 void add_state(proto_tree *tree, int field, tvbuff_t *tvb, TcpState state, const StatePath &path)
 {
-    if (path.length < 2) {
+    if (path.length < 2 || !tree_is_shown(tree)) {
         mark_generated(proto_tree_add_string(tree, field, tvb, 0, 0, state_name(state)));
         return;
     }
@@ -74,16 +74,21 @@ void render(const FrameRecord &record, const CaptureState &capture, tvbuff_t *tv
     }
     const Annotation &a = record.annotation;
     const char *sender = role_name(a.reported_sender());
-    const std::array<char, 64> marks = info_marks(a);
+    const bool shown = tree_is_shown(tree);
+    const bool info_marked = options.info_column && pinfo->cinfo != nullptr;
+    std::array<char, 64> marks{};
+    if (shown || info_marked)
+        marks = info_marks(a);
 
     proto_item *top = proto_tree_add_item(tree, ids.protocol, tvb, 0, 0, ENC_NA);
-    proto_item_append_text(top, ", stream %u, sent by %s%s", a.stream, sender, marks.data());
+    if (shown)
+        proto_item_append_text(top, ", stream %u, sent by %s%s", a.stream, sender, marks.data());
     proto_tree *subtree = proto_item_add_subtree(top, ids.subtree);
 
     mark_generated(proto_tree_add_uint(subtree, ids.stream, tvb, 0, 0, a.stream));
     proto_item *sender_item = proto_tree_add_string(subtree, ids.sender, tvb, 0, 0, sender);
     mark_generated(sender_item);
-    if (a.roles_guessed)
+    if (a.roles_guessed && shown)
         proto_item_append_text(sender_item, " (no handshake seen; %s by the ports)", role_name(a.sender));
     if (a.handshake_step != 0)
         mark_generated(proto_tree_add_uint(subtree, ids.handshake_step, tvb, 0, 0, a.handshake_step));
@@ -116,7 +121,7 @@ void render(const FrameRecord &record, const CaptureState &capture, tvbuff_t *tv
     } else {
         add_anomalies(subtree, tvb, anomalies);
     }
-    if (options.info_column && marks[0] != '\0')
+    if (info_marked && marks[0] != '\0')
         col_append_str(pinfo->cinfo, COL_INFO, marks.data());
 }
 

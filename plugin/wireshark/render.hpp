@@ -10,6 +10,14 @@
 
 namespace tcplife::wireshark {
 
+// Item texts are formatted only for a tree someone will read (the packet details, -V,
+// -O, PDML): in a hidden tree (tshark -T fields, filtering) an unreferenced item is a
+// stand-in for its parent, so text added to it would land on the parent anyway.
+inline bool tree_is_shown(proto_tree *tree)
+{
+    return tree != nullptr && PTREE_DATA(tree)->visible;
+}
+
 struct RenderOptions {
     bool info_column = true;
     unsigned time_wait_seconds = 60;

@@ -23,12 +23,6 @@ void generated(proto_item *item)
     proto_item_set_generated(item);
 }
 
-// Formatting only pays off when someone will read the text.
-bool visible(proto_tree *tree)
-{
-    return tree != nullptr && PTREE_DATA(tree)->visible;
-}
-
 nstime_t to_nstime(std::int64_t ns)
 {
     nstime_t t;
@@ -87,7 +81,8 @@ void add_time_wait(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const 
         const nstime_t until = to_nstime(saturating_add(facts.time_wait.time_ns, length));
         proto_item *until_item = proto_tree_add_time(tree, c.time_wait_until, tvb, 0, 0, &until);
         generated(until_item);
-        proto_item_append_text(until_item, " (%s, since frame %u, for %u s)", side == 0 ? "client" : "server",
+        if (tree_is_shown(tree))
+            proto_item_append_text(until_item, " (%s, since frame %u, for %u s)", side == 0 ? "client" : "server",
                                facts.time_wait.frame, options.time_wait_seconds);
     }
 }
@@ -100,7 +95,7 @@ void add_zeek(proto_tree *tree, tvbuff_t *tvb, const ZeekConnection &zeek)
     letters.copy(history, sizeof history - 1);
     proto_item *item = proto_tree_add_string(tree, c.history, tvb, 0, 0, history);
     generated(item);
-    if (zeek.history_truncated())
+    if (zeek.history_truncated() && tree_is_shown(tree))
         proto_item_append_text(item, " (first %zu letters)", ZeekConnection::history_capacity);
 }
 
@@ -126,7 +121,7 @@ void add_offer(proto_tree *tree, int field, tvbuff_t *tvb, const OptionOffer &of
 {
     proto_item *item = proto_tree_add_boolean(tree, field, tvb, 0, 0, offer.in_effect);
     generated(item);
-    if (offer.client != offer.server)
+    if (offer.client != offer.server && tree_is_shown(tree))
         proto_item_append_text(item, " (only the %s offered it)", offer.client ? "client" : "server");
 }
 
@@ -143,7 +138,7 @@ void add_options(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f)
         generated(proto_tree_add_uint(tree, c.mss_server, tvb, 0, 0, server.offered.mss));
     proto_item *wscale = proto_tree_add_boolean(tree, c.wscale, tvb, 0, 0, negotiation.window_scaling.in_effect);
     generated(wscale);
-    if (negotiation.window_scaling.client != negotiation.window_scaling.server)
+    if (negotiation.window_scaling.client != negotiation.window_scaling.server && tree_is_shown(tree))
         proto_item_append_text(wscale, " (only the %s offered it, so neither side scales)",
                                negotiation.window_scaling.client ? "client" : "server");
     proto_tree *scales = proto_item_add_subtree(wscale, c.subtree);
@@ -182,13 +177,15 @@ void append_path(char *text, std::size_t size, const char *who, TcpState before,
 void add_timeline(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const CaptureState &capture,
                   bool final)
 {
+    const bool readable = tree_is_shown(tree);
+    if (!readable && !proto_field_is_referenced(tree, c.timeline))
+        return;
     const std::size_t segments = f.timeline.size() + f.timeline_overflow;
     proto_tree *timeline = proto_tree_add_subtree_format(
         tree, tvb, 0, 0, c.timeline_subtree, nullptr, "Timeline: %zu segment%s changed a state%s", segments,
         segments == 1 ? "" : "s", final ? "" : " so far");
-    if (f.timeline_overflow != 0)
+    if (f.timeline_overflow != 0 && readable)
         proto_item_append_text(proto_tree_get_parent(timeline), ", the first %zu shown", LedgerFacts::timeline_capacity);
-    const bool readable = visible(tree);
     for (const Moment &moment : f.timeline) {
         proto_item *item = proto_tree_add_uint(timeline, c.timeline, tvb, 0, 0, moment.frame);
         generated(item);
@@ -218,14 +215,14 @@ void render_conversation(const StreamRecord &stream, const Verdict &verdict, con
         proto_field_is_referenced(tree, c.client) || proto_field_is_referenced(tree, c.server);
     const std::array<char, 64> client = addresses_wanted ? socket_text(f.client().address) : std::array<char, 64>{};
     const std::array<char, 64> server = addresses_wanted ? socket_text(f.server().address) : std::array<char, 64>{};
-    if (visible(tree)) {
+    if (tree_is_shown(tree)) {
         proto_item_append_text(top, ": %s \xe2\x86\x92 %s, handshake %s, close %s%s", client.data(), server.data(),
                                handshake_verdict_name(verdict.handshake), close_verdict_name(verdict.close),
                                options.final ? "" : " (so far; tshark -2 or the GUI show final values)");
     }
     proto_item *client_item = proto_tree_add_string(conv, c.client, tvb, 0, 0, client.data());
     generated(client_item);
-    if (f.roles_guessed)
+    if (f.roles_guessed && tree_is_shown(tree))
         proto_item_append_text(client_item, " (guessed from the ports: no handshake seen)");
     add_string(conv, c.server, tvb, server.data());
     add_string(conv, c.handshake, tvb, handshake_verdict_name(verdict.handshake));
