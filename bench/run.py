@@ -3,7 +3,7 @@
 tcplife installed but disabled, run interleaved on one synthetic corpus.
 
     bench/run.py                      build, generate the 1x corpus if missing, run, write results
-    bench/run.py --scales 1,10        also the 10x corpus for the scaling check
+    bench/run.py --scales 10          the scaling check against the 10x corpus (default 0.1x)
     bench/run.py --smoke              a ~2k-packet corpus, one run each (CI: proves it still works)
 
 bench/README.md explains every number. Only the Python standard library is used.
@@ -417,8 +417,7 @@ def report(args, info, corpora, main_label, med, samples, scaling, micro, lua_pa
         targets.append(("`%s`, tcplife disabled: wall time and peak RSS within %d %% of the baseline" % (
             command, round((TARGET_DISABLED - 1) * 100)), "%s, %s" % (fmt_ratio(w), fmt_ratio(r)),
             w <= TARGET_DISABLED and r <= TARGET_DISABLED))
-    if scaling:
-        s = scaling["summary"]
+    for s in scaling:
         bound = TARGET_SCALING / 10
         targets.append(("`fields`, tcplife, %s vs %s corpus: time grows linearly, time ratio / packet ratio ≤ %.2f" % (
             s["big"], s["small"], bound),
@@ -440,8 +439,7 @@ def report(args, info, corpora, main_label, med, samples, scaling, micro, lua_pa
     for text, value, ok in targets:
         add("| %s | %s | %s |" % (text, value, mark(ok)))
     add("")
-    if scaling:
-        s = scaling["summary"]
+    for s in scaling:
         add("## Scaling (`fields`, %s vs %s corpus)" % (s["small"], s["big"]))
         add("")
         add("| corpus | variant | runs | wall s | peak RSS MiB | tcplife RSS above baseline | per packet | per conversation |")
@@ -458,9 +456,10 @@ def report(args, info, corpora, main_label, med, samples, scaling, micro, lua_pa
                     "%.0f B" % (extra / c["packets"]) if variant == "tcplife" else "",
                     "%.0f B" % (extra / c["conversations"]) if variant == "tcplife" else ""))
         add("")
-        add("Time ratio %s/%s: tcplife %.2f×, baseline %.2f×, for %.2f× the packets and %.2f× the conversations." % (
-            s["big"], s["small"], s["time_ratio"], s["baseline_time_ratio"], s["packet_ratio"],
-            s["conversation_ratio"]))
+        add("Ratio %s/%s: wall time tcplife %.2f×, baseline %.2f×; CPU time tcplife %.2f×, baseline %.2f×; "
+            "for %.2f× the packets and %.2f× the conversations." % (
+                s["big"], s["small"], s["time_ratio"], s["baseline_time_ratio"], s["cpu_ratio"],
+                s["baseline_cpu_ratio"], s["packet_ratio"], s["conversation_ratio"]))
         add("")
     if micro:
         add("## Core micro-benchmark (Google Benchmark, `tcplife_bench_core`)")
@@ -513,6 +512,37 @@ def print_table(med, label, commands):
     print()
 
 
+def scaling_summary(corpora, med, small_scale, big_scale):
+    """The `fields` command at two corpus sizes: time ratio, and tcplife's RSS above the
+    baseline per packet and per conversation at each size."""
+    small, big = label_for(small_scale), label_for(big_scale)
+
+    def per(label, key):
+        extra = (med[(label, "fields", "tcplife")]["rss_kib"] - med[(label, "fields", "baseline")]["rss_kib"]) * 1024
+        return extra / corpora[label][key]
+
+    def ratio(variant, measure_key):
+        return med[(big, "fields", variant)][measure_key] / med[(small, "fields", variant)][measure_key]
+
+    s = {
+        "small": small, "big": big, "factor": big_scale / small_scale,
+        "time_ratio": ratio("tcplife", "wall_s"), "cpu_ratio": ratio("tcplife", "cpu_s"),
+        "baseline_time_ratio": ratio("baseline", "wall_s"), "baseline_cpu_ratio": ratio("baseline", "cpu_s"),
+        "packet_ratio": corpora[big]["packets"] / corpora[small]["packets"],
+        "conversation_ratio": corpora[big]["conversations"] / corpora[small]["conversations"],
+        "small_bytes_per_packet": per(small, "packets"), "big_bytes_per_packet": per(big, "packets"),
+        "small_bytes_per_conversation": per(small, "conversations"),
+        "big_bytes_per_conversation": per(big, "conversations"),
+    }
+
+    def close(a, b):
+        return a > 0 and abs(b - a) <= 0.15 * a
+
+    s["memory_constant"] = close(s["small_bytes_per_packet"], s["big_bytes_per_packet"]) and close(
+        s["small_bytes_per_conversation"], s["big_bytes_per_conversation"])
+    return s
+
+
 def label_for(scale):
     return ("%g" % scale) + "x"
 
@@ -541,6 +571,7 @@ def main():
     parser.add_argument("--results", default=os.path.join(BENCH, "results"), help="folder for the results file")
     parser.add_argument("--smoke", action="store_true",
                         help="tiny corpus (~2k packets), one run each, no scaling: proves the pipeline works")
+    parser.add_argument("--tag", help="appended to the results file name")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args()
     args.argv = sys.argv[1:]
@@ -617,29 +648,10 @@ def main():
         sandbox.close()
 
     med = medians(samples)
-    if other_scales and "fields" in args.commands:
-        sizes = sorted([main_scale] + other_scales)
-        small, big = label_for(sizes[0]), label_for(sizes[-1])
-
-        def per(label, key):
-            c = corpora[label]
-            extra = (med[(label, "fields", "tcplife")]["rss_kib"] - med[(label, "fields", "baseline")]["rss_kib"]) * 1024
-            return extra / c[key]
-
-        summary = {
-            "small": small, "big": big, "factor": sizes[-1] / sizes[0],
-            "time_ratio": med[(big, "fields", "tcplife")]["wall_s"] / med[(small, "fields", "tcplife")]["wall_s"],
-            "baseline_time_ratio": med[(big, "fields", "baseline")]["wall_s"] / med[(small, "fields", "baseline")]["wall_s"],
-            "packet_ratio": corpora[big]["packets"] / corpora[small]["packets"],
-            "conversation_ratio": corpora[big]["conversations"] / corpora[small]["conversations"],
-            "small_bytes_per_packet": per(small, "packets"), "big_bytes_per_packet": per(big, "packets"),
-            "small_bytes_per_conversation": per(small, "conversations"),
-            "big_bytes_per_conversation": per(big, "conversations"),
-        }
-        a, b = summary["small_bytes_per_packet"], summary["big_bytes_per_packet"]
-        c_, d = summary["small_bytes_per_conversation"], summary["big_bytes_per_conversation"]
-        summary["memory_constant"] = (a > 0 and abs(b - a) <= 0.15 * a) and (c_ > 0 and abs(d - c_) <= 0.15 * c_)
-        scaling = {"summary": summary}
+    scaling = []
+    if "fields" in args.commands:
+        for other in other_scales:
+            scaling.append(scaling_summary(corpora, med, min(main_scale, other), max(main_scale, other)))
 
     micro_rows = micro_benchmark(micro, args.smoke) if micro else None
     elapsed = time.perf_counter() - started
@@ -648,8 +660,7 @@ def main():
     print_table(med, main_label, args.commands)
     for target_text, value, ok in targets:
         print("%-9s %s: %s" % ("met" if ok else "NOT MET", target_text.replace("`", ""), value))
-    if scaling:
-        s = scaling["summary"]
+    for s in scaling:
         print("scaling %s/%s: tcplife time %.2f× (baseline %.2f×, packets %.2f×); tcplife RSS above baseline "
               "%.0f -> %.0f B/packet, %.0f -> %.0f B/conversation" % (
                   s["big"], s["small"], s["time_ratio"], s["baseline_time_ratio"], s["packet_ratio"],
@@ -661,7 +672,8 @@ def main():
                 print("micro %-40s %7.1f ns/segment" % (b["name"].replace("_median", ""), b["ns_per_segment"]))
 
     os.makedirs(args.results, exist_ok=True)
-    stem = os.path.join(args.results, "%s-%s%s" % (info["date"], info["host"], "-smoke" if args.smoke else ""))
+    stem = os.path.join(args.results, "-".join([info["date"], info["host"]] + (["smoke"] if args.smoke else []) +
+                                               ([args.tag] if args.tag else [])))
     with open(stem + ".md", "w") as f:
         f.write(text)
     with open(stem + ".json", "w") as f:
