@@ -285,6 +285,7 @@ def machine():
         "commit": git("rev-parse", "--short", "HEAD") + (" (with local changes)" if git("status", "--porcelain",
                                                                                          "--untracked-files=no") else ""),
         "branch": git("rev-parse", "--abbrev-ref", "HEAD"),
+        "plugin_commit": git("log", "-1", "--format=%h %s", "--", "plugin"),
     }
 
 
@@ -343,7 +344,7 @@ def report(args, info, corpora, main_label, med, samples, scaling, micro, lua_pa
     add("|---|---|")
     for key, title in [("cpu", "CPU"), ("cores", "cores"), ("virtualised", "virtual machine"), ("ram_gib", "RAM (GiB)"),
                        ("kernel", "kernel"), ("os", "OS"), ("tshark", "tshark"), ("commit", "tcplife commit"),
-                       ("branch", "branch")]:
+                       ("branch", "branch"), ("plugin_commit", "last commit touching plugin/")]:
         add("| %s | %s |" % (title, info[key]))
     add("| load average (1 min) at start, end | %.2f, %.2f |" % (info["load_start"], info["load_end"]))
     add("| Lua anchor | %s (sha256 %s…) |" % (os.path.basename(lua_path), info["lua_sha256"][:16]))
