@@ -329,14 +329,14 @@ def mark(ok):
     return "**met**" if ok else "**NOT met**"
 
 
-def report(args, info, corpora, main_label, med, samples, scaling, micro, lua_path, elapsed):
+def report(run, info, corpora, main_label, med, samples, scaling, micro):
     lines = []
     add = lines.append
     main = corpora[main_label]
     add("# tcplife benchmark: %s on %s" % (info["date"], info["host"]))
     add("")
-    add("Written by `bench/run.py %s` (%.0f min). bench/README.md explains each number." % (
-        " ".join(args.argv), elapsed / 60))
+    add("Written by `bench/run.py %s`%s. bench/README.md explains each number." % (
+        " ".join(run["argv"]), " (%.0f min)" % (run["elapsed_s"] / 60) if run["elapsed_s"] else ""))
     add("")
     add("## Machine")
     add("")
@@ -345,9 +345,9 @@ def report(args, info, corpora, main_label, med, samples, scaling, micro, lua_pa
     for key, title in [("cpu", "CPU"), ("cores", "cores"), ("virtualised", "virtual machine"), ("ram_gib", "RAM (GiB)"),
                        ("kernel", "kernel"), ("os", "OS"), ("tshark", "tshark"), ("commit", "tcplife commit"),
                        ("branch", "branch"), ("plugin_commit", "last commit touching plugin/")]:
-        add("| %s | %s |" % (title, info[key]))
+        add("| %s | %s |" % (title, info.get(key, "not recorded")))
     add("| load average (1 min) at start, end | %.2f, %.2f |" % (info["load_start"], info["load_end"]))
-    add("| Lua anchor | %s (sha256 %s…) |" % (os.path.basename(lua_path), info["lua_sha256"][:16]))
+    add("| Lua anchor | %s (sha256 %s…) |" % (os.path.basename(run["lua"]), info["lua_sha256"][:16]))
     add("")
     add("## Corpus")
     add("")
@@ -363,11 +363,11 @@ def report(args, info, corpora, main_label, med, samples, scaling, micro, lua_pa
     add("Conversation kinds in the %s corpus: %s." % (main_label, ", ".join(
         "%s %s" % (k.replace("_", " "), "{:,}".format(v["conversations"])) for k, v in main["kinds"].items())))
     add("")
-    add("## Side by side (%s corpus, %d interleaved runs each, medians)" % (main_label, args.runs))
+    add("## Side by side (%s corpus, %d interleaved runs each, medians)" % (main_label, run["runs"]))
     add("")
     add("| command | variant | wall s | wall × base | CPU s | CPU × base | peak RSS MiB | RSS × base |")
     add("|---|---|---:|---:|---:|---:|---:|---:|")
-    for command in args.commands:
+    for command in run["commands"]:
         base = med[(main_label, command, "baseline")]
         for variant in VARIANTS:
             m = med.get((main_label, command, variant))
@@ -377,7 +377,7 @@ def report(args, info, corpora, main_label, med, samples, scaling, micro, lua_pa
                 command, variant, m["wall_s"], fmt_ratio(m["wall_s"] / base["wall_s"]), m["cpu_s"],
                 fmt_ratio(m["cpu_s"] / base["cpu_s"]), m["rss_kib"] / 1024, fmt_ratio(m["rss_kib"] / base["rss_kib"])))
     add("")
-    add("Commands: " + "; ".join("`%s` %s" % (c, COMMAND_TEXT[c]) for c in args.commands) + ".")
+    add("Commands: " + "; ".join("`%s` %s" % (c, COMMAND_TEXT[c]) for c in run["commands"]) + ".")
     add("Variants: " + "; ".join("`%s` %s" % (v, VARIANT_TEXT[v]) for v in VARIANTS) + ".")
     add("")
     add("## Overheads: tcplife against the Lua anchor")
@@ -387,7 +387,7 @@ def report(args, info, corpora, main_label, med, samples, scaling, micro, lua_pa
     add("| command | measure | tcplife overhead | Lua overhead | share |")
     add("|---|---|---:|---:|---:|")
     shares = {}
-    for command in args.commands:
+    for command in run["commands"]:
         base = med[(main_label, command, "baseline")]
         for measure_key, name in [("wall_s", "wall"), ("cpu_s", "CPU"), ("rss_kib", "peak RSS")]:
             t = med[(main_label, command, "tcplife")][measure_key] / base[measure_key] - 1
@@ -397,7 +397,7 @@ def report(args, info, corpora, main_label, med, samples, scaling, micro, lua_pa
             add("| %s | %s | %+.1f %% | %+.1f %% | %.2f |" % (command, name, 100 * t, 100 * l_, share))
     add("")
     targets = []
-    for command in [c for c in ("fields", "filter") if c in args.commands]:
+    for command in [c for c in ("fields", "filter") if c in run["commands"]]:
         base = med[(main_label, command, "baseline")]
         m = med[(main_label, command, "tcplife")]
         w = m["wall_s"] / base["wall_s"]
@@ -408,7 +408,7 @@ def report(args, info, corpora, main_label, med, samples, scaling, micro, lua_pa
             share = shares[(command, measure_key)]
             targets.append(("`%s`: tcplife's %s overhead ≤ %.2f of the Lua anchor's" % (
                 command, name, TARGET_OVERHEAD_SHARE), "%.2f" % share, share <= TARGET_OVERHEAD_SHARE))
-    for command in args.commands:
+    for command in run["commands"]:
         base = med[(main_label, command, "baseline")]
         m = med.get((main_label, command, "disabled"))
         if m is None:
@@ -431,7 +431,7 @@ def report(args, info, corpora, main_label, med, samples, scaling, micro, lua_pa
                         s["memory_constant"]))
     add("## Targets of issue 5")
     add("")
-    if args.smoke:
+    if run["smoke"]:
         add("Not checked: a smoke run is far too small to say anything about them.")
         targets = []
     else:
@@ -461,6 +461,11 @@ def report(args, info, corpora, main_label, med, samples, scaling, micro, lua_pa
             "for %.2f× the packets and %.2f× the conversations." % (
                 s["big"], s["small"], s["time_ratio"], s["baseline_time_ratio"], s["cpu_ratio"],
                 s["baseline_cpu_ratio"], s["packet_ratio"], s["conversation_ratio"]))
+        add("")
+        add("tshark alone takes %.3f× as long per packet on the %s corpus as on the %s one; the wall time tcplife "
+            "adds to it (tcplife − baseline) grows %.2f×, i.e. %.3f× per packet." % (
+                s["baseline_time_ratio"] / s["packet_ratio"], s["big"], s["small"], s["added_time_ratio"],
+                s["added_time_ratio"] / s["packet_ratio"]))
         add("")
     if micro:
         add("## Core micro-benchmark (Google Benchmark, `tcplife_bench_core`)")
@@ -522,6 +527,9 @@ def scaling_summary(corpora, med, small_scale, big_scale):
         extra = (med[(label, "fields", "tcplife")]["rss_kib"] - med[(label, "fields", "baseline")]["rss_kib"]) * 1024
         return extra / corpora[label][key]
 
+    def added(label):  # wall time tcplife adds to tshark alone
+        return med[(label, "fields", "tcplife")]["wall_s"] - med[(label, "fields", "baseline")]["wall_s"]
+
     def ratio(variant, measure_key):
         return med[(big, "fields", variant)][measure_key] / med[(small, "fields", variant)][measure_key]
 
@@ -529,6 +537,7 @@ def scaling_summary(corpora, med, small_scale, big_scale):
         "small": small, "big": big, "factor": big_scale / small_scale,
         "time_ratio": ratio("tcplife", "wall_s"), "cpu_ratio": ratio("tcplife", "cpu_s"),
         "baseline_time_ratio": ratio("baseline", "wall_s"), "baseline_cpu_ratio": ratio("baseline", "cpu_s"),
+        "added_time_ratio": added(big) / added(small) if added(small) > 0 else float("nan"),
         "packet_ratio": corpora[big]["packets"] / corpora[small]["packets"],
         "conversation_ratio": corpora[big]["conversations"] / corpora[small]["conversations"],
         "small_bytes_per_packet": per(small, "packets"), "big_bytes_per_packet": per(big, "packets"),
@@ -573,9 +582,13 @@ def main():
     parser.add_argument("--smoke", action="store_true",
                         help="tiny corpus (~2k packets), one run each, no scaling: proves the pipeline works")
     parser.add_argument("--tag", help="appended to the results file name")
+    parser.add_argument("--report-from", metavar="JSON", help="only rewrite the .md of an earlier results .json")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args()
     args.argv = sys.argv[1:]
+    if args.report_from:
+        report_from(args.report_from)
+        return
     args.commands = [c for c in args.commands.split(",") if c]
     for c in args.commands:
         if c not in COMMANDS:
@@ -648,17 +661,30 @@ def main():
     finally:
         sandbox.close()
 
-    med = medians(samples)
-    scaling = []
-    if "fields" in args.commands:
-        for other in other_scales:
-            scaling.append(scaling_summary(corpora, med, min(main_scale, other), max(main_scale, other)))
-
     micro_rows = micro_benchmark(micro, args.smoke) if micro else None
     elapsed = time.perf_counter() - started
-    text, targets = report(args, info, corpora, main_label, med, samples, scaling, micro_rows, lua, elapsed)
+    os.makedirs(args.results, exist_ok=True)
+    stem = os.path.join(args.results, "-".join([info["date"], info["host"]] + (["smoke"] if args.smoke else []) +
+                                               ([args.tag] if args.tag else [])))
+    run = {"argv": args.argv, "runs": args.runs, "commands": args.commands, "smoke": args.smoke,
+           "main_label": main_label, "main_scale": main_scale, "other_scales": other_scales,
+           "lua": lua, "elapsed_s": elapsed}
+    with open(stem + ".json", "w") as f:
+        json.dump({"run": run, "machine": info, "corpora": corpora, "samples": samples, "micro": micro_rows},
+                  f, indent=1)
+    finish(run, info, corpora, samples, micro_rows, stem)
 
-    print_table(med, main_label, args.commands)
+
+def finish(run, info, corpora, samples, micro_rows, stem):
+    """Medians, scaling, verdicts: printed, and written to STEM.md."""
+    med = medians(samples)
+    scaling = []
+    if "fields" in run["commands"]:
+        for other in run["other_scales"]:
+            scaling.append(scaling_summary(corpora, med, min(run["main_scale"], other), max(run["main_scale"], other)))
+    text, targets = report(run, info, corpora, run["main_label"], med, samples, scaling, micro_rows)
+
+    print_table(med, run["main_label"], run["commands"])
     for target_text, value, ok in targets:
         print("%-9s %s: %s" % ("met" if ok else "NOT MET", target_text.replace("`", ""), value))
     for s in scaling:
@@ -671,17 +697,28 @@ def main():
         for b in micro_rows:
             if "ns_per_segment" in b:
                 print("micro %-40s %7.1f ns/segment" % (b["name"].replace("_median", ""), b["ns_per_segment"]))
-
-    os.makedirs(args.results, exist_ok=True)
-    stem = os.path.join(args.results, "-".join([info["date"], info["host"]] + (["smoke"] if args.smoke else []) +
-                                               ([args.tag] if args.tag else [])))
     with open(stem + ".md", "w") as f:
         f.write(text)
-    with open(stem + ".json", "w") as f:
-        json.dump({"machine": info, "corpora": corpora, "samples": samples, "scaling": scaling,
-                   "micro": micro_rows, "medians": [dict(corpus=k[0], command=k[1], variant=k[2], **v)
-                                                    for k, v in sorted(med.items())]}, f, indent=1)
     print("results: %s.md" % stem)
+
+
+def report_from(path):
+    """Rewrites the .md of a results .json (e.g. after a change to the report's layout)."""
+    with open(path) as f:
+        data = json.load(f)
+    run = data.get("run")
+    if run is None:  # written before the run was recorded: the defaults of the day
+        labels = sorted({s["corpus"] for s in data["samples"]})
+        main_label = next(l for l in labels if any(s["corpus"] == l and s["variant"] == "lua" for s in data["samples"]))
+        run = {"argv": ["--scales", ",".join(l[:-1] for l in labels if l != main_label), "--scale-runs", "2"],
+               "runs": max(s["round"] for s in data["samples"] if s["corpus"] == main_label) + 1,
+               "commands": [c for c in COMMANDS if any(s["command"] == c for s in data["samples"])],
+               "smoke": main_label == "smoke", "main_label": main_label, "main_scale": float(main_label[:-1]),
+               "other_scales": [float(l[:-1]) for l in labels if l != main_label], "lua": "lua_handshake.lua",
+               "elapsed_s": None}
+    for c in data["corpora"].values():
+        c.pop("path", None)
+    finish(run, data["machine"], data["corpora"], data["samples"], data["micro"], os.path.splitext(path)[0])
 
 
 if __name__ == "__main__":
