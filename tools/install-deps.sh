@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config python3 binutils util-linux
-          wireshark-dev tshark libcmocka-dev)
+          wireshark-dev tshark libcmocka-dev libbenchmark-dev)
 
 missing=()
 for package in "${packages[@]}"; do
