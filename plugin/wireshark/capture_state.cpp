@@ -23,19 +23,29 @@ void CaptureState::analyse(proto_tree *tree, packet_info *pinfo) noexcept
         } else {
             record.kind = FrameRecord::Kind::Incomplete;
         }
-        if (pinfo->num >= frames_.size())
-            frames_.resize(static_cast<std::size_t>(pinfo->num) + 1);
-        frames_[pinfo->num] = record;
+        slot(pinfo->num) = record;
     } catch (...) {
         // Out of memory: this frame stays unannotated rather than taking Wireshark down.
     }
 }
 
+FrameRecord &CaptureState::slot(guint32 frame)
+{
+    const std::size_t chunk = frame >> chunk_bits;
+    if (chunk >= chunks_.size())
+        chunks_.resize(chunk + 1);
+    if (!chunks_[chunk])
+        chunks_[chunk] = std::make_unique<Chunk>();
+    return (*chunks_[chunk])[frame & (chunk_size - 1)];
+}
+
 const FrameRecord *CaptureState::record(guint32 frame) const noexcept
 {
-    if (frame >= frames_.size() || frames_[frame].kind == FrameRecord::Kind::None)
+    const std::size_t chunk = frame >> chunk_bits;
+    if (chunk >= chunks_.size() || !chunks_[chunk])
         return nullptr;
-    return &frames_[frame];
+    const FrameRecord &found = (*chunks_[chunk])[frame & (chunk_size - 1)];
+    return found.kind == FrameRecord::Kind::None ? nullptr : &found;
 }
 
 } // namespace tcplife::wireshark

@@ -9,6 +9,8 @@
 
 #include <epan/packet.h>
 
+#include <array>
+#include <memory>
 #include <vector>
 
 namespace tcplife::wireshark {
@@ -31,8 +33,16 @@ public:
     const StreamRecord *stream(std::uint32_t index) const noexcept { return tracker_.stream(index); }
 
 private:
+    // Records by frame number, in fixed-size chunks: growing never copies what is
+    // there, so memory never peaks at twice the cache as a growing vector would.
+    static constexpr std::size_t chunk_bits = 16;
+    static constexpr std::size_t chunk_size = std::size_t{1} << chunk_bits;
+    using Chunk = std::array<FrameRecord, chunk_size>;
+
+    FrameRecord &slot(guint32 frame); // may throw std::bad_alloc
+
     Tracker tracker_;
-    std::vector<FrameRecord> frames_; // by frame number
+    std::vector<std::unique_ptr<Chunk>> chunks_;
 };
 
 } // namespace tcplife::wireshark
