@@ -4,99 +4,27 @@
 // "SaFR, OTH" and "R, OTH" (btest conn_state-RST-behavior), and "^haf" (the one-sided
 // trace of zeek PR #5047).
 #include "cmocka_cpp.hpp"
+#include "hosts.hpp"
 
-#include "core/segment.hpp"
 #include "core/zeek_conn.hpp"
 
 #include <string>
 
 using namespace tcplife;
+using namespace tcplife::test;
 
 namespace {
 
-constexpr std::uint16_t SYN = tcp_flag::syn;
-constexpr std::uint16_t ACK = tcp_flag::ack;
-constexpr std::uint16_t FIN = tcp_flag::fin;
-constexpr std::uint16_t RST = tcp_flag::rst;
-constexpr std::uint16_t PSH = tcp_flag::psh;
-
-// Both ISNs sit just below 2^32, so every exchange with data crosses the wrap.
-constexpr std::uint32_t client_isn = 0xFFFFFFF0u;
-constexpr std::uint32_t server_isn = 0xFFFFFFFAu;
-
-enum class Side { Client, Server };
-
-SocketAddress socket_address(std::uint8_t last_octet, std::uint16_t port)
-{
-    SocketAddress result;
-    result.address.family = 4;
-    result.address.bytes[0] = 10;
-    result.address.bytes[3] = last_octet;
-    result.port = port;
-    return result;
-}
-
-// A client and a server that number their segments as a real stack would: a test
-// states only who sends which flags. "Client" and "server" are the hosts' real roles;
-// which one Zeek calls the originator is what the tests check.
-class Wire {
+// "Client" and "server" are the hosts' real roles; which one Zeek calls the originator
+// is what the tests check.
+class Wire : public Hosts {
 public:
-    explicit Wire(std::uint16_t client_port = 40000, std::uint16_t server_port = 80)
-    {
-        client_.address = socket_address(1, client_port);
-        server_.address = socket_address(2, server_port);
-        client_.next_seq = client_isn;
-        server_.next_seq = server_isn;
-    }
-
-    // The next segment from `side`; nothing is delivered until deliver().
-    Segment send(Side side, std::uint16_t flags, std::uint32_t length = 0)
-    {
-        Host &from = host(side);
-        Segment segment;
-        segment.source = from.address;
-        segment.destination = host(side == Side::Client ? Side::Server : Side::Client).address;
-        segment.seq = SeqNumber(from.next_seq);
-        segment.ack = SeqNumber((flags & ACK) != 0 ? from.received_up_to : 0);
-        segment.flags = flags;
-        segment.window = 512;
-        segment.payload_length = length;
-        from.next_seq += length + ((flags & SYN) != 0 ? 1u : 0u) + ((flags & FIN) != 0 ? 1u : 0u);
-        return segment;
-    }
-
-    void deliver(const Segment &segment)
-    {
-        Host &to = segment.source == client_.address ? server_ : client_;
-        to.received_up_to = segment.seq.raw() + segment.payload_length + (segment.has(SYN) ? 1u : 0u) +
-                            (segment.has(FIN) ? 1u : 0u);
-    }
-
-    Segment exchange(Side side, std::uint16_t flags, std::uint32_t length = 0)
-    {
-        Segment segment = send(side, flags, length);
-        deliver(segment);
-        return segment;
-    }
+    using Hosts::Hosts;
 
     void observe(const Segment &segment) { conn.observe(segment); }
     void step(Side side, std::uint16_t flags, std::uint32_t length = 0) { observe(exchange(side, flags, length)); }
 
-    const SocketAddress &address(Side side) const { return side == Side::Client ? client_.address : server_.address; }
-
     ZeekConnection conn;
-
-private:
-    struct Host {
-        SocketAddress address;
-        std::uint32_t next_seq = 0;
-        std::uint32_t received_up_to = 0;
-    };
-
-    Host &host(Side side) { return side == Side::Client ? client_ : server_; }
-
-    Host client_;
-    Host server_;
 };
 
 // Fixtures, each built from the previous one.
