@@ -578,7 +578,8 @@ def main():
                              "e.g. 10 or 0.1 (default 0.1); 'none' to skip")
     parser.add_argument("--scale-runs", type=int, default=None, help="runs per variant at the other sizes "
                                                                      "(default: --runs)")
-    parser.add_argument("--results", default=os.path.join(BENCH, "results"), help="folder for the results file")
+    parser.add_argument("--results", help="folder for the results file (default: bench/results; "
+                                          "BUILD_DIR/results for --smoke)")
     parser.add_argument("--smoke", action="store_true",
                         help="tiny corpus (~2k packets), one run each, no scaling: proves the pipeline works")
     parser.add_argument("--tag", help="appended to the results file name")
@@ -595,6 +596,8 @@ def main():
             parser.error("unknown command %s" % c)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    if args.results is None:
+        args.results = os.path.join(args.build_dir, "results") if args.smoke else os.path.join(BENCH, "results")
     started = time.perf_counter()
 
     plugin, generator, micro = args.plugin, args.generator, args.micro
