@@ -1,9 +1,9 @@
-// Conversation shapes for the core micro-benchmark: a client and a server that number
-// their segments as a real stack would (as tests/unit/flow.hpp does for the unit tests,
-// without CMocka), so each shape states only who sends which flags.
+// Conversation shapes for the core micro-benchmark, built with the unit tests' hosts
+// (tests/support/hosts.hpp), so each shape states only who sends which flags.
 #pragma once
 
 #include "core/segment.hpp"
+#include "hosts.hpp"
 
 #include <cstdint>
 #include <string>
@@ -11,57 +11,22 @@
 
 namespace tcplife::bench {
 
-constexpr std::uint16_t SYN = tcp_flag::syn;
-constexpr std::uint16_t ACK = tcp_flag::ack;
-constexpr std::uint16_t FIN = tcp_flag::fin;
-constexpr std::uint16_t RST = tcp_flag::rst;
-constexpr std::uint16_t PSH = tcp_flag::psh;
+using test::ACK;
+using test::FIN;
+using test::PSH;
+using test::RST;
+using test::Side;
+using test::SYN;
 
-enum class Side { Client, Server };
-
-class Flow {
+// Hosts that keep every segment they send.
+class Flow : public test::Hosts {
 public:
     // Conversation `stream`, between 10.x.y.z:port and 198.18.0.1:443; ISNs near 2^32
     // so sequence numbers wrap, as in the unit tests.
-    explicit Flow(std::uint32_t stream) : stream_(stream)
+    explicit Flow(std::uint32_t stream)
+        : Hosts(client_of(stream), server_address(), 0xFFFFFF00u + stream % 200, 0xFFFFF000u + stream % 3000,
+                stream)
     {
-        client_.address.address.family = 4;
-        client_.address.address.bytes[0] = 10;
-        client_.address.address.bytes[1] = static_cast<std::uint8_t>(stream >> 16);
-        client_.address.address.bytes[2] = static_cast<std::uint8_t>(stream >> 8);
-        client_.address.address.bytes[3] = static_cast<std::uint8_t>(stream);
-        client_.address.port = static_cast<std::uint16_t>(32768 + stream % 28000);
-        server_.address.address.family = 4;
-        server_.address.address.bytes[0] = 198;
-        server_.address.address.bytes[1] = 18;
-        server_.address.address.bytes[3] = 1;
-        server_.address.port = 443;
-        client_.next_seq = 0xFFFFFF00u + stream % 200;
-        server_.next_seq = 0xFFFFF000u + stream % 3000;
-    }
-
-    Segment send(Side side, std::uint16_t flags, std::uint32_t length = 0)
-    {
-        Host &from = host(side);
-        Host &to = host(side == Side::Client ? Side::Server : Side::Client);
-        Segment segment;
-        segment.stream = stream_;
-        segment.source = from.address;
-        segment.destination = to.address;
-        segment.seq = SeqNumber(from.next_seq);
-        segment.ack = SeqNumber((flags & ACK) != 0 ? from.received_up_to : 0);
-        segment.flags = flags;
-        segment.window = 501;
-        segment.payload_length = length;
-        from.next_seq += length + ((flags & SYN) != 0 ? 1u : 0u) + ((flags & FIN) != 0 ? 1u : 0u);
-        return segment;
-    }
-
-    void deliver(const Segment &segment)
-    {
-        Host &to = segment.source == client_.address ? server_ : client_;
-        to.received_up_to = segment.seq.raw() + segment.payload_length + (segment.has(SYN) ? 1u : 0u) +
-                            (segment.has(FIN) ? 1u : 0u);
     }
 
     // Sent and delivered, and kept.
@@ -78,21 +43,32 @@ public:
         segments_.push_back(segment);
         return segment;
     }
-    void rewind_seq(Side side, std::uint32_t by) { host(side).next_seq -= by; }
 
     std::vector<Segment> take() { return std::move(segments_); }
 
 private:
-    struct Host {
-        SocketAddress address;
-        std::uint32_t next_seq = 0;
-        std::uint32_t received_up_to = 0;
-    };
-    Host &host(Side side) { return side == Side::Client ? client_ : server_; }
+    static SocketAddress client_of(std::uint32_t stream)
+    {
+        SocketAddress client;
+        client.address.family = 4;
+        client.address.bytes[0] = 10;
+        client.address.bytes[1] = static_cast<std::uint8_t>(stream >> 16);
+        client.address.bytes[2] = static_cast<std::uint8_t>(stream >> 8);
+        client.address.bytes[3] = static_cast<std::uint8_t>(stream);
+        client.port = static_cast<std::uint16_t>(32768 + stream % 28000);
+        return client;
+    }
+    static SocketAddress server_address()
+    {
+        SocketAddress server;
+        server.address.family = 4;
+        server.address.bytes[0] = 198;
+        server.address.bytes[1] = 18;
+        server.address.bytes[3] = 1;
+        server.port = 443;
+        return server;
+    }
 
-    std::uint32_t stream_;
-    Host client_;
-    Host server_;
     std::vector<Segment> segments_;
 };
 

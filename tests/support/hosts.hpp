@@ -1,6 +1,7 @@
 // Two hosts that number their segments as a real stack would, so a test states only
 // who sends which flags. Both ISNs sit just below 2^32, so every test also crosses the
-// sequence wrap. Shared by the observer tests (flow.hpp) and the Zeek tests.
+// sequence wrap. Shared by the unit tests (flow.hpp, the Zeek tests) and the core
+// micro-benchmark (bench/micro/shapes.hpp).
 #pragma once
 
 #include "core/segment.hpp"
@@ -33,12 +34,18 @@ inline SocketAddress socket_address(std::uint8_t last_octet, std::uint16_t port)
 class Hosts {
 public:
     Hosts(std::uint16_t client_port = 40000, std::uint16_t server_port = 80, std::uint32_t stream = 0)
+        : Hosts(socket_address(1, client_port), socket_address(2, server_port), client_isn, server_isn, stream)
+    {
+    }
+
+    Hosts(const SocketAddress &client, const SocketAddress &server, std::uint32_t client_first_seq,
+          std::uint32_t server_first_seq, std::uint32_t stream)
         : stream_(stream)
     {
-        client_.address = socket_address(1, client_port);
-        server_.address = socket_address(2, server_port);
-        client_.next_seq = client_isn;
-        server_.next_seq = server_isn;
+        client_.address = client;
+        server_.address = server;
+        client_.next_seq = client_first_seq;
+        server_.next_seq = server_first_seq;
     }
 
     // Builds the next segment from `side`: seq is what it sends next, ack what it has
@@ -75,6 +82,9 @@ public:
         deliver(segment);
         return segment;
     }
+
+    // The next segment from `side` starts `by` earlier: it sends data again.
+    void rewind_seq(Side side, std::uint32_t by) { host(side).next_seq -= by; }
 
     const SocketAddress &address(Side side) const { return side == Side::Client ? client_.address : server_.address; }
 
