@@ -63,6 +63,7 @@ Annotation Tracker::observe(const Segment &segment)
         time_wait_streams_.erase(tuple_key(segment)); // the tuple has a new incarnation now
     }
     record.ledger.record(segment, annotation);
+    record.anomalies |= segment_anomalies(annotation);
     record.zeek.observe(segment);
     if (entered_time_wait(annotation))
         time_wait_streams_[tuple_key(segment)] = segment.stream;

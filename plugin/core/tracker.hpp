@@ -2,6 +2,7 @@
 #pragma once
 
 #include "annotation.hpp"
+#include "anomaly.hpp"
 #include "conversation.hpp"
 #include "ledger.hpp"
 #include "segment.hpp"
@@ -22,6 +23,7 @@ struct StreamRecord {
     Conversation observer;
     Ledger ledger;
     ZeekConnection zeek; // Zeek's conn_state and history, as Zeek would log them
+    AnomalySet anomalies; // every anomaly its segments showed (not the end-of-capture ones)
 };
 
 class Tracker {
@@ -31,6 +33,8 @@ public:
     Annotation observe(const Segment &segment);
     // Null for a stream no segment was observed on.
     const StreamRecord *stream(std::uint32_t index) const;
+    // One more than the highest stream index observed.
+    std::uint32_t stream_count() const { return static_cast<std::uint32_t>(streams_.size()); }
     void clear();
 
 private:

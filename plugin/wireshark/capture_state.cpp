@@ -20,6 +20,10 @@ void CaptureState::analyse(proto_tree *tree, packet_info *pinfo) noexcept
         if (extraction == Extraction::Complete) {
             record.kind = FrameRecord::Kind::Analysed;
             record.annotation = tracker_.observe(segment);
+            record.seq = segment.seq.raw();
+            record.ack = segment.ack.raw();
+            record.payload_length = segment.payload_length;
+            record.flags = segment.flags;
         } else {
             record.kind = FrameRecord::Kind::Incomplete;
         }

@@ -19,6 +19,12 @@ struct FrameRecord {
     enum class Kind : std::uint8_t { None, Analysed, Incomplete };
     Kind kind = Kind::None;
     Annotation annotation;
+    // The header numbers the ladder report draws (-z tcplife,ladder), which later
+    // passes cannot read from the TCP dissection.
+    std::uint32_t seq = 0;
+    std::uint32_t ack = 0;
+    std::uint32_t payload_length = 0;
+    std::uint16_t flags = 0;
 };
 
 class CaptureState {
@@ -31,6 +37,7 @@ public:
     const FrameRecord *record(guint32 frame) const noexcept;
     // The conversation of an analysed frame.
     const StreamRecord *stream(std::uint32_t index) const noexcept { return tracker_.stream(index); }
+    std::uint32_t stream_count() const noexcept { return tracker_.stream_count(); }
 
 private:
     // Records by frame number, in fixed-size chunks: growing never copies what is

@@ -2,8 +2,10 @@
 // (exports.map). Declared before they are defined: a C++ const defined inside
 // extern "C" { } alone would get internal linkage and be invisible to the loader.
 #include "registration.hpp"
+#include "reports.hpp"
 
 #include <epan/proto.h>
+#include <epan/tap.h>
 #include <ws_symbol_export.h>
 
 extern "C" {
@@ -23,4 +25,11 @@ void plugin_register(void)
     plugin.register_protoinfo = tcplife::wireshark::register_protocol;
     plugin.register_handoff = tcplife::wireshark::register_handoff;
     proto_register_plugin(&plugin);
+
+    static tap_plugin reports;
+    reports.register_tap_listener = [] {
+        tcplife::wireshark::register_report_listeners();
+        tcplife::wireshark::register_summary_tree();
+    };
+    tap_register_plugin(&reports);
 }

@@ -2,6 +2,7 @@
 
 #include "capture_state.hpp"
 #include "render.hpp"
+#include "reports.hpp"
 #include "tcp_fields.hpp"
 
 #include <epan/prefs.h>
@@ -152,6 +153,7 @@ int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *)
     const FrameRecord *record = capture->record(pinfo->num);
     if (record == nullptr)
         return 0;
+    queue_segment(pinfo, *record);
     // After the first pass every frame has been analysed: the conversation is final.
     render(*record, *capture, tvb, pinfo, tree,
            RenderOptions{pref_info_column != FALSE, pref_time_wait_seconds, !first_pass});
@@ -173,6 +175,11 @@ void fill_expert_registrations()
 
 } // namespace
 
+const CaptureState *current_capture()
+{
+    return capture;
+}
+
 void register_protocol()
 {
     ids.protocol = proto_register_protocol("TCP Lifecycle", "tcplife", "tcplife");
@@ -193,6 +200,7 @@ void register_protocol()
                                    "RFC 9293's 2 x MSL is 240",
                                    10, &pref_time_wait_seconds);
 
+    register_tcplife_tap();
     tcplife_handle = create_dissector_handle(dissect_tcplife, ids.protocol);
     register_init_routine(start_capture);
     register_cleanup_routine(end_capture);

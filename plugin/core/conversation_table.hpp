@@ -1,0 +1,59 @@
+// One row per conversation, with final values, and the three ways tcplife writes the
+// table: aligned columns for people, CSV, and a Zeek conn.log (TSV with Zeek's
+// header lines and column names, so zeek-cut and log pipelines read it).
+#pragma once
+
+#include "anomaly.hpp"
+#include "tracker.hpp"
+#include "verdict.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tcplife {
+
+// Handshake and conversation times, in nanoseconds; `has_*` false when not measurable.
+struct Timings {
+    bool has_syn_synack = false;
+    bool has_synack_ack = false;
+    std::int64_t syn_synack = 0; // the answered SYN to its SYN-ACK
+    std::int64_t synack_ack = 0; // that SYN-ACK to the ACK completing the handshake
+    bool has_irtt() const { return has_syn_synack && has_synack_ack; }
+    std::int64_t irtt() const { return saturating_add(syn_synack, synack_ack); }
+    bool has_handshake_time = false;
+    std::int64_t handshake_time = 0; // the first SYN to the handshake ACK, retransmissions included
+    std::int64_t duration = 0;       // first to last segment
+    bool has_close_duration = false;
+    std::int64_t close_duration = 0; // first FIN to both FINs acknowledged
+};
+
+Timings timings(const LedgerFacts &facts);
+
+struct ConversationRow {
+    std::uint32_t stream = 0;
+    const LedgerFacts *facts = nullptr; // owned by the tracker
+    const ZeekConnection *zeek = nullptr;
+    Verdict verdict;
+    Timings times;
+    AnomalySet anomalies; // every segment's, and the end of capture's
+};
+
+ConversationRow conversation_row(std::uint32_t stream, const StreamRecord &record);
+
+// What a table says about where its rows come from.
+struct TableContext {
+    std::int64_t capture_start_ns = 0; // times in the people's table are relative to it
+    std::string filter;                // empty: no filter
+};
+
+// Rows in the order given (the caller sorts them by stream).
+std::string conversation_table_text(const std::vector<ConversationRow> &rows, const TableContext &context);
+std::string conversation_table_csv(const std::vector<ConversationRow> &rows);
+std::string conversation_table_zeek(const std::vector<ConversationRow> &rows, const TableContext &context);
+
+// The column names of the CSV, in order (tcplife-batch and the tests read them).
+extern const char *const csv_columns[];
+extern const std::size_t csv_column_count;
+
+} // namespace tcplife

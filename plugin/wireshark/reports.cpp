@@ -1,0 +1,173 @@
+#include "reports.hpp"
+
+#include "core/conversation_table.hpp"
+#include "core/summary.hpp"
+
+#include <epan/stat_tap_ui.h>
+#include <epan/tap.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace tcplife::wireshark {
+namespace {
+
+int tcplife_tap = -1;
+
+enum class TableFormat { Text, Csv, Zeek, Summary };
+
+// One -z tcplife,<report>[,filter]: which conversations had a segment pass the filter.
+// A conversation is reported whole, with its final values, however many of its
+// segments matched.
+struct TableReport {
+    TableFormat format;
+    std::string filter;
+    std::vector<bool> selected; // by stream index
+    bool started = false;
+    std::int64_t start_ns = 0;
+};
+
+void reset_table(void *data)
+{
+    auto *report = static_cast<TableReport *>(data);
+    report->selected.clear();
+    report->started = false;
+}
+
+tap_packet_status table_packet(void *data, packet_info *pinfo, epan_dissect_t *, const void *segment,
+                               tap_flags_t)
+{
+    auto *report = static_cast<TableReport *>(data);
+    const auto *record = static_cast<const FrameRecord *>(segment);
+    try {
+        const std::uint32_t stream = record->annotation.stream;
+        if (stream >= report->selected.size())
+            report->selected.resize(static_cast<std::size_t>(stream) + 1);
+        report->selected[stream] = true;
+    } catch (...) {
+        return TAP_PACKET_FAILED; // out of memory
+    }
+    if (!report->started) {
+        report->start_ns = capture_start_ns(pinfo);
+        report->started = true;
+    }
+    return TAP_PACKET_DONT_REDRAW;
+}
+
+std::string table_output(const TableReport &report)
+{
+    const CaptureState *capture = current_capture();
+    std::vector<ConversationRow> rows;
+    for (std::uint32_t stream = 0; capture != nullptr && stream < report.selected.size(); ++stream) {
+        const StreamRecord *record = report.selected[stream] ? capture->stream(stream) : nullptr;
+        if (record != nullptr)
+            rows.push_back(conversation_row(stream, *record));
+    }
+    const TableContext context{report.start_ns, report.filter};
+    switch (report.format) {
+    case TableFormat::Text: return conversation_table_text(rows, context);
+    case TableFormat::Csv: return conversation_table_csv(rows);
+    case TableFormat::Zeek: return conversation_table_zeek(rows, context);
+    case TableFormat::Summary: return summary_text(summarise(rows), context);
+    }
+    return {};
+}
+
+void draw_table(void *data)
+{
+    try {
+        const std::string text = table_output(*static_cast<TableReport *>(data));
+        std::fwrite(text.data(), 1, text.size(), stdout);
+    } catch (...) {
+        std::fprintf(stderr, "tcplife: out of memory while writing the report\n");
+    }
+}
+
+void finish_table(void *data)
+{
+    delete static_cast<TableReport *>(data);
+}
+
+// What follows "<cli prefix>," in a -z argument: the display filter, or nothing.
+std::string filter_after(const char *argument, const char *prefix)
+{
+    const std::string text(argument);
+    const std::string start = std::string(prefix) + ",";
+    return text.compare(0, start.size(), start) == 0 ? text.substr(start.size()) : std::string();
+}
+
+[[noreturn]] void fail_registration(const char *report, GString *error)
+{
+    std::fprintf(stderr, "tshark: -z tcplife,%s: %s\n", report, error->str);
+    g_string_free(error, TRUE);
+    std::exit(1);
+}
+
+struct TableUi {
+    const char *cli;
+    const char *name;
+    TableFormat format;
+    const char *title;
+};
+
+constexpr TableUi table_uis[] = {
+    {"tcplife,conv", "conv", TableFormat::Text, "TCP Lifecycle conversations"},
+    {"tcplife,csv", "csv", TableFormat::Csv, "TCP Lifecycle conversations (CSV)"},
+    {"tcplife,zeek", "zeek", TableFormat::Zeek, "TCP Lifecycle conversations (Zeek conn.log)"},
+    {"tcplife,summary", "summary", TableFormat::Summary, "TCP Lifecycle summary"},
+};
+
+void start_table(const char *argument, void *ui_data)
+{
+    const auto *ui = static_cast<const TableUi *>(ui_data);
+    auto *report = new TableReport{ui->format, filter_after(argument, ui->cli), {}, false, 0};
+    GString *error = register_tap_listener("tcplife", report, report->filter.empty() ? nullptr : report->filter.c_str(),
+                                           TL_REQUIRES_NOTHING, reset_table, table_packet, draw_table, finish_table);
+    if (error != nullptr) {
+        delete report;
+        fail_registration(ui->name, error);
+    }
+}
+
+tap_param filter_parameter[] = {{PARAM_FILTER, "filter", "Filter", nullptr, TRUE}};
+
+stat_tap_ui table_stat_uis[std::size(table_uis)];
+
+} // namespace
+
+std::int64_t capture_start_ns(const packet_info *pinfo)
+{
+    // The relative time is measured from the first frame of the capture.
+    const std::int64_t abs_ns = static_cast<std::int64_t>(pinfo->abs_ts.secs) * 1'000'000'000 + pinfo->abs_ts.nsecs;
+    const std::int64_t rel_ns = static_cast<std::int64_t>(pinfo->rel_ts.secs) * 1'000'000'000 + pinfo->rel_ts.nsecs;
+    return saturating_difference(abs_ns, rel_ns);
+}
+
+void register_tcplife_tap()
+{
+    tcplife_tap = register_tap("tcplife");
+}
+
+void queue_segment(packet_info *pinfo, const FrameRecord &record)
+{
+    if (record.kind == FrameRecord::Kind::Analysed)
+        tap_queue_packet(tcplife_tap, pinfo, &record);
+}
+
+void register_report_listeners()
+{
+    for (std::size_t i = 0; i < std::size(table_uis); ++i) {
+        stat_tap_ui &ui = table_stat_uis[i];
+        ui.group = REGISTER_STAT_GROUP_GENERIC;
+        ui.title = table_uis[i].title;
+        ui.cli_string = table_uis[i].cli;
+        ui.tap_init_cb = start_table;
+        ui.nparams = std::size(filter_parameter);
+        ui.params = filter_parameter;
+        register_stat_tap_ui(&ui, const_cast<TableUi *>(&table_uis[i]));
+    }
+}
+
+} // namespace tcplife::wireshark

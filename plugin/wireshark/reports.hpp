@@ -1,0 +1,24 @@
+// tcplife's tap and the reports that listen to it: tshark's -z tcplife,conv / csv /
+// zeek / summary / ladder, and the summary under the GUI's Statistics menu. The tap
+// gets one record per analysed segment, on every pass, from the per-frame cache; the
+// reports take the conversations' final values from the capture state.
+#pragma once
+
+#include "capture_state.hpp"
+
+#include <epan/packet.h>
+
+namespace tcplife::wireshark {
+
+void register_tcplife_tap();                        // with the protocol
+void queue_segment(packet_info *pinfo, const FrameRecord &record);
+void register_report_listeners();                   // from the tap plugin hook
+void register_summary_tree();                       // summary_tree.cpp
+
+// The open capture's state, or null between captures (registration.cpp).
+const CaptureState *current_capture();
+
+// The capture time of the capture's first frame, in nanoseconds since the epoch.
+std::int64_t capture_start_ns(const packet_info *pinfo);
+
+} // namespace tcplife::wireshark
