@@ -1,0 +1,51 @@
+// A Flow (flow.hpp) that also keeps each segment it observed as the ladder takes it,
+// so ladders are drawn from real annotations and facts.
+#pragma once
+
+#include "flow.hpp"
+
+#include "core/ladder.hpp"
+
+#include <string>
+#include <vector>
+
+namespace tcplife::test {
+
+class LadderFlow : public Flow {
+public:
+    using Flow::Flow;
+
+    // Flow's observe() and step(), keeping the segment for the ladder too. (They hide
+    // Flow's: flow.hpp's fixtures, which take a Flow, would not keep their segments.)
+    Annotation observe(const Segment &segment)
+    {
+        const Annotation annotation = Flow::observe(segment);
+        LadderSegment s;
+        s.frame = facts().last.frame;
+        s.time_ns = facts().last.time_ns;
+        s.seq = segment.seq;
+        s.ack = segment.ack;
+        s.flags = segment.flags;
+        s.payload_length = segment.payload_length;
+        s.annotation = annotation;
+        segments_.push_back(s);
+        return annotation;
+    }
+
+    Annotation step(Side side, std::uint16_t flags, std::uint32_t length = 0)
+    {
+        return observe(exchange(side, flags, length));
+    }
+
+    std::string ladder(const LadderOptions &options = {}) const
+    {
+        return draw_ladder(0, facts(), segments_, options);
+    }
+
+    const std::vector<LadderSegment> &segments() const { return segments_; }
+
+private:
+    std::vector<LadderSegment> segments_;
+};
+
+} // namespace tcplife::test
