@@ -30,6 +30,7 @@ void plugin_register(void)
     reports.register_tap_listener = [] {
         tcplife::wireshark::register_report_listeners();
         tcplife::wireshark::register_summary_tree();
+        tcplife::wireshark::register_ladder_report();
     };
     tap_register_plugin(&reports);
 }

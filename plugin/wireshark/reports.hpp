@@ -14,6 +14,7 @@ void register_tcplife_tap();                        // with the protocol
 void queue_segment(packet_info *pinfo, const FrameRecord &record);
 void register_report_listeners();                   // from the tap plugin hook
 void register_summary_tree();                       // summary_tree.cpp
+void register_ladder_report();                      // report_ladder.cpp
 
 // The open capture's state, or null between captures (registration.cpp).
 const CaptureState *current_capture();

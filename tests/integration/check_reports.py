@@ -9,6 +9,8 @@ on a capture generated here (not in the repository):
 - the people's table (`conv`) says the same as the CSV, the Zeek log (`zeek`) is a
   well-formed conn.log agreeing with the CSV, and the summary's counts, shares and
   percentiles are recomputed here from the CSV rows;
+- the ladder (`ladder`) has one diagram per conversation, no line over 80 columns, and
+  equals the reviewed file in expected-ladders/ where there is one;
 - the Statistics-menu stats tree (`tcplife.summary,tree`) counts what the summary counts;
 - every report is identical in one-pass and `-2` runs;
 - a filter selects conversations, a bad filter is refused with a clear message.
@@ -262,7 +264,21 @@ def check_stats_tree(tshark, capture, rows):
                                                                              expected, two_pass))
 
 
-def check_capture(tshark, capture):
+def check_ladder(capture, text, rows, expected_folder):
+    streams = [int(m) for m in re.findall(r"^Stream (\d+): ", text, re.M)]
+    if streams != [int(r["stream"]) for r in rows]:
+        fail(capture, "ladders for streams %s, CSV rows %s" % (streams, [r["stream"] for r in rows]))
+    too_long = [line for line in text.splitlines() if len(line) > 80]
+    if too_long:
+        fail(capture, "ladder lines over 80 columns: %r" % too_long[:3])
+    expected = os.path.join(expected_folder, os.path.basename(capture).replace(".pcap", ".txt"))
+    if os.path.exists(expected):
+        with open(expected) as reviewed:
+            if reviewed.read() != text:
+                fail(capture, "ladder differs from %s:\n%s" % (expected, text))
+
+
+def check_capture(tshark, capture, expected_ladders):
     csv_text = report(tshark, capture, "csv")
     rows = list(csv.DictReader(io.StringIO(csv_text)))
     check_csv_matches_fields(capture, rows, streams_from_fields(tshark, capture))
@@ -270,6 +286,7 @@ def check_capture(tshark, capture):
     check_zeek_log(capture, report(tshark, capture, "zeek"), rows)
     check_summary(capture, report(tshark, capture, "summary"), rows)
     check_stats_tree(tshark, capture, rows)
+    check_ladder(capture, report(tshark, capture, "ladder"), rows, expected_ladders)
     return len(rows)
 
 
@@ -286,6 +303,12 @@ def check_filters(tshark, captures, generated):
         expected = [r["stream"] for r in everything if r["handshake"] == verdict]
         assert expected or not generated, "the generated capture has no %s handshake" % verdict
         assert [r["stream"] for r in csv.DictReader(io.StringIO(chosen))] == expected, chosen
+    # A ladder is drawn whole even when only one of its segments matches.
+    port_reuse = tshark.capture(os.path.join(captures, "port-reuse.pcap"))
+    text = run(tshark, port_reuse, "-q", "-z", "tcplife,ladder,tcp.stream == 1 && tcp.flags.fin == 1")
+    assert re.findall(r"^Stream \d+", text, re.M) == ["Stream 1"] and "handshake 1/3" in text, text
+    bad = tshark.run("-r", port_reuse, "-q", "-z", "tcplife,ladder,tcp.nonsense == 1")
+    assert bad.returncode != 0 and "tcplife,ladder" in bad.stderr and "nonsense" in bad.stderr, bad.stderr
     text = run(tshark, capture, "-q", "-z", "tcplife,conv,tcp.srcport == 1")
     assert "Filter: tcp.srcport == 1" in text and "TCP Lifecycle conversations: 0" in text, text
     bad = tshark.run("-r", capture, "-q", "-z", "tcplife,summary,tcp.nonsense == 1")
@@ -303,6 +326,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--plugin", required=True)
     parser.add_argument("--captures", required=True)
+    parser.add_argument("--expected-ladders", required=True, help="reviewed ladders, <capture>.txt")
     parser.add_argument("--generator", help="tcplife_corpus, for a capture that is not in the repository")
     options = parser.parse_args()
     tshark = Tshark(options.plugin)
@@ -314,7 +338,7 @@ def main():
             generated = generated_capture(options.generator, folder) if options.generator else None
             for path in paths + ([generated] if generated else []):
                 try:
-                    count = check_capture(tshark, tshark.capture(path))
+                    count = check_capture(tshark, tshark.capture(path), options.expected_ladders)
                     print("ok   %s (%d conversations)" % (os.path.basename(path), count))
                 except AssertionError as error:
                     failures += 1

@@ -5,7 +5,7 @@
 // docs/ladder-example.txt holds (the ladder_example build target does so).
 #include "ladder_flow.hpp"
 
-#include "core/address_text.hpp"
+#include "core/socket_text.hpp"
 
 #include <arpa/inet.h>
 
@@ -510,7 +510,7 @@ static void test_ipv6_addresses_in_brackets(void **)
     expect_line(flow.ladder(), "Stream 0: client [2001:db8::1]:40000, server [2001:db8::2]:443");
 }
 
-static void test_address_text_matches_inet_ntop(void **)
+static void test_socket_text_matches_inet_ntop(void **)
 {
     const char *samples[] = {"::", "::1", "2001:db8::1", "2001:db8:0:1:0:0:0:1", "fe80::1:0:0:1", "1::",
                              "::ffff:192.0.2.7", "::192.0.2.7", "1:0:0:2:0:0:0:3", "2001:db8:1:2:3:4:5:6",
@@ -524,14 +524,14 @@ static void test_address_text_matches_inet_ntop(void **)
         char printed[48];
         assert_non_null(inet_ntop(AF_INET6, socket.address.bytes.data(), printed, sizeof printed));
         std::snprintf(expected, sizeof expected, "[%s]:80", printed);
-        assert_string_equal(socket_address_text(socket).data(), expected);
+        assert_string_equal(socket_text(socket).data(), expected);
     }
     SocketAddress v4;
     v4.address.family = 4;
     v4.address.bytes = {192, 0, 2, 255};
     v4.port = 65535;
-    assert_string_equal(socket_address_text(v4).data(), "192.0.2.255:65535");
-    assert_string_equal(socket_address_text(SocketAddress{}).data(), "?:0");
+    assert_string_equal(socket_text(v4).data(), "192.0.2.255:65535");
+    assert_string_equal(socket_text(SocketAddress{}).data(), "?:0");
 }
 
 // ---- Robustness ----------------------------------------------------------------------
@@ -604,7 +604,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_narrow_width_moves_numbers_below_the_arrow),
         cmocka_unit_test(test_large_frame_numbers_and_times),
         cmocka_unit_test(test_ipv6_addresses_in_brackets),
-        cmocka_unit_test(test_address_text_matches_inet_ntop),
+        cmocka_unit_test(test_socket_text_matches_inet_ntop),
         cmocka_unit_test(test_zero_segments),
         cmocka_unit_test(test_unknown_sender_drawn_both_ways),
         cmocka_unit_test(test_every_line_fits_the_width),
