@@ -1,0 +1,241 @@
+// The conversation table (people's text, CSV, Zeek conn.log) and the summary, from
+// conversations a Tracker watched. Expected values are worked out from the segments:
+// one millisecond per segment, starting at 1 ms.
+#include "cmocka_cpp.hpp"
+#include "hosts.hpp"
+
+#include "core/conversation_table.hpp"
+#include "core/summary.hpp"
+#include "core/tracker.hpp"
+
+#include <string>
+#include <vector>
+
+using namespace tcplife;
+using namespace tcplife::test;
+
+namespace {
+
+// Several conversations on one tracker, as a capture holds them.
+class Capture {
+public:
+    Hosts &hosts(std::uint32_t stream)
+    {
+        while (hosts_.size() <= stream)
+            hosts_.emplace_back(static_cast<std::uint16_t>(40000 + hosts_.size()), 80,
+                                static_cast<std::uint32_t>(hosts_.size()));
+        return hosts_[stream];
+    }
+    void step(std::uint32_t stream, Side side, std::uint16_t flags, std::uint32_t length = 0)
+    {
+        Segment segment = hosts(stream).exchange(side, flags, length);
+        segment.frame = ++frames_;
+        segment.time_ns = static_cast<std::int64_t>(frames_) * 1'000'000;
+        tracker_.observe(segment);
+    }
+    ConversationRow row(std::uint32_t stream) const { return conversation_row(stream, *tracker_.stream(stream)); }
+    std::vector<ConversationRow> rows() const
+    {
+        std::vector<ConversationRow> all;
+        for (std::uint32_t stream = 0; stream < tracker_.stream_count(); ++stream)
+            all.push_back(row(stream));
+        return all;
+    }
+    const StreamRecord &record(std::uint32_t stream) const { return *tracker_.stream(stream); }
+
+private:
+    std::vector<Hosts> hosts_;
+    Tracker tracker_;
+    std::uint32_t frames_ = 0;
+};
+
+// Frames 1-9: handshake, 100 bytes up, 300 down, a merged close by the server.
+void merged_close(Capture &capture, std::uint32_t stream)
+{
+    capture.step(stream, Side::Client, SYN);
+    capture.step(stream, Side::Server, SYN | ACK);
+    capture.step(stream, Side::Client, ACK);
+    capture.step(stream, Side::Client, ACK | PSH, 100);
+    capture.step(stream, Side::Server, ACK | PSH, 300);
+    capture.step(stream, Side::Client, ACK);
+    capture.step(stream, Side::Client, FIN | ACK);
+    capture.step(stream, Side::Server, FIN | ACK);
+    capture.step(stream, Side::Client, ACK);
+}
+
+std::vector<std::string> lines(const std::string &text)
+{
+    std::vector<std::string> result;
+    std::size_t start = 0;
+    for (std::size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1)
+        result.push_back(text.substr(start, end - start));
+    return result;
+}
+
+bool contains(const std::string &text, const std::string &part)
+{
+    return text.find(part) != std::string::npos;
+}
+
+void test_csv_header_names_every_column(void **)
+{
+    const std::string csv = conversation_table_csv({});
+    assert_string_equal(csv.c_str(),
+                        "stream,client,server,roles_guessed,handshake,close,initiator,reset_by,time_wait,conn_state,"
+                        "history,ts,duration,irtt,handshake_time,bytes_client,bytes_server,segments_client,"
+                        "segments_server,anomalies\n");
+}
+
+void test_csv_row_of_a_merged_close(void **)
+{
+    Capture capture;
+    merged_close(capture, 0);
+    const std::vector<std::string> csv = lines(conversation_table_csv(capture.rows()));
+    assert_int_equal(csv.size(), 2);
+    // SYN at 1 ms, SYN-ACK at 2, ACK at 3: iRTT = handshake time = 2 ms; last frame at 9 ms.
+    const std::string history(capture.record(0).zeek.history());
+    assert_string_equal(csv[1].c_str(), ("0,10.0.0.1:40000,10.0.0.2:80,no,complete,three-way,client,,client,SF," +
+                                         history + ",0.001000,0.008000,0.002000,0.002000,100,300,6,3,")
+                                            .c_str());
+}
+
+void test_csv_unknown_values_are_empty(void **)
+{
+    Capture capture;
+    capture.step(0, Side::Client, SYN);
+    const std::vector<std::string> csv = lines(conversation_table_csv(capture.rows()));
+    assert_string_equal(csv[1].c_str(),
+                        "0,10.0.0.1:40000,10.0.0.2:80,no,unanswered,none,,,none,S0,S,0.001000,0.000000,,,0,0,1,0,"
+                        "syn_unanswered");
+}
+
+void test_csv_lists_every_anomaly_of_the_conversation(void **)
+{
+    Capture capture;
+    capture.step(0, Side::Client, SYN);
+    capture.hosts(0).rewind_seq(Side::Client, 1); // the same SYN again, then refused
+    capture.step(0, Side::Client, SYN);
+    capture.step(0, Side::Server, RST | ACK);
+    const ConversationRow row = capture.row(0);
+    assert_true(row.anomalies.has(Anomaly::SynRetransmitted));
+    assert_true(row.anomalies.has(Anomaly::SynRejected));
+    assert_true(contains(conversation_table_csv({row}), ",syn_rejected syn_retransmitted\n") ||
+                contains(conversation_table_csv({row}), ",syn_retransmitted syn_rejected\n"));
+}
+
+void test_text_times_are_relative_to_the_capture_start(void **)
+{
+    Capture capture;
+    merged_close(capture, 0);
+    // A capture whose first frame came 2 ms after this conversation's first segment
+    // (timestamps need not grow): the start is negative.
+    const std::string text = conversation_table_text(capture.rows(), TableContext{3'000'000, ""});
+    const std::vector<std::string> table = lines(text);
+    assert_true(contains(text, "Filter: none\n"));
+    const std::string &row = table[table.size() - 2];
+    assert_true(contains(row, "  -0.002000  "));
+    assert_true(contains(row, "  0.008000  "));
+    assert_true(row.rfind("     0  10.0.0.1:40000  10.0.0.2:80  complete", 0) == 0);
+}
+
+void test_text_marks_guessed_roles(void **)
+{
+    Capture capture;
+    capture.step(0, Side::Client, ACK | PSH, 10); // mid-stream: no SYN seen
+    capture.step(0, Side::Server, ACK);
+    const std::string text = conversation_table_text(capture.rows(), TableContext{});
+    assert_true(contains(text, "10.0.0.1:40000*"));
+    assert_true(contains(text, "not-seen"));
+}
+
+void test_zeek_log_header_and_unset_fields(void **)
+{
+    Capture capture;
+    capture.step(0, Side::Client, SYN); // one packet: Zeek logs no duration or byte counts
+    const std::vector<std::string> log = lines(conversation_table_zeek(capture.rows(), TableContext{1'000'000, ""}));
+    assert_string_equal(log[0].c_str(), "#separator \\x09");
+    assert_string_equal(log[4].c_str(), "#path\tconn");
+    assert_string_equal(log[5].c_str(), "#open\t1970-01-01-00-00-00");
+    const std::string &record = log[8];
+    assert_true(record.rfind("0.001000\tC", 0) == 0);
+    assert_true(contains(record, "\t10.0.0.1\t40000\t10.0.0.2\t80\ttcp\t-\t-\t-\t-\tS0\t-\t-\t-\tS\t1\t-\t0\t-\t-"));
+    assert_string_equal(log.back().c_str(), "#close\t1970-01-01-00-00-00");
+}
+
+void test_zeek_log_counts_a_lasting_connection(void **)
+{
+    Capture capture;
+    merged_close(capture, 0);
+    const std::vector<std::string> log = lines(conversation_table_zeek(capture.rows(), TableContext{}));
+    assert_true(contains(log[8], "\ttcp\t-\t0.008000\t100\t300\tSF\t"));
+    assert_true(contains(log[8], "\t6\t-\t3\t-\t-"));
+}
+
+void test_zeek_uids_differ_between_conversations(void **)
+{
+    Capture capture;
+    merged_close(capture, 0);
+    merged_close(capture, 1);
+    const std::vector<std::string> log = lines(conversation_table_zeek(capture.rows(), TableContext{}));
+    const std::string first = log[8].substr(log[8].find('\t') + 1, 12);
+    const std::string second = log[9].substr(log[9].find('\t') + 1, 12);
+    assert_int_equal(first[0], 'C');
+    assert_string_not_equal(first.c_str(), second.c_str());
+}
+
+void test_percentile_is_nearest_rank(void **)
+{
+    const std::vector<std::int64_t> ten = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    assert_int_equal(percentile(ten, 50), 5);
+    assert_int_equal(percentile(ten, 90), 9);
+    assert_int_equal(percentile(ten, 99), 10);
+    assert_int_equal(percentile(ten, 100), 10);
+    assert_int_equal(percentile({7}, 50), 7);
+}
+
+void test_summary_counts_and_shares(void **)
+{
+    Capture capture;
+    merged_close(capture, 0);
+    capture.step(1, Side::Client, SYN); // unanswered
+    const std::string text = summary_text(summarise(capture.rows()), TableContext{0, "tcp"});
+    assert_true(contains(text, "TCP Lifecycle summary: 2 conversations"));
+    assert_true(contains(text, "Filter: tcp\n"));
+    assert_true(contains(text, "  complete                      1    50.0%\n"));
+    assert_true(contains(text, "  unanswered                    1    50.0%\n"));
+    assert_true(contains(text, "  three-way                     1    50.0%\n"));
+    assert_true(contains(text, "  none                          1    50.0%\n"));
+    assert_true(contains(text, "  S0                            1    50.0%\n"));
+    assert_true(contains(text, "  syn_unanswered                1    50.0%\n"));
+    assert_true(contains(text, "), 1 handshake\n  p50  0.002000 s\n"));
+    assert_true(contains(text, "  max  0.002000 s\n"));
+}
+
+void test_summary_of_nothing(void **)
+{
+    const std::string text = summary_text(summarise({}), TableContext{});
+    assert_true(contains(text, "TCP Lifecycle summary: 0 conversations"));
+    assert_true(contains(text, "  complete                      0     0.0%\n"));
+    assert_true(contains(text, "  none completed\n"));
+}
+
+} // namespace
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_csv_header_names_every_column),
+        cmocka_unit_test(test_csv_row_of_a_merged_close),
+        cmocka_unit_test(test_csv_unknown_values_are_empty),
+        cmocka_unit_test(test_csv_lists_every_anomaly_of_the_conversation),
+        cmocka_unit_test(test_text_times_are_relative_to_the_capture_start),
+        cmocka_unit_test(test_text_marks_guessed_roles),
+        cmocka_unit_test(test_zeek_log_header_and_unset_fields),
+        cmocka_unit_test(test_zeek_log_counts_a_lasting_connection),
+        cmocka_unit_test(test_zeek_uids_differ_between_conversations),
+        cmocka_unit_test(test_percentile_is_nearest_rank),
+        cmocka_unit_test(test_summary_counts_and_shares),
+        cmocka_unit_test(test_summary_of_nothing),
+    };
+    return cmocka_run_group_tests_name("reports", tests, nullptr, nullptr);
+}
