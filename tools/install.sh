@@ -15,6 +15,23 @@ else
   target_kind=personal
 fi
 
+# tcplife-batch (many captures, one table) goes on the PATH: /usr/local/bin as root,
+# ~/.local/bin as a user. Installed once tshark is seen loading the plugin; removed with it.
+batch_dir=/usr/local/bin
+[ "$target_kind" = system ] || batch_dir="$HOME/.local/bin"
+install_batch() {
+  install -D -m 0755 "$top/tools/tcplife-batch" "$batch_dir/tcplife-batch"
+  echo "tcplife: installed $batch_dir/tcplife-batch"
+  case ":$PATH:" in
+    *":$batch_dir:"*) ;;
+    *) echo "tcplife: warning: $batch_dir is not on your PATH; add it there, or run $batch_dir/tcplife-batch" >&2 ;;
+  esac
+}
+if [ "${1:-}" = "--uninstall" ]; then
+  rm -f "$batch_dir/tcplife-batch"
+  echo "tcplife: removed $batch_dir/tcplife-batch"
+fi
+
 plugin_dir() {
   if [ "$target_kind" = personal ]; then
     echo "$personal_dir"
@@ -52,6 +69,7 @@ elif [ "$loaded" != "$dir/tcplife.so" ]; then
   echo "  Remove the other copy (for a system-wide one: sudo tools/install.sh --uninstall) and run this again." >&2
   exit 1
 fi
+install_batch
 
 demo="$top/sample-pcaps/merged-close.pcap"
 echo
