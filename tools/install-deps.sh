@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages tcplife needs to build, test and run, unless they
-# are all present already. Uses sudo when not root.
+# are all present already. Uses sudo when not root. Packages named as arguments are
+# wanted too (tools/screenshots.sh adds the GUI and X tools).
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config python3 binutils util-linux
-          wireshark-dev tshark libcmocka-dev libbenchmark-dev)
+          wireshark-dev tshark libcmocka-dev libbenchmark-dev "$@")
 
 missing=()
 for package in "${packages[@]}"; do

@@ -2,8 +2,11 @@
 # Builds tcplife, installs it where Wireshark and tshark load it, and shows it working
 # on a bundled capture. As a normal user it goes to the personal plugin folder; as root
 # to the system plugin folder (Wireshark ignores personal folders when run as root).
+# It also installs the "tcplife" configuration profile (columns and colouring rules, see
+# tools/install-profile.sh): into your personal profiles folder and, as root, into the
+# global one too, which every user sees.
 #   tools/install.sh               build, install, demo
-#   tools/install.sh --uninstall   remove the installed plugin
+#   tools/install.sh --uninstall   remove the installed plugin and (unless edited) the profile
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build="$top/build-install"
@@ -40,11 +43,24 @@ plugin_dir() {
   fi
 }
 
+# Profiles folders, from tshark itself. Wireshark copies a global profile into the
+# personal folder the first time someone uses it, and that copy wins from then on; so
+# root gets its personal copy refreshed as well as the global one.
+profile_dirs() {
+  local folders
+  folders=$(tshark -G folders 2>/dev/null)
+  echo "$folders" | sed -n 's|^Personal configuration:[[:space:]]*\(.*\)|\1/profiles|p'
+  if [ "$target_kind" = system ]; then
+    echo "$folders" | sed -n 's|^Global configuration:[[:space:]]*\(.*\)|\1/profiles|p'
+  fi
+}
+
 if [ "${1:-}" = "--uninstall" ]; then
   [ -d "$build" ] || cmake -S "$top" -B "$build" -DTCPLIFE_BUILD_TESTS=OFF >/dev/null
   dir=$(plugin_dir)
   rm -f "$dir/tcplife.so"
   echo "tcplife: removed $dir/tcplife.so"
+  while IFS= read -r profiles; do "$top/tools/install-profile.sh" --uninstall "$profiles"; done < <(profile_dirs)
   exit 0
 fi
 
@@ -55,6 +71,7 @@ dir=$(plugin_dir)
 mkdir -p "$dir"
 install -m 0644 "$build/plugin/wireshark/tcplife.so" "$dir/tcplife.so"
 echo "tcplife: installed $dir/tcplife.so ($target_kind plugin folder)"
+while IFS= read -r profiles; do "$top/tools/install-profile.sh" "$profiles"; done < <(profile_dirs)
 
 echo
 echo "== tshark -G plugins"
@@ -83,3 +100,8 @@ echo "== one line per conversation, final values (tshark -2)"
 tshark -2 -r "$demo" -Y 'tcplife.conv.frame.last == frame.number' -T fields -E header=y \
   -e tcplife.conv.client -e tcplife.conv.server -e tcplife.conv.handshake -e tcplife.conv.close \
   -e tcplife.conv.close.initiator -e tcplife.conv.time_wait -e tcplife.conv.conn_state -e tcplife.conv.history
+echo
+echo "== tshark -2 -C tcplife -r sample-pcaps/merged-close.pcap   (the profile's columns: sender, steps, states, verdict)"
+tshark -2 -C tcplife -r "$demo"
+echo
+echo "In Wireshark, pick the profile \"tcplife\" in the status bar (bottom right) or under Edit > Configuration Profiles."

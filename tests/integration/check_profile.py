@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Checks the "tcplife" configuration profile (profile/tcplife) as tshark sees it once
+tools/install-profile.sh has put it in a private HOME: its columns show the expected
+steps and states, every colouring rule compiles and matches the frames it is meant for,
+and rows take the first matching rule, Wireshark's defaults last."""
+import argparse
+import os
+import pty
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ElementTree
+
+from tshark_runner import NOBODY, Tshark
+
+COLUMNS = ["No.", "Time", "Source", "Destination", "Protocol", "Sender", "HS", "Close", "Client state",
+           "Server state", "Conversation", "Info"]
+
+# For each of our colouring rules, a capture and the frames it matches there with -2
+# (the GUI shows final values). A new rule needs an entry here.
+RULE_MATCHES = {
+    "tcplife: RST in TIME_WAIT or ignored RST": ("time-wait-assassination.pcap", [14]),
+    "tcplife: connection refused (RST answers SYN)": ("syn-closed-port.pcap", [1, 2]),
+    "tcplife: connection reset": ("rst-abort-client.pcap", [8]),
+    "tcplife: SYN never answered": ("syn-unanswered.pcap", [1, 2, 3, 4]),
+    "tcplife: other anomaly": ("time-wait-assassination.pcap", [12, 14]),
+    "tcplife: merged FIN+ACK (close steps 2+3)": ("merged-close.pcap", [9]),
+    "tcplife: close complete, TIME_WAIT begins": ("simultaneous-close.pcap", [10, 11]),
+    "tcplife: handshake step": ("merged-close.pcap", [1, 2, 3]),
+    "tcplife: close step": ("merged-close.pcap", [8, 9, 10]),
+}
+
+# The rule that colours each frame: the first match wins, and frames none of ours
+# matches fall through to Wireshark's defaults ("TCP", "Bad TCP").
+ROW_COLOURS = {
+    "merged-close.pcap": {1: "tcplife: handshake step", 4: "TCP", 8: "tcplife: close step",
+                          9: "tcplife: merged FIN+ACK (close steps 2+3)",
+                          10: "tcplife: close complete, TIME_WAIT begins"},
+    "syn-closed-port.pcap": {1: "tcplife: connection refused (RST answers SYN)",
+                             2: "tcplife: connection refused (RST answers SYN)"},
+    "time-wait-assassination.pcap": {12: "tcplife: other anomaly", 13: "Bad TCP",
+                                     14: "tcplife: RST in TIME_WAIT or ignored RST"},
+    "syn-unanswered.pcap": {2: "tcplife: SYN never answered"},
+}
+
+CHECKS = []
+
+
+def check(function):
+    CHECKS.append(function)
+    return function
+
+
+def read_rules(path):
+    """(name, filter, (background, foreground)) per rule; colours as 8-bit triples."""
+    rules = []
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            if not line.startswith("@"):
+                continue
+            _, name, display_filter, colours = line.rstrip("\n").split("@")
+            values = [int(v) >> 8 for v in re.findall(r"\d+", colours)]
+            rules.append((name, display_filter, (tuple(values[:3]), tuple(values[3:]))))
+    return rules
+
+
+def psml_rows(tshark, *args):
+    """Each frame's columns, by title, as tshark prints them with -T psml."""
+    result = tshark.run(*args, "-T", "psml")
+    assert result.returncode == 0, result.stderr
+    root = ElementTree.fromstring(result.stdout)
+    titles = [section.text for section in root.find("structure")]
+    assert titles == COLUMNS, titles
+    rows = {}
+    for packet in root.findall("packet"):
+        values = dict(zip(titles, (section.text or "" for section in packet)))
+        rows[int(values["No."])] = values
+    return rows
+
+
+def assert_steps(rows, expected):
+    for frame, (sender, handshake, close, client, server) in expected.items():
+        got = rows[frame]
+        actual = (got["Sender"], got["HS"], got["Close"], got["Client state"], got["Server state"])
+        assert actual == (sender, handshake, close, client, server), (frame, actual)
+
+
+@check
+def columns_on_merged_close(tshark, captures, profile):
+    capture = tshark.capture(os.path.join(captures, "merged-close.pcap"))
+    rows = psml_rows(tshark, "-C", "tcplife", "-r", capture)
+    assert_steps(rows, {
+        1: ("client", "1", "", "SYN_SENT", "LISTEN"),
+        2: ("server", "2", "", "ESTABLISHED", "SYN_RECEIVED"),
+        3: ("client", "3", "", "ESTABLISHED", "ESTABLISHED"),
+        4: ("client", "", "", "ESTABLISHED", "ESTABLISHED"),
+        8: ("client", "", "1", "FIN_WAIT_1", "CLOSE_WAIT"),
+        9: ("server", "", "2,3", "TIME_WAIT", "LAST_ACK"),
+        10: ("client", "", "4", "TIME_WAIT", "CLOSED"),
+    })
+    assert rows[9]["Info"].endswith("[FIN+ACK 2+3/4]"), rows[9]["Info"]
+    # The verdict is final on every row with -2 (as in the GUI), known so far without.
+    final = psml_rows(tshark, "-2", "-C", "tcplife", "-r", capture)
+    assert {row["Conversation"] for row in final.values()} == {"complete,three-way"}
+    assert rows[8]["Conversation"] == "complete,half-closed", rows[8]
+
+
+@check
+def columns_on_refused_and_reset(tshark, captures, profile):
+    refused = tshark.capture(os.path.join(captures, "syn-closed-port.pcap"))
+    rows = psml_rows(tshark, "-2", "-C", "tcplife", "-r", refused)
+    assert_steps(rows, {1: ("client", "1", "", "SYN_SENT", "LISTEN"), 2: ("server", "", "", "CLOSED", "CLOSED")})
+    assert rows[2]["Conversation"] == "rejected,none", rows[2]
+    reset = tshark.capture(os.path.join(captures, "rst-abort-client.pcap"))
+    rows = psml_rows(tshark, "-2", "-C", "tcplife", "-r", reset)
+    assert_steps(rows, {8: ("client", "", "", "CLOSED", "CLOSED")})
+    assert rows[8]["Conversation"] == "complete,reset", rows[8]
+
+
+@check
+def every_rule_compiles_and_matches(tshark, captures, profile):
+    rules = read_rules(os.path.join(profile, "colorfilters"))
+    names = [name for name, _, _ in rules]
+    assert sorted(names) == sorted(RULE_MATCHES), "rules without a test case, or gone: %s" % names
+    for name, display_filter, _ in rules:
+        capture_name, frames = RULE_MATCHES[name]
+        capture = tshark.capture(os.path.join(captures, capture_name))
+        result = tshark.run("-2", "-r", capture, "-Y", display_filter, "-T", "fields", "-e", "frame.number")
+        assert result.returncode == 0 and not result.stderr, (name, result.stderr)
+        assert [int(n) for n in result.stdout.split()] == frames, (name, result.stdout)
+
+
+def coloured_lines(tshark, capture):
+    """frame number -> (background, foreground) of tshark --color's line. It colours only
+    a terminal that says it takes 24-bit colour, hence the pty and COLORTERM."""
+    command = tshark.command(["-2", "-C", "tcplife", "--color", "-r", capture])
+    at = command.index("tshark")
+    command[at:at] = ["COLORTERM=truecolor"]
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(command, stdout=follower, stderr=subprocess.PIPE)
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: tshark closed the terminal
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(leader)
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=300) == 0 and not stderr, stderr
+    colours = {}
+    pattern = r"\x1b\[38;2;(\d+);(\d+);(\d+)m\x1b\[48;2;(\d+);(\d+);(\d+)m\s*(\d+) "
+    for match in re.finditer(pattern, output.decode()):
+        values = [int(v) for v in match.groups()]
+        colours[values[6]] = (tuple(values[3:6]), tuple(values[0:3]))
+    return colours
+
+
+@check
+def rows_take_the_first_matching_rule(tshark, captures, profile):
+    installed = read_rules(os.path.join(tshark.home, ".config", "wireshark", "profiles", "tcplife", "colorfilters"))
+    names_by_colour = {}
+    for name, _, colours in installed:
+        names_by_colour.setdefault(colours, []).append(name)
+    assert "TCP" in names_by_colour.get(((231, 230, 255), (18, 39, 46)), []), "Wireshark's defaults not appended"
+    for capture_name, expected in ROW_COLOURS.items():
+        colours = coloured_lines(tshark, tshark.capture(os.path.join(captures, capture_name)))
+        for frame, name in expected.items():
+            assert name in names_by_colour.get(colours.get(frame), []), (capture_name, frame, name, colours.get(frame))
+
+
+def install_profile(tshark, source):
+    profiles = os.path.join(tshark.home, ".config", "wireshark", "profiles")
+    subprocess.run([os.path.join(source, "tools", "install-profile.sh"), profiles], check=True,
+                   stdout=subprocess.DEVNULL)
+    if os.geteuid() == 0:
+        for folder, _, files in os.walk(os.path.join(tshark.home, ".config")):
+            os.chown(folder, NOBODY, NOBODY)
+            for name in files:
+                os.chown(os.path.join(folder, name), NOBODY, NOBODY)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--plugin", required=True)
+    parser.add_argument("--captures", required=True)
+    parser.add_argument("--source", required=True, help="the project's top folder (profile/, tools/)")
+    args = parser.parse_args()
+    tshark = Tshark(args.plugin)
+    passed = failed = 0
+    try:
+        install_profile(tshark, args.source)
+        for function in CHECKS:
+            try:
+                function(tshark, args.captures, os.path.join(args.source, "profile", "tcplife"))
+                passed += 1
+                print("ok   " + function.__name__)
+            except AssertionError as error:
+                failed += 1
+                print("FAIL %s: %s" % (function.__name__, str(error)[:2000]))
+    finally:
+        tshark.close()
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
