@@ -96,10 +96,9 @@ echo
 echo "== tshark -2 -r sample-pcaps/merged-close.pcap -Y tcplife.close.merged -O tcplife   (the tcplife tree)"
 tshark -2 -r "$demo" -Y tcplife.close.merged -O tcplife | sed -n '/^TCP Lifecycle/,$p'
 echo
-echo "== one line per conversation, final values (tshark -2)"
-tshark -2 -r "$demo" -Y 'tcplife.conv.frame.last == frame.number' -T fields -E header=y \
-  -e tcplife.conv.client -e tcplife.conv.server -e tcplife.conv.handshake -e tcplife.conv.close \
-  -e tcplife.conv.close.initiator -e tcplife.conv.time_wait -e tcplife.conv.conn_state -e tcplife.conv.history
+echo "== tshark -r sample-pcaps/merged-close.pcap -q -z tcplife,conv -z tcplife,ladder   (reports)"
+# tshark prints its reports in the reverse order of the -z options.
+tshark -r "$demo" -q -z tcplife,ladder -z tcplife,conv
 echo
 echo "== tshark -2 -C tcplife -r sample-pcaps/merged-close.pcap   (the profile's columns: sender, steps, states, verdict)"
 tshark -2 -C tcplife -r "$demo"
