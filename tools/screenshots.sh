@@ -246,7 +246,7 @@ shot_expert_info() {
 # entry of that submenu is opened. TCPLIFE_STATS_MENU_POSITION overrides it (19 is HTTP,
 # to try the mechanics without the plugin's tree: TCPLIFE_STATS_MENU_POSITION=19
 # TCPLIFE_STATS_TREE=http,tree tools/screenshots.sh).
-stats_menu_position=${TCPLIFE_STATS_MENU_POSITION:-}
+stats_menu_position=${TCPLIFE_STATS_MENU_POSITION:-27}
 shot_statistics() {
   local tree=${TCPLIFE_STATS_TREE:-}
   if [ -z "$tree" ]; then
