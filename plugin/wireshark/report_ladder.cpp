@@ -10,8 +10,6 @@
 #include <epan/stat_tap_ui.h>
 #include <epan/tap.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -89,12 +87,7 @@ std::string ladder_output(const LadderReport &report)
 
 void draw_ladders(void *data)
 {
-    try {
-        const std::string text = ladder_output(*static_cast<LadderReport *>(data));
-        std::fwrite(text.data(), 1, text.size(), stdout);
-    } catch (...) {
-        std::fprintf(stderr, "tcplife: out of memory while drawing the ladders\n");
-    }
+    print_report([data] { return ladder_output(*static_cast<LadderReport *>(data)); });
 }
 
 void finish_ladder(void *data)
@@ -107,17 +100,12 @@ void finish_ladder(void *data)
 void start_ladder(const char *argument, void *)
 {
     auto *report = new LadderReport;
-    const std::string text(argument);
-    const std::string prefix = std::string(cli) + ",";
-    if (text.compare(0, prefix.size(), prefix) == 0)
-        report->filter = text.substr(prefix.size());
+    report->filter = filter_after(argument, cli);
     std::string listener_filter;
     if (!report->filter.empty()) {
         gchar *error = nullptr;
-        if (!dfilter_compile(report->filter.c_str(), &report->selection, &error)) {
-            std::fprintf(stderr, "tshark: -z %s: %s\n", cli, error != nullptr ? error : "invalid filter");
-            std::exit(1);
-        }
+        if (!dfilter_compile(report->filter.c_str(), &report->selection, &error))
+            fail_report(cli, error != nullptr ? error : "invalid filter");
         // The listener sees every segment, so whole conversations can be drawn; naming
         // the filter's fields here makes Wireshark fill them in for the check above.
         listener_filter = "(" + report->filter + ") || tcplife";
@@ -125,10 +113,8 @@ void start_ladder(const char *argument, void *)
     GString *error = register_tap_listener("tcplife", report, listener_filter.empty() ? nullptr : listener_filter.c_str(),
                                            TL_REQUIRES_NOTHING, reset_ladder, ladder_packet, draw_ladders,
                                            finish_ladder);
-    if (error != nullptr) {
-        std::fprintf(stderr, "tshark: -z %s: %s\n", cli, error->str);
-        std::exit(1);
-    }
+    if (error != nullptr)
+        fail_report(cli, error->str);
 }
 
 tap_param ladder_parameters[] = {{PARAM_FILTER, "filter", "Filter", nullptr, TRUE}};

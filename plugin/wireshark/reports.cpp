@@ -77,12 +77,7 @@ std::string table_output(const TableReport &report)
 
 void draw_table(void *data)
 {
-    try {
-        const std::string text = table_output(*static_cast<TableReport *>(data));
-        std::fwrite(text.data(), 1, text.size(), stdout);
-    } catch (...) {
-        std::fprintf(stderr, "tcplife: out of memory while writing the report\n");
-    }
+    print_report([data] { return table_output(*static_cast<TableReport *>(data)); });
 }
 
 void finish_table(void *data)
@@ -90,33 +85,17 @@ void finish_table(void *data)
     delete static_cast<TableReport *>(data);
 }
 
-// What follows "<cli prefix>," in a -z argument: the display filter, or nothing.
-std::string filter_after(const char *argument, const char *prefix)
-{
-    const std::string text(argument);
-    const std::string start = std::string(prefix) + ",";
-    return text.compare(0, start.size(), start) == 0 ? text.substr(start.size()) : std::string();
-}
-
-[[noreturn]] void fail_registration(const char *report, GString *error)
-{
-    std::fprintf(stderr, "tshark: -z tcplife,%s: %s\n", report, error->str);
-    g_string_free(error, TRUE);
-    std::exit(1);
-}
-
 struct TableUi {
     const char *cli;
-    const char *name;
     TableFormat format;
     const char *title;
 };
 
 constexpr TableUi table_uis[] = {
-    {"tcplife,conv", "conv", TableFormat::Text, "TCP Lifecycle conversations"},
-    {"tcplife,csv", "csv", TableFormat::Csv, "TCP Lifecycle conversations (CSV)"},
-    {"tcplife,zeek", "zeek", TableFormat::Zeek, "TCP Lifecycle conversations (Zeek conn.log)"},
-    {"tcplife,summary", "summary", TableFormat::Summary, "TCP Lifecycle summary"},
+    {"tcplife,conv", TableFormat::Text, "TCP Lifecycle conversations"},
+    {"tcplife,csv", TableFormat::Csv, "TCP Lifecycle conversations (CSV)"},
+    {"tcplife,zeek", TableFormat::Zeek, "TCP Lifecycle conversations (Zeek conn.log)"},
+    {"tcplife,summary", TableFormat::Summary, "TCP Lifecycle summary"},
 };
 
 void start_table(const char *argument, void *ui_data)
@@ -127,7 +106,7 @@ void start_table(const char *argument, void *ui_data)
                                            TL_REQUIRES_NOTHING, reset_table, table_packet, draw_table, finish_table);
     if (error != nullptr) {
         delete report;
-        fail_registration(ui->name, error);
+        fail_report(ui->cli, error->str);
     }
 }
 
@@ -136,6 +115,19 @@ tap_param filter_parameter[] = {{PARAM_FILTER, "filter", "Filter", nullptr, TRUE
 stat_tap_ui table_stat_uis[std::size(table_uis)];
 
 } // namespace
+
+std::string filter_after(const char *argument, const char *prefix)
+{
+    const std::string text(argument);
+    const std::string start = std::string(prefix) + ",";
+    return text.compare(0, start.size(), start) == 0 ? text.substr(start.size()) : std::string();
+}
+
+void fail_report(const char *cli, const char *reason)
+{
+    std::fprintf(stderr, "tshark: -z %s: %s\n", cli, reason);
+    std::exit(1);
+}
 
 std::int64_t capture_start_ns(const packet_info *pinfo)
 {

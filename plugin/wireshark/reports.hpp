@@ -8,6 +8,9 @@
 
 #include <epan/packet.h>
 
+#include <cstdio>
+#include <string>
+
 namespace tcplife::wireshark {
 
 void register_tcplife_tap();                        // with the protocol
@@ -18,6 +21,23 @@ void register_ladder_report();                      // report_ladder.cpp
 
 // The open capture's state, or null between captures (registration.cpp).
 const CaptureState *current_capture();
+
+// What follows "<cli prefix>," in a -z argument: the display filter, or nothing.
+std::string filter_after(const char *argument, const char *prefix);
+
+// A -z argument tshark cannot honour: says why and ends tshark, as its own reports do.
+[[noreturn]] void fail_report(const char *cli, const char *reason);
+
+// Writes the text `build()` returns to stdout; nothing escapes into Wireshark.
+template <typename Build> void print_report(Build build) noexcept
+{
+    try {
+        const std::string text = build();
+        std::fwrite(text.data(), 1, text.size(), stdout);
+    } catch (...) {
+        std::fprintf(stderr, "tcplife: out of memory while writing a report\n");
+    }
+}
 
 // The capture time of the capture's first frame, in nanoseconds since the epoch.
 std::int64_t capture_start_ns(const packet_info *pinfo);
