@@ -1,8 +1,11 @@
 #include "describe.hpp"
 
+#include "text.hpp"
+
 #include <algorithm>
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 
 namespace tcplife {
 
@@ -65,7 +68,7 @@ private:
 
 class MessageList {
 public:
-    explicit MessageList(ExpertMessages &out) : out_(out) {}
+    explicit MessageList(ExpertMessages &out, bool texts = true) : out_(out), texts_(texts) {}
 
     // Starts a new message of this kind; its text is written through the returned writer,
     // which discards it once the list is full.
@@ -75,11 +78,16 @@ public:
             return TextWriter(nullptr, 0);
         ExpertMessage &message = out_.items[out_.count++];
         message.kind = kind;
+        if (!texts_) {
+            message.text[0] = '\0';
+            return TextWriter(nullptr, 0);
+        }
         return TextWriter(message.text.data(), message.text.size());
     }
 
 private:
     ExpertMessages &out_;
+    bool texts_;
 };
 
 void describe_ack_mismatch(const Annotation &a, const char *segment_name, MessageList &messages)
@@ -344,7 +352,7 @@ ExpertMessages describe_end_of_capture(const Verdict &verdict, const LedgerFacts
 ExpertMessages describe(const Annotation &annotation, const DescribeOptions &options, const LedgerFacts *facts)
 {
     ExpertMessages out;
-    MessageList messages(out);
+    MessageList messages(out, options.texts);
     if (annotation.has(note::midstream_start)) {
         messages.add(ExpertKind::MidstreamStart)
             .add("Capture began mid-stream: no handshake seen, so the roles are guessed from the ports (server on "
@@ -363,25 +371,36 @@ ExpertMessages describe(const Annotation &annotation, const DescribeOptions &opt
 std::array<char, 64> info_marks(const Annotation &a)
 {
     std::array<char, 64> out{};
-    TextWriter marks(out.data(), out.size());
-    char attempt[8] = "";
-    if (a.is_retransmission())
-        std::snprintf(attempt, sizeof attempt, " #%u", a.attempt);
+    if (a.handshake_step == 0 && a.close_steps == 0 && a.notes == 0 && a.reset == ResetKind::None)
+        return out; // an ordinary segment: no mark
+    TextBuilder marks;
     const bool repeated_ack = a.has(note::repeated_step_ack);
+    // " #2" after the mark of a repeated step
+    auto attempt = [&marks, &a](bool repeated) {
+        if (repeated)
+            marks.add(" #").add_uint(a.attempt);
+    };
 
     if (a.has(note::midstream_start))
         marks.add(" [MID-STREAM]");
-    if (a.handshake_step != 0)
-        marks.add(" [HS %u/3%s]", a.handshake_step, attempt);
+    if (a.handshake_step != 0) {
+        marks.add(" [HS ").add_uint(a.handshake_step).add("/3");
+        attempt(a.is_retransmission());
+        marks.add_char(']');
+    }
     if (a.merged_close) {
-        marks.add(" [FIN+ACK 2+3/4%s]", attempt);
+        marks.add(" [FIN+ACK 2+3/4");
+        attempt(a.is_retransmission());
+        marks.add_char(']');
     } else {
         for (unsigned step = 1; step <= 4; ++step) {
+            if (!a.has_close_step(step))
+                continue;
             const bool fin_step = step % 2 == 1;
             // A retransmitted FIN may carry a new ACK: the repeat mark belongs to the FIN.
-            const bool repeated = fin_step ? a.is_retransmission() : repeated_ack;
-            if (a.has_close_step(step))
-                marks.add(" [%s %u/4%s]", fin_step ? "FIN" : "ACK", step, repeated ? attempt : "");
+            marks.add(fin_step ? " [FIN " : " [ACK ").add_uint(step).add("/4");
+            attempt(fin_step ? a.is_retransmission() : repeated_ack && a.is_retransmission());
+            marks.add_char(']');
         }
     }
     if (a.has(note::simultaneous_open) || a.has(note::simultaneous_close))
@@ -396,6 +415,8 @@ std::array<char, 64> info_marks(const Annotation &a)
     case ResetKind::RefusesSynAck:
     case ResetKind::AnswersUnacceptable: marks.add(" [RST]"); break;
     }
+    const std::size_t length = marks.size() < out.size() - 1 ? marks.size() : out.size() - 1;
+    std::memcpy(out.data(), marks.c_str(), length);
     return out;
 }
 

@@ -61,6 +61,9 @@ struct ExpertMessages {
 
 struct DescribeOptions {
     unsigned time_wait_seconds = 60;
+    // false: only the kinds, with empty texts (for a dissection nobody reads them in:
+    // each message then costs no formatting).
+    bool texts = true;
 };
 
 // `facts`, when given, are the segment's conversation's, for messages that name

@@ -182,7 +182,7 @@ const CaptureState *current_capture()
 
 void register_protocol()
 {
-    ids.protocol = proto_register_protocol("TCP Lifecycle", "tcplife", "tcplife");
+    ids.protocol = proto_register_protocol(protocol_name, "tcplife", "tcplife");
     proto_register_field_array(ids.protocol, fields, array_length(fields));
     proto_register_subtree_array(subtrees, array_length(subtrees));
     register_conversation_fields(ids.protocol);
@@ -209,6 +209,7 @@ void register_protocol()
 void register_handoff()
 {
     resolve_tcp_fields();
+    resolve_render_ids();
     register_postdissector(tcplife_handle);
 }
 

@@ -72,6 +72,8 @@ struct RegisteredIds {
 
 extern RegisteredIds ids;
 
+constexpr char protocol_name[] = "TCP Lifecycle";
+
 void register_protocol();
 void register_handoff();
 

@@ -2,20 +2,33 @@
 
 #include "core/anomaly.hpp"
 #include "core/describe.hpp"
+#include "core/text.hpp"
 #include "registration.hpp"
 
 #include <epan/column-utils.h>
 #include <epan/expert.h>
 #include <epan/proto.h>
-
-#include <cstdio>
+#include <epan/tap.h>
 
 namespace tcplife::wireshark {
 namespace {
 
+int expert_tap = 0;          // Wireshark's "expert" tap: -z expert, the Expert Information dialog; 0 until known
+int expert_message_id = -1;  // _ws.expert.message
+
 void mark_generated(proto_item *item)
 {
     proto_item_set_generated(item);
+}
+
+// Expert texts are read in a shown tree, by the expert tap's listeners, and by filters
+// or columns on _ws.expert.message; everyone else sees only which expert infos exist.
+bool expert_texts_wanted(proto_tree *tree)
+{
+    if (expert_tap <= 0) // registered by Wireshark's expert module once dissection starts
+        expert_tap = find_tap_id("expert");
+    return tree_is_shown(tree) || (expert_tap > 0 && have_tap_listener(expert_tap)) ||
+           (expert_message_id > 0 && proto_field_is_referenced(tree, expert_message_id));
 }
 
 // "TIME_WAIT", or "TIME_WAIT (via FIN_WAIT_2)" when one segment moved the endpoint
@@ -26,16 +39,13 @@ void add_state(proto_tree *tree, int field, tvbuff_t *tvb, TcpState state, const
         mark_generated(proto_tree_add_string(tree, field, tvb, 0, 0, state_name(state)));
         return;
     }
-    char via[96] = "";
-    std::size_t used = 0;
-    for (std::uint8_t i = 0; i + 1 < path.length && used < sizeof via; ++i) {
-        const int written = std::snprintf(via + used, sizeof via - used, "%s%s", i == 0 ? "" : " \xe2\x86\x92 ",
-                                          state_name(path.states[i]));
-        if (written > 0)
-            used += static_cast<std::size_t>(written);
-    }
-    mark_generated(proto_tree_add_string_format_value(tree, field, tvb, 0, 0, state_name(state), "%s (via %s)",
-                                                      state_name(state), via));
+    TextBuilder text;
+    text.add(state_name(state)).add(" (via ");
+    for (std::uint8_t i = 0; i + 1 < path.length; ++i)
+        text.add(i == 0 ? "" : " \xe2\x86\x92 ").add(state_name(path.states[i]));
+    text.add_char(')');
+    mark_generated(
+        proto_tree_add_string_format_value(tree, field, tvb, 0, 0, state_name(state), "%s", text.c_str()));
 }
 
 void render_incomplete(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
@@ -45,17 +55,23 @@ void render_incomplete(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     expert_add_info(pinfo, top, &ids.incomplete_header);
 }
 
-void add_expert_messages(packet_info *pinfo, proto_item *item, const ExpertMessages &messages)
+// With texts, each message is its own; without, the registered summary stands in.
+void add_expert_messages(packet_info *pinfo, proto_item *item, const ExpertMessages &messages, bool texts)
 {
     for (std::size_t i = 0; i < messages.count; ++i) {
         const ExpertMessage &message = messages.items[i];
-        expert_add_info_format(pinfo, item, &ids.experts[static_cast<std::size_t>(message.kind)], "%s",
-                               message.text.data());
+        expert_field *field = &ids.experts[static_cast<std::size_t>(message.kind)];
+        if (texts)
+            expert_add_info_format(pinfo, item, field, "%s", message.text.data());
+        else
+            expert_add_info(pinfo, item, field);
     }
 }
 
 void add_anomalies(proto_tree *tree, tvbuff_t *tvb, AnomalySet anomalies)
 {
+    if (anomalies.empty())
+        return;
     for (std::size_t i = 0; i < anomaly_count; ++i) {
         const auto anomaly = static_cast<Anomaly>(i);
         if (anomalies.has(anomaly))
@@ -63,36 +79,29 @@ void add_anomalies(proto_tree *tree, tvbuff_t *tvb, AnomalySet anomalies)
     }
 }
 
-} // namespace
-
-void render(const FrameRecord &record, const CaptureState &capture, tvbuff_t *tvb, packet_info *pinfo,
-            proto_tree *tree, const RenderOptions &options)
+// "TCP Lifecycle, stream 0, sent by server [FIN+ACK 2+3/4]"
+proto_item *add_top(proto_tree *tree, tvbuff_t *tvb, const Annotation &a, const char *sender, const char *marks)
 {
-    if (record.kind == FrameRecord::Kind::Incomplete) {
-        render_incomplete(tvb, pinfo, tree);
-        return;
-    }
-    const Annotation &a = record.annotation;
-    const char *sender = role_name(a.reported_sender());
-    const bool shown = tree_is_shown(tree);
-    const bool info_marked = options.info_column && pinfo->cinfo != nullptr;
-    std::array<char, 64> marks{};
-    if (shown || info_marked)
-        marks = info_marks(a);
+    if (!tree_is_shown(tree))
+        return proto_tree_add_item(tree, ids.protocol, tvb, 0, 0, ENC_NA);
+    TextBuilder text;
+    text.add(protocol_name).add(", stream ").add_uint(a.stream).add(", sent by ").add(sender).add(marks);
+    return proto_tree_add_protocol_format(tree, ids.protocol, tvb, 0, 0, "%s", text.c_str());
+}
 
-    proto_item *top = proto_tree_add_item(tree, ids.protocol, tvb, 0, 0, ENC_NA);
-    if (shown)
-        proto_item_append_text(top, ", stream %u, sent by %s%s", a.stream, sender, marks.data());
-    proto_tree *subtree = proto_item_add_subtree(top, ids.subtree);
-
+void add_segment_items(proto_tree *subtree, tvbuff_t *tvb, const Annotation &a, const char *sender)
+{
     mark_generated(proto_tree_add_uint(subtree, ids.stream, tvb, 0, 0, a.stream));
-    proto_item *sender_item = proto_tree_add_string(subtree, ids.sender, tvb, 0, 0, sender);
-    mark_generated(sender_item);
-    if (a.roles_guessed && shown)
-        proto_item_append_text(sender_item, " (no handshake seen; %s by the ports)", role_name(a.sender));
+    if (a.roles_guessed && tree_is_shown(subtree)) {
+        TextBuilder text;
+        text.add(sender).add(" (no handshake seen; ").add(role_name(a.sender)).add(" by the ports)");
+        mark_generated(proto_tree_add_string_format_value(subtree, ids.sender, tvb, 0, 0, sender, "%s", text.c_str()));
+    } else {
+        mark_generated(proto_tree_add_string(subtree, ids.sender, tvb, 0, 0, sender));
+    }
     if (a.handshake_step != 0)
         mark_generated(proto_tree_add_uint(subtree, ids.handshake_step, tvb, 0, 0, a.handshake_step));
-    for (unsigned step = 1; step <= 4; ++step) {
+    for (unsigned step = 1; a.close_steps != 0 && step <= 4; ++step) {
         if (a.has_close_step(step))
             mark_generated(proto_tree_add_uint(subtree, ids.close_step, tvb, 0, 0, step));
     }
@@ -104,21 +113,60 @@ void render(const FrameRecord &record, const CaptureState &capture, tvbuff_t *tv
     add_state(subtree, ids.client_state, tvb, a.client_after, a.client_path);
     mark_generated(proto_tree_add_string(subtree, ids.server_state_prev, tvb, 0, 0, state_name(a.server_before)));
     add_state(subtree, ids.server_state, tvb, a.server_after, a.server_path);
+}
+
+} // namespace
+
+void resolve_render_ids()
+{
+    expert_message_id = proto_registrar_get_id_byname("_ws.expert.message");
+}
+
+void render(const FrameRecord &record, const CaptureState &capture, tvbuff_t *tvb, packet_info *pinfo,
+            proto_tree *tree, const RenderOptions &options)
+{
+    if (record.kind == FrameRecord::Kind::Incomplete) {
+        render_incomplete(tvb, pinfo, tree);
+        return;
+    }
+    const Annotation &a = record.annotation;
+    const bool shown = tree_is_shown(tree);
+    // In a hidden tree items exist only for someone who asked for a tcplife field (its
+    // protocol is then referenced too); adding them for nobody would only cost time.
+    const bool items = shown || (tree != nullptr && proto_field_is_referenced(tree, ids.protocol));
+    const bool info_marked = options.info_column && pinfo->cinfo != nullptr;
+    std::array<char, 64> marks{};
+    if (shown || info_marked)
+        marks = info_marks(a);
+
+    const char *sender = role_name(a.reported_sender());
+    // Without items the expert infos hang off the tree itself, as off a faked item.
+    proto_item *top = items ? add_top(tree, tvb, a, sender, marks.data()) : tree;
+    proto_tree *subtree = items ? proto_item_add_subtree(top, ids.subtree) : nullptr;
+    if (items)
+        add_segment_items(subtree, tvb, a, sender);
 
     const StreamRecord *stream = capture.stream(a.stream);
     const LedgerFacts *facts = stream != nullptr ? &stream->ledger.facts() : nullptr;
     AnomalySet anomalies = segment_anomalies(a);
-    add_expert_messages(pinfo, top, describe(a, DescribeOptions{options.time_wait_seconds}, facts));
-    if (stream != nullptr) {
+    if (a.notes != 0 || a.handshake_step != 0 || a.close_steps != 0 || a.reset != ResetKind::None) {
+        const bool texts = expert_texts_wanted(tree);
+        add_expert_messages(pinfo, top, describe(a, DescribeOptions{options.time_wait_seconds, texts}, facts),
+                            texts);
+    }
+    // Only a later pass knows this is the conversation's last segment of the capture.
+    const bool last_of_capture = stream != nullptr && options.final && facts->last.frame == pinfo->num;
+    if (last_of_capture || (items && stream != nullptr)) {
         const Verdict verdict = judge(*facts);
-        // Only a later pass knows this is the conversation's last segment of the capture.
-        if (options.final && facts->last.frame == pinfo->num) {
+        if (last_of_capture) {
             anomalies |= verdict.end_of_capture;
-            add_expert_messages(pinfo, top, describe_end_of_capture(verdict, *facts));
+            add_expert_messages(pinfo, top, describe_end_of_capture(verdict, *facts), true);
         }
-        add_anomalies(subtree, tvb, anomalies);
-        render_conversation(*stream, verdict, capture, tvb, pinfo, subtree, options);
-    } else {
+        if (items) {
+            add_anomalies(subtree, tvb, anomalies);
+            render_conversation(*stream, verdict, capture, tvb, subtree, options);
+        }
+    } else if (items) {
         add_anomalies(subtree, tvb, anomalies);
     }
     if (info_marked && marks[0] != '\0')

@@ -1,6 +1,16 @@
 // Turns a cached FrameRecord into the tcplife subtree, expert info and Info-column
 // marks. Runs on every pass; only plain data lives across Wireshark calls here,
 // because those calls may longjmp.
+//
+// What it costs depends on the tree it is given:
+//  - a tree that is shown (the packet details, -V, -O, PDML, and -T fields, for which
+//    tshark builds a visible tree): every item is added, and each label Wireshark
+//    cannot derive from the field's value is built once, by concatenation (TextBuilder),
+//    never by appending to an item's label;
+//  - a hidden tree (display filters, taps, the GUI's first pass): items only when some
+//    tcplife field is referenced (a filter, a tap, a custom column), expert texts only
+//    when someone collects them (-z expert, the Expert Information dialog, a filter on
+//    _ws.expert.message).
 #pragma once
 
 #include "capture_state.hpp"
@@ -11,8 +21,8 @@
 namespace tcplife::wireshark {
 
 // Item texts are formatted only for a tree someone will read (the packet details, -V,
-// -O, PDML): in a hidden tree (tshark -T fields, filtering) an unreferenced item is a
-// stand-in for its parent, so text added to it would land on the parent anyway.
+// -O, PDML, -T fields): in a hidden tree an unreferenced item is a stand-in for its
+// parent, so text added to it would land on the parent anyway.
 inline bool tree_is_shown(proto_tree *tree)
 {
     return tree != nullptr && PTREE_DATA(tree)->visible;
@@ -24,11 +34,14 @@ struct RenderOptions {
     bool final = false; // the whole capture has been analysed (a later pass)
 };
 
+// Resolves the field ids render() checks (_ws.expert.message); call at hand-off.
+void resolve_render_ids();
+
 void render(const FrameRecord &record, const CaptureState &capture, tvbuff_t *tvb, packet_info *pinfo,
             proto_tree *tree, const RenderOptions &options);
 
 // render_conversation.cpp: the tcplife.conv subtree of the segment's conversation.
 void render_conversation(const StreamRecord &stream, const Verdict &verdict, const CaptureState &capture,
-                         tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const RenderOptions &options);
+                         tvbuff_t *tvb, proto_tree *tree, const RenderOptions &options);
 
 } // namespace tcplife::wireshark

@@ -3,13 +3,10 @@
 // Wireshark calls here, because those calls may longjmp.
 #include "render.hpp"
 
+#include "core/text.hpp"
 #include "registration.hpp"
 
 #include <epan/proto.h>
-#include <wsutil/inet_addr.h>
-
-#include <cstdio>
-#include <cstring>
 
 namespace tcplife::wireshark {
 namespace {
@@ -31,18 +28,16 @@ nstime_t to_nstime(std::int64_t ns)
     return t;
 }
 
-// "192.0.2.1:443" or "[2001:db8::1]:443".
-std::array<char, 64> socket_text(const SocketAddress &socket)
+// "192.0.2.1:443" or "[2001:db8::1]:443"; "?" for an address never seen.
+void add_socket(TextBuilder &text, const SocketAddress &socket)
 {
-    std::array<char, 64> text{};
-    char address[48] = "?";
     if (socket.address.family == 4)
-        ws_inet_ntop4(socket.address.bytes.data(), address, sizeof address);
+        text.add_ipv4(socket.address.bytes.data());
     else if (socket.address.family == 6)
-        ws_inet_ntop6(socket.address.bytes.data(), address, sizeof address);
-    std::snprintf(text.data(), text.size(), socket.address.family == 6 ? "[%s]:%u" : "%s:%u", address,
-                  socket.port);
-    return text;
+        text.add_char('[').add_ipv6(socket.address.bytes.data()).add_char(']');
+    else
+        text.add_char('?');
+    text.add_char(':').add_uint(socket.port);
 }
 
 void add_string(proto_tree *tree, int field, tvbuff_t *tvb, const char *value)
@@ -71,8 +66,7 @@ void add_parties(proto_tree *tree, int field, tvbuff_t *tvb, Party party)
 void add_time_wait(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const Verdict &v,
                    const RenderOptions &options)
 {
-    proto_item *item = proto_tree_add_string(tree, c.time_wait, tvb, 0, 0, party_name(v.time_wait));
-    generated(item);
+    add_string(tree, c.time_wait, tvb, party_name(v.time_wait));
     const std::int64_t length = static_cast<std::int64_t>(options.time_wait_seconds) * ns_per_second;
     for (std::size_t side = 0; side < 2; ++side) {
         const SideFacts &facts = f.sides[side];
@@ -83,7 +77,7 @@ void add_time_wait(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const 
         generated(until_item);
         if (tree_is_shown(tree))
             proto_item_append_text(until_item, " (%s, since frame %u, for %u s)", side == 0 ? "client" : "server",
-                               facts.time_wait.frame, options.time_wait_seconds);
+                                   facts.time_wait.frame, options.time_wait_seconds);
     }
 }
 
@@ -162,69 +156,91 @@ void add_counters(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f)
 }
 
 // "client SYN_SENT → ESTABLISHED" for one endpoint's path through one segment.
-void append_path(char *text, std::size_t size, const char *who, TcpState before, const StatePath &path)
+void add_path(TextBuilder &text, bool first, const char *who, TcpState before, const StatePath &path)
 {
     if (path.length == 0)
         return;
-    std::size_t used = std::strlen(text);
-    int written = std::snprintf(text + used, size - used, "%s%s %s", used == 0 ? "" : ", ", who, state_name(before));
-    for (std::uint8_t i = 0; written > 0 && i < path.length; ++i) {
-        used = std::strlen(text);
-        written = std::snprintf(text + used, size - used, " \xe2\x86\x92 %s", state_name(path.states[i]));
+    text.add(first ? "" : ", ").add(who).add_char(' ').add(state_name(before));
+    for (std::uint8_t i = 0; i < path.length; ++i)
+        text.add(" \xe2\x86\x92 ").add(state_name(path.states[i]));
+}
+
+// "Frame 9 (+0.000176 s): client FIN_WAIT_1 → FIN_WAIT_2 → TIME_WAIT, server CLOSE_WAIT → LAST_ACK"
+void add_moment(proto_tree *timeline, tvbuff_t *tvb, const Moment &moment, const LedgerFacts &f,
+                const CaptureState &capture)
+{
+    const FrameRecord *record = tree_is_shown(timeline) ? capture.record(moment.frame) : nullptr;
+    if (record == nullptr) {
+        generated(proto_tree_add_uint(timeline, c.timeline, tvb, 0, 0, moment.frame));
+        return;
     }
+    const Annotation &a = record->annotation;
+    TextBuilder text;
+    text.add("Frame ").add_uint(moment.frame).add(" (");
+    text.add_signed_seconds(saturating_difference(moment.time_ns, f.first.time_ns)).add(" s): ");
+    add_path(text, true, "client", a.client_before, a.client_path);
+    add_path(text, a.client_path.length == 0, "server", a.server_before, a.server_path);
+    generated(proto_tree_add_uint_format(timeline, c.timeline, tvb, 0, 0, moment.frame, "%s", text.c_str()));
 }
 
 void add_timeline(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const CaptureState &capture,
                   bool final)
 {
-    const bool readable = tree_is_shown(tree);
-    if (!readable && !proto_field_is_referenced(tree, c.timeline))
+    if (!tree_is_shown(tree) && !proto_field_is_referenced(tree, c.timeline))
         return;
     const std::size_t segments = f.timeline.size() + f.timeline_overflow;
-    proto_tree *timeline = proto_tree_add_subtree_format(
-        tree, tvb, 0, 0, c.timeline_subtree, nullptr, "Timeline: %zu segment%s changed a state%s", segments,
-        segments == 1 ? "" : "s", final ? "" : " so far");
-    if (f.timeline_overflow != 0 && readable)
-        proto_item_append_text(proto_tree_get_parent(timeline), ", the first %zu shown", LedgerFacts::timeline_capacity);
-    for (const Moment &moment : f.timeline) {
-        proto_item *item = proto_tree_add_uint(timeline, c.timeline, tvb, 0, 0, moment.frame);
-        generated(item);
-        const FrameRecord *record = capture.record(moment.frame);
-        if (!readable || record == nullptr)
-            continue;
-        const Annotation &a = record->annotation;
-        char changes[256] = "";
-        append_path(changes, sizeof changes, "client", a.client_before, a.client_path);
-        append_path(changes, sizeof changes, "server", a.server_before, a.server_path);
-        const double offset = static_cast<double>(saturating_difference(moment.time_ns, f.first.time_ns)) / ns_per_second;
-        proto_item_set_text(item, "Frame %u (%+.6f s): %s", moment.frame, offset, changes);
-    }
+    TextBuilder text;
+    text.add("Timeline: ").add_uint(segments).add(segments == 1 ? " segment" : " segments").add(" changed a state");
+    if (!final)
+        text.add(" so far");
+    if (f.timeline_overflow != 0)
+        text.add(", the first ").add_uint(LedgerFacts::timeline_capacity).add(" shown");
+    proto_tree *timeline = proto_tree_add_subtree_format(tree, tvb, 0, 0, c.timeline_subtree, nullptr, "%s",
+                                                         text.c_str());
+    for (const Moment &moment : f.timeline)
+        add_moment(timeline, tvb, moment, f, capture);
+}
+
+// "Conversation: 127.0.0.1:50003 → 127.0.0.1:40003, handshake complete, close three-way"
+proto_item *add_top(proto_tree *tree, tvbuff_t *tvb, const char *client, const char *server, const Verdict &verdict,
+                    bool final)
+{
+    if (!tree_is_shown(tree))
+        return proto_tree_add_item(tree, c.conversation, tvb, 0, 0, ENC_NA);
+    TextBuilder text;
+    text.add("Conversation: ").add(client).add(" \xe2\x86\x92 ").add(server);
+    text.add(", handshake ").add(handshake_verdict_name(verdict.handshake));
+    text.add(", close ").add(close_verdict_name(verdict.close));
+    if (!final)
+        text.add(" (so far; tshark -2 or the GUI show final values)");
+    return proto_tree_add_none_format(tree, c.conversation, tvb, 0, 0, "%s", text.c_str());
 }
 
 } // namespace
 
 void render_conversation(const StreamRecord &stream, const Verdict &verdict, const CaptureState &capture,
-                         tvbuff_t *tvb, packet_info *, proto_tree *tree, const RenderOptions &options)
+                         tvbuff_t *tvb, proto_tree *tree, const RenderOptions &options)
 {
     const LedgerFacts &f = stream.ledger.facts();
-    proto_item *top = proto_tree_add_item(tree, c.conversation, tvb, 0, 0, ENC_NA);
-    generated(top);
-    proto_tree *conv = proto_item_add_subtree(top, c.subtree);
     // Addresses are formatted only when shown or asked for (a filter, a -e field).
     const bool addresses_wanted =
         proto_field_is_referenced(tree, c.client) || proto_field_is_referenced(tree, c.server);
-    const std::array<char, 64> client = addresses_wanted ? socket_text(f.client().address) : std::array<char, 64>{};
-    const std::array<char, 64> server = addresses_wanted ? socket_text(f.server().address) : std::array<char, 64>{};
-    if (tree_is_shown(tree)) {
-        proto_item_append_text(top, ": %s \xe2\x86\x92 %s, handshake %s, close %s%s", client.data(), server.data(),
-                               handshake_verdict_name(verdict.handshake), close_verdict_name(verdict.close),
-                               options.final ? "" : " (so far; tshark -2 or the GUI show final values)");
+    TextBuilder client, server;
+    if (addresses_wanted) {
+        add_socket(client, f.client().address);
+        add_socket(server, f.server().address);
     }
-    proto_item *client_item = proto_tree_add_string(conv, c.client, tvb, 0, 0, client.data());
-    generated(client_item);
-    if (f.roles_guessed && tree_is_shown(tree))
-        proto_item_append_text(client_item, " (guessed from the ports: no handshake seen)");
-    add_string(conv, c.server, tvb, server.data());
+    proto_item *top = add_top(tree, tvb, client.c_str(), server.c_str(), verdict, options.final);
+    generated(top);
+    proto_tree *conv = proto_item_add_subtree(top, c.subtree);
+    if (f.roles_guessed && tree_is_shown(tree)) {
+        TextBuilder text;
+        text.add(client.c_str()).add(" (guessed from the ports: no handshake seen)");
+        generated(proto_tree_add_string_format_value(conv, c.client, tvb, 0, 0, client.c_str(), "%s", text.c_str()));
+    } else {
+        add_string(conv, c.client, tvb, client.c_str());
+    }
+    add_string(conv, c.server, tvb, server.c_str());
     add_string(conv, c.handshake, tvb, handshake_verdict_name(verdict.handshake));
     add_string(conv, c.close, tvb, close_verdict_name(verdict.close));
     add_parties(conv, c.close_initiator, tvb, verdict.initiator);
