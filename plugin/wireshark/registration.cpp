@@ -132,14 +132,14 @@ void start_capture()
         CaptureState(TrackerOptions{static_cast<std::int64_t>(pref_time_wait_seconds) * ns_per_second});
     // Wanted fields make epan build a tree for every frame, so ask only while enabled.
     const bool enabled = proto_is_protocol_enabled(find_protocol_by_id(ids.protocol));
-    set_postdissector_wanted_hfids(tcplife_handle, enabled ? new_wanted_tcp_fields() : nullptr);
+    want_tcp_fields(enabled ? tcplife_handle : nullptr, capture);
 }
 
 void end_capture()
 {
+    want_tcp_fields(nullptr, nullptr);
     delete capture;
     capture = nullptr;
-    set_postdissector_wanted_hfids(tcplife_handle, nullptr);
 }
 
 int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *)

@@ -1,6 +1,9 @@
 #include "tcp_fields.hpp"
 
+#include "capture_state.hpp"
+
 #include <epan/proto.h>
+#include <epan/proto_data.h>
 #include <wsutil/wmem/wmem_list.h>
 
 #include <climits>
@@ -12,10 +15,17 @@ namespace tcplife::wireshark {
 namespace {
 
 enum TcpField {
-    Stream, SourcePort, DestinationPort, SeqRaw, AckRaw, Flags, PayloadLength, Window,
-    Ipv4Source, Ipv4Destination, Ipv6Source, Ipv6Destination, OptionKind, MssValue, WindowScaleShift,
+    // What a hidden tree needs primed (the order of the wanted array)
+    Stream, SeqRaw, AckRaw, Flags, PayloadLength, Window,
+    MssValue, WindowScaleShift, SackPermitted, Timestamps, FastOpen,
+    // Primed only once a tunnel needs them
+    Ipv4Source, Ipv4Destination, Ipv6Source, Ipv6Destination,
+    // Never primed: keys of TCP's per-layer data, and the option list walked in a shown tree
+    SourcePort, DestinationPort, Options,
     TcpFieldCount
 };
+constexpr int first_address_field = Ipv4Source;
+constexpr int first_unwanted_field = SourcePort;
 
 struct TcpFieldName {
     TcpField field;
@@ -23,13 +33,24 @@ struct TcpFieldName {
 };
 
 constexpr TcpFieldName tcp_field_names[] = {
-    {Stream, "tcp.stream"},          {SourcePort, "tcp.srcport"}, {DestinationPort, "tcp.dstport"},
-    {SeqRaw, "tcp.seq_raw"},         {AckRaw, "tcp.ack_raw"},     {Flags, "tcp.flags"},
-    {PayloadLength, "tcp.len"},      {Window, "tcp.window_size_value"},
-    {Ipv4Source, "ip.src"},          {Ipv4Destination, "ip.dst"},
-    {Ipv6Source, "ipv6.src"},        {Ipv6Destination, "ipv6.dst"},
-    {OptionKind, "tcp.option_kind"}, {MssValue, "tcp.options.mss_val"},
+    {Stream, "tcp.stream"},
+    {SeqRaw, "tcp.seq_raw"},
+    {AckRaw, "tcp.ack_raw"},
+    {Flags, "tcp.flags"},
+    {PayloadLength, "tcp.len"},
+    {Window, "tcp.window_size_value"},
+    {MssValue, "tcp.options.mss_val"},
     {WindowScaleShift, "tcp.options.wscale.shift"},
+    {SackPermitted, "tcp.options.sack_perm"}, // the option's own item: kind 4
+    {Timestamps, "tcp.options.timestamp"},    // kind 8
+    {FastOpen, "tcp.options.tfo"},            // kind 34
+    {Ipv4Source, "ip.src"},
+    {Ipv4Destination, "ip.dst"},
+    {Ipv6Source, "ipv6.src"},
+    {Ipv6Destination, "ipv6.dst"},
+    {SourcePort, "tcp.srcport"},
+    {DestinationPort, "tcp.dstport"},
+    {Options, "tcp.options"},
 };
 
 constexpr bool names_follow_enum_order()
@@ -43,48 +64,242 @@ constexpr bool names_follow_enum_order()
 static_assert(names_follow_enum_order(), "tcp_field_names must list every TcpField in enum order");
 
 int tcp_field_ids[TcpFieldCount];
+// Wireshark's marks of a frame cut short (snaplen) or malformed: wanted too, so that a
+// TCP header cut before the wanted fields still makes the tree track something and the
+// frame is reported as incomplete rather than skipped. They cost nothing elsewhere.
+int exception_ids[2] = {-1, -1};
+int ip_protocol = -1;
+int ipv6_protocol = -1;
+int icmp_protocol = -1;
+int icmpv6_protocol = -1;
+int tcp_protocol = -1;
 
-// The value of `field` added by the same TCP layer as the stream index, so that a
-// frame carrying two TCP headers (a tunnel) never mixes them.
-bool read_uint(proto_tree *tree, TcpField field, int layer, guint32 *value)
+// ---- The wanted fields ----------------------------------------------------------------
+
+struct Wanted {
+    dissector_handle_t postdissector = nullptr;
+    const CaptureState *capture = nullptr;
+    bool for_shown_trees = false; // only tcp.stream: the tree holds everything else
+    bool addresses = false;       // ip/ipv6 addresses too, for tunnels in hidden trees
+};
+Wanted wanted;
+
+void update_wanted_fields()
+{
+    if (wanted.postdissector == nullptr)
+        return;
+    GArray *fields = g_array_sized_new(FALSE, FALSE, sizeof(int), TcpFieldCount + 2);
+    for (int id : exception_ids) {
+        if (id > 0)
+            g_array_append_val(fields, id);
+    }
+    // tcp.stream stays wanted even for shown trees: CaptureState analyses only frames
+    // whose tree tracks wanted fields.
+    const int last = wanted.for_shown_trees ? Stream : wanted.addresses ? first_unwanted_field - 1
+                                                                         : first_address_field - 1;
+    for (int field = 0; field <= last; ++field) {
+        if (tcp_field_ids[field] > 0)
+            g_array_append_val(fields, tcp_field_ids[field]);
+    }
+    set_postdissector_wanted_hfids(wanted.postdissector, fields);
+}
+
+// ---- The layers ---------------------------------------------------------------------
+
+struct Layers {
+    int tcp = 0;           // layer number (curr_layer_num) of the analysed TCP layer, 1-based
+    int next_tcp = INT_MAX; // the next TCP layer in the frame (a tunnel's inner TCP), if any
+    int carrying_ip = 0;   // ip_protocol or ipv6_protocol: the deepest IP layer before `tcp`
+    bool ip_after = false; // an IP layer after the TCP one: pinfo->net_src is not its carrier's
+};
+
+// Finds the frame's TCP segment of a conversation: the first TCP layer, unless an ICMP
+// or ICMPv6 layer precedes it (then it is the quoted header of a packet that failed;
+// ICMP carried inside a TCP tunnel is fine). One walk over the layers, no name lookups.
+bool find_layers(packet_info *pinfo, Layers *layers)
+{
+    int number = 0;
+    for (wmem_list_frame_t *frame = wmem_list_head(pinfo->layers); frame != nullptr;
+         frame = wmem_list_frame_next(frame)) {
+        ++number;
+        const int protocol = GPOINTER_TO_INT(wmem_list_frame_data(frame));
+        if (layers->tcp == 0) {
+            if (protocol == tcp_protocol)
+                layers->tcp = number;
+            else if (protocol == ip_protocol || protocol == ipv6_protocol)
+                layers->carrying_ip = protocol;
+            else if (protocol == icmp_protocol || protocol == icmpv6_protocol)
+                return false;
+        } else if (protocol == tcp_protocol && layers->next_tcp == INT_MAX) {
+            layers->next_tcp = number;
+        } else if (protocol == ip_protocol || protocol == ipv6_protocol) {
+            layers->ip_after = true;
+        }
+    }
+    return layers->tcp != 0;
+}
+
+// ---- The TCP values -----------------------------------------------------------------
+
+struct TcpValues {
+    guint32 stream = 0, seq = 0, ack = 0, flags = 0, payload = 0, window = 0;
+    bool has_stream = false, has_seq = false, has_flags = false, has_payload = false, has_window = false;
+    TcpOptions options;
+    const proto_node *options_node = nullptr; // shown tree: TCP's option list
+};
+
+guint32 uint_value(const field_info *item)
+{
+    return fvalue_get_uinteger(const_cast<fvalue_t *>(&item->value));
+}
+
+// A shown tree: TCP's own subtree (published per layer by TCP) holds every item.
+void read_shown_tcp_tree(const proto_node *tcp_tree, TcpValues *v)
+{
+    for (const proto_node *node = tcp_tree->first_child; node != nullptr; node = node->next) {
+        const field_info *item = node->finfo;
+        if (item == nullptr)
+            continue;
+        const int id = item->hfinfo->id;
+        if (id == tcp_field_ids[Stream]) {
+            v->stream = uint_value(item);
+            v->has_stream = true;
+        } else if (id == tcp_field_ids[SeqRaw]) {
+            v->seq = uint_value(item);
+            v->has_seq = true;
+        } else if (id == tcp_field_ids[AckRaw]) {
+            v->ack = uint_value(item);
+        } else if (id == tcp_field_ids[Flags]) {
+            v->flags = uint_value(item);
+            v->has_flags = true;
+        } else if (id == tcp_field_ids[PayloadLength]) {
+            v->payload = uint_value(item);
+            v->has_payload = true;
+        } else if (id == tcp_field_ids[Window]) {
+            v->window = uint_value(item);
+            v->has_window = true;
+        } else if (id == tcp_field_ids[Options]) {
+            v->options_node = node;
+        }
+    }
+}
+
+// The value item `field` inside one option item of a shown tree.
+const field_info *option_value(const proto_node *option, int field)
+{
+    for (const proto_node *node = option->first_child; node != nullptr; node = node->next) {
+        if (node->finfo != nullptr && node->finfo->hfinfo->id == tcp_field_ids[field])
+            return node->finfo;
+    }
+    return nullptr;
+}
+
+// Options of a SYN or SYN-ACK, from the option list of a shown tree: one item per
+// option, named by its kind (tcp.options.mss, .wscale, .sack_perm, .timestamp, .tfo).
+void read_shown_options(const proto_node *options_node, TcpOptions *options)
+{
+    static int mss_option = -1, wscale_option = -1;
+    if (mss_option < 0) {
+        mss_option = proto_registrar_get_id_byname("tcp.options.mss");
+        wscale_option = proto_registrar_get_id_byname("tcp.options.wscale");
+    }
+    for (const proto_node *node = options_node->first_child; node != nullptr; node = node->next) {
+        if (node->finfo == nullptr)
+            continue;
+        const int id = node->finfo->hfinfo->id;
+        if (id == mss_option) {
+            if (const field_info *value = option_value(node, MssValue); value != nullptr && !options->has_mss) {
+                options->has_mss = true;
+                options->mss = static_cast<std::uint16_t>(uint_value(value));
+            }
+        } else if (id == wscale_option) {
+            if (const field_info *value = option_value(node, WindowScaleShift);
+                value != nullptr && !options->has_window_scale) {
+                options->has_window_scale = true;
+                options->window_scale = static_cast<std::uint8_t>(uint_value(value));
+            }
+        } else if (id == tcp_field_ids[SackPermitted]) {
+            options->sack_permitted = true;
+        } else if (id == tcp_field_ids[Timestamps]) {
+            options->timestamps = true;
+        } else if (id == tcp_field_ids[FastOpen]) {
+            options->fast_open = true;
+        }
+    }
+}
+
+// A hidden tree: the first primed item of `field` added by the TCP layer (TCP's items
+// carry its layer number, or that of its option dissectors, until the next TCP layer).
+const field_info *primed_item(proto_tree *tree, TcpField field, const Layers &layers)
 {
     GPtrArray *items = proto_get_finfo_ptr_array(tree, tcp_field_ids[field]);
-    if (items == nullptr)
-        return false;
-    for (guint i = 0; i < items->len; ++i) {
-        auto *item = static_cast<field_info *>(g_ptr_array_index(items, i));
-        if (item->proto_layer_num == layer) {
-            *value = fvalue_get_uinteger(&item->value);
-            return true;
-        }
+    for (guint i = 0; items != nullptr && i < items->len; ++i) {
+        const auto *item = static_cast<const field_info *>(g_ptr_array_index(items, i));
+        if (item->total_layer_num >= layers.tcp && item->total_layer_num < layers.next_tcp)
+            return item;
     }
-    return false;
+    return nullptr;
 }
 
-// The address field of the IP layer that carries the TCP layer `tcp_depth` (the
-// deepest IPv4 or IPv6 header before it in the frame), so a tunnel never mixes the
-// outer header's ports with the inner header's addresses.
-const field_info *carrying_ip_field(proto_tree *tree, TcpField ipv4_field, TcpField ipv6_field, int tcp_depth)
+bool read_primed_uint(proto_tree *tree, TcpField field, const Layers &layers, guint32 *value)
 {
-    const field_info *best = nullptr;
-    for (TcpField field : {ipv4_field, ipv6_field}) {
-        GPtrArray *items = proto_get_finfo_ptr_array(tree, tcp_field_ids[field]);
-        for (guint i = 0; items != nullptr && i < items->len; ++i) {
-            const auto *item = static_cast<const field_info *>(g_ptr_array_index(items, i));
-            if (item->total_layer_num < tcp_depth && (best == nullptr || item->total_layer_num > best->total_layer_num))
-                best = item;
-        }
-    }
-    return best;
+    const field_info *item = primed_item(tree, field, layers);
+    if (item != nullptr)
+        *value = uint_value(item);
+    return item != nullptr;
 }
 
-bool read_address(proto_tree *tree, TcpField ipv4_field, TcpField ipv6_field, int tcp_depth, Address *to)
+void read_primed_tcp_fields(proto_tree *tree, const Layers &layers, TcpValues *v)
 {
-    const field_info *item = carrying_ip_field(tree, ipv4_field, ipv6_field, tcp_depth);
-    if (item == nullptr)
+    v->has_stream = read_primed_uint(tree, Stream, layers, &v->stream);
+    v->has_seq = read_primed_uint(tree, SeqRaw, layers, &v->seq);
+    read_primed_uint(tree, AckRaw, layers, &v->ack);
+    v->has_flags = read_primed_uint(tree, Flags, layers, &v->flags);
+    v->has_payload = read_primed_uint(tree, PayloadLength, layers, &v->payload);
+    v->has_window = read_primed_uint(tree, Window, layers, &v->window);
+}
+
+void read_primed_options(proto_tree *tree, const Layers &layers, TcpOptions *options)
+{
+    guint32 value = 0;
+    if (read_primed_uint(tree, MssValue, layers, &value)) {
+        options->has_mss = true;
+        options->mss = static_cast<std::uint16_t>(value);
+    }
+    if (read_primed_uint(tree, WindowScaleShift, layers, &value)) {
+        options->has_window_scale = true;
+        options->window_scale = static_cast<std::uint8_t>(value);
+    }
+    options->sack_permitted = primed_item(tree, SackPermitted, layers) != nullptr;
+    options->timestamps = primed_item(tree, Timestamps, layers) != nullptr;
+    options->fast_open = primed_item(tree, FastOpen, layers) != nullptr;
+}
+
+// ---- The addresses ------------------------------------------------------------------
+
+// pinfo->net_src/net_dst as set by the carrying IP layer, when nothing after it can
+// have changed them.
+bool read_network_addresses(packet_info *pinfo, const Layers &layers, Address *source, Address *destination)
+{
+    if (layers.ip_after)
         return false;
+    const address_type type = layers.carrying_ip == ip_protocol ? AT_IPv4 : AT_IPv6;
+    const int length = type == AT_IPv4 ? 4 : 16;
+    if (pinfo->net_src.type != type || pinfo->net_dst.type != type || pinfo->net_src.len != length ||
+        pinfo->net_dst.len != length)
+        return false;
+    for (Address *to : {source, destination}) {
+        const address &from = to == source ? pinfo->net_src : pinfo->net_dst;
+        to->family = type == AT_IPv4 ? 4 : 6;
+        std::memcpy(to->bytes.data(), from.data, static_cast<std::size_t>(length));
+    }
+    return true;
+}
+
+void copy_address_field(const field_info *item, bool ipv4, Address *to)
+{
     auto *value = const_cast<fvalue_t *>(&item->value);
-    if (item->hfinfo->id == tcp_field_ids[ipv4_field]) {
+    if (ipv4) {
         const guint32 network_order = fvalue_get_uinteger(value); // FT_IPv4 keeps the wire byte order
         to->family = 4;
         std::memcpy(to->bytes.data(), &network_order, sizeof network_order);
@@ -92,40 +307,67 @@ bool read_address(proto_tree *tree, TcpField ipv4_field, TcpField ipv6_field, in
         to->family = 6;
         std::memcpy(to->bytes.data(), fvalue_get_bytes(value), to->bytes.size());
     }
+}
+
+// The address item of the IP layer carrying the TCP layer: the deepest ip/ipv6 item
+// before it. `items` come from the tree's primed fields or from a search of the tree.
+const field_info *carrying_address(GPtrArray *ipv4_items, GPtrArray *ipv6_items, const Layers &layers)
+{
+    const field_info *best = nullptr;
+    for (GPtrArray *items : {ipv4_items, ipv6_items}) {
+        for (guint i = 0; items != nullptr && i < items->len; ++i) {
+            const auto *item = static_cast<const field_info *>(g_ptr_array_index(items, i));
+            if (item->total_layer_num < layers.tcp && (best == nullptr || item->total_layer_num > best->total_layer_num))
+                best = item;
+        }
+    }
+    return best;
+}
+
+bool read_address_items(proto_tree *tree, bool shown, const Layers &layers, Address *source, Address *destination)
+{
+    const TcpField fields[2][2] = {{Ipv4Source, Ipv6Source}, {Ipv4Destination, Ipv6Destination}};
+    Address *targets[2] = {source, destination};
+    for (int i = 0; i < 2; ++i) {
+        GPtrArray *ipv4 = nullptr, *ipv6 = nullptr;
+        if (shown) { // a rare frame (a tunnel): search the tree
+            ipv4 = proto_find_finfo(tree, tcp_field_ids[fields[i][0]]);
+            ipv6 = proto_find_finfo(tree, tcp_field_ids[fields[i][1]]);
+        } else {
+            ipv4 = proto_get_finfo_ptr_array(tree, tcp_field_ids[fields[i][0]]);
+            ipv6 = proto_get_finfo_ptr_array(tree, tcp_field_ids[fields[i][1]]);
+        }
+        const field_info *item = carrying_address(ipv4, ipv6, layers);
+        if (shown) {
+            g_ptr_array_free(ipv4, TRUE);
+            g_ptr_array_free(ipv6, TRUE);
+        }
+        if (item == nullptr)
+            return false;
+        copy_address_field(item, item->hfinfo->id == tcp_field_ids[fields[i][0]], targets[i]);
+    }
     return true;
 }
 
-// Option kinds (IANA "TCP Option Kind Numbers").
-constexpr guint32 option_sack_permitted = 4;
-constexpr guint32 option_timestamps = 8;
-constexpr guint32 option_fast_open = 34;
-
-// The options of a SYN or SYN-ACK, from the same TCP layer as the stream index.
-TcpOptions read_options(proto_tree *tree, int layer)
+// A tunnel frame in a hidden tree before the address fields were wanted: the stream's
+// two sockets are known from its earlier segments, and distinct ports tell which is which.
+bool read_known_stream_addresses(guint32 stream, std::uint16_t source_port, std::uint16_t destination_port,
+                                 Address *source, Address *destination)
 {
-    TcpOptions options;
-    guint32 value = 0;
-    if (read_uint(tree, MssValue, layer, &value)) {
-        options.has_mss = true;
-        options.mss = static_cast<std::uint16_t>(value);
-    }
-    if (read_uint(tree, WindowScaleShift, layer, &value)) {
-        options.has_window_scale = true;
-        options.window_scale = static_cast<std::uint8_t>(value);
-    }
-    GPtrArray *kinds = proto_get_finfo_ptr_array(tree, tcp_field_ids[OptionKind]);
-    for (guint i = 0; kinds != nullptr && i < kinds->len; ++i) {
-        auto *item = static_cast<field_info *>(g_ptr_array_index(kinds, i));
-        if (item->proto_layer_num != layer)
-            continue;
-        switch (fvalue_get_uinteger(&item->value)) {
-        case option_sack_permitted: options.sack_permitted = true; break;
-        case option_timestamps: options.timestamps = true; break;
-        case option_fast_open: options.fast_open = true; break;
-        default: break;
+    const StreamRecord *record = wanted.capture != nullptr ? wanted.capture->stream(stream) : nullptr;
+    if (record == nullptr || source_port == destination_port)
+        return false;
+    const LedgerFacts &facts = record->ledger.facts();
+    for (std::size_t side = 0; side < 2; ++side) {
+        const SocketAddress &from = facts.sides[side].address;
+        const SocketAddress &to = facts.sides[1 - side].address;
+        if (from.port == source_port && to.port == destination_port) {
+            *source = from.address;
+            *destination = to.address;
+            return true;
         }
     }
-    return options;
+    return false;
 }
 
 // Nanoseconds since the epoch, saturated: pcapng allows times no int64 can hold.
@@ -137,26 +379,6 @@ std::int64_t capture_time_ns(const nstime_t &time)
     return saturating_add(ns, time.nsecs);
 }
 
-int icmp_protocol = -1;
-int icmpv6_protocol = -1;
-int tcp_protocol = -1;
-
-// Whether the frame holds a TCP segment of a conversation: a TCP layer, not preceded
-// by an ICMP or ICMPv6 layer (then it is the quoted header of a packet that failed;
-// ICMP carried inside a TCP tunnel is fine). One walk over the layers, no name lookups.
-bool carries_conversation_segment(packet_info *pinfo)
-{
-    for (wmem_list_frame_t *layer = wmem_list_head(pinfo->layers); layer != nullptr;
-         layer = wmem_list_frame_next(layer)) {
-        const int protocol = GPOINTER_TO_INT(wmem_list_frame_data(layer));
-        if (protocol == tcp_protocol)
-            return true;
-        if (protocol == icmp_protocol || protocol == icmpv6_protocol)
-            return false;
-    }
-    return false;
-}
-
 } // namespace
 
 void resolve_tcp_fields()
@@ -164,57 +386,99 @@ void resolve_tcp_fields()
     for (const TcpFieldName &entry : tcp_field_names)
         tcp_field_ids[entry.field] = proto_registrar_get_id_byname(entry.name);
     tcp_protocol = proto_get_id_by_filter_name("tcp");
+    ip_protocol = proto_get_id_by_filter_name("ip");
+    ipv6_protocol = proto_get_id_by_filter_name("ipv6");
     icmp_protocol = proto_get_id_by_filter_name("icmp");
     icmpv6_protocol = proto_get_id_by_filter_name("icmpv6");
+    exception_ids[0] = proto_registrar_get_id_byname("_ws.short");
+    exception_ids[1] = proto_registrar_get_id_byname("_ws.malformed");
 }
 
-GArray *new_wanted_tcp_fields()
+void want_tcp_fields(dissector_handle_t postdissector, const CaptureState *capture)
 {
-    GArray *wanted = g_array_sized_new(FALSE, FALSE, sizeof(int), TcpFieldCount);
-    for (int id : tcp_field_ids) {
-        if (id > 0)
-            g_array_append_val(wanted, id);
+    if (postdissector == nullptr) {
+        if (wanted.postdissector != nullptr)
+            set_postdissector_wanted_hfids(wanted.postdissector, nullptr);
+        wanted = Wanted{};
+        return;
     }
-    return wanted;
+    wanted = Wanted{postdissector, capture, false, false};
+    update_wanted_fields();
 }
 
 Extraction extract_segment(proto_tree *tree, packet_info *pinfo, Segment *out)
 {
-    if (!carries_conversation_segment(pinfo))
+    Layers layers;
+    if (!find_layers(pinfo, &layers))
         return Extraction::NotTcp;
-
-    GPtrArray *streams = proto_get_finfo_ptr_array(tree, tcp_field_ids[Stream]);
-    if (streams == nullptr || streams->len == 0)
-        return Extraction::Incomplete;
-    auto *stream_item = static_cast<field_info *>(g_ptr_array_index(streams, 0));
-    const int layer = stream_item->proto_layer_num;
-
-    guint32 source_port = 0, destination_port = 0, seq = 0, flags = 0, payload = 0, window = 0, ack = 0;
-    const bool header_complete = read_uint(tree, SourcePort, layer, &source_port) &&
-                                 read_uint(tree, DestinationPort, layer, &destination_port) &&
-                                 read_uint(tree, SeqRaw, layer, &seq) && read_uint(tree, Flags, layer, &flags) &&
-                                 read_uint(tree, PayloadLength, layer, &payload) &&
-                                 read_uint(tree, Window, layer, &window);
-    if (!header_complete)
-        return Extraction::Incomplete;
-    const int depth = stream_item->total_layer_num;
-    if (!read_address(tree, Ipv4Source, Ipv6Source, depth, &out->source.address) ||
-        !read_address(tree, Ipv4Destination, Ipv6Destination, depth, &out->destination.address))
+    if (layers.carrying_ip == 0)
         return Extraction::NotTcp; // TCP over something other than IP: not ours to explain
-    read_uint(tree, AckRaw, layer, &ack); // absent when the ACK flag is clear
 
-    out->stream = fvalue_get_uinteger(&stream_item->value);
-    out->source.port = static_cast<std::uint16_t>(source_port);
-    out->destination.port = static_cast<std::uint16_t>(destination_port);
-    out->seq = SeqNumber(seq);
-    out->ack = SeqNumber(ack);
-    out->flags = static_cast<std::uint16_t>(flags);
-    out->window = static_cast<std::uint16_t>(window);
-    out->payload_length = payload;
+    const bool shown = PTREE_DATA(tree)->visible;
+    if (shown && !wanted.for_shown_trees) {
+        wanted.for_shown_trees = true; // from the next frame on
+        update_wanted_fields();
+    } else if (!shown && wanted.for_shown_trees) {
+        // A hidden first-pass tree after shown ones (no Wireshark program does that):
+        // this frame's fields were not wanted, so it stays unanalysed.
+        wanted.for_shown_trees = false;
+        update_wanted_fields();
+        return Extraction::NotTcp;
+    }
+
+    TcpValues v;
+    if (shown) {
+        const auto *tcp_tree = static_cast<const proto_node *>(p_get_proto_data(pinfo->pool, pinfo, tcp_protocol,
+                                                                                static_cast<guint32>(layers.tcp)));
+        if (tcp_tree == nullptr)
+            return Extraction::Incomplete;
+        read_shown_tcp_tree(tcp_tree, &v);
+    } else {
+        read_primed_tcp_fields(tree, layers, &v);
+    }
+    // TCP publishes the ports before it reads anything else, the stream index after the
+    // fixed header: with a stream index, the ports are there (0 reads as a null pointer).
+    if (!v.has_stream)
+        return Extraction::Incomplete;
+    if (!v.has_seq || !v.has_flags || !v.has_payload || !v.has_window)
+        return Extraction::Incomplete;
+    const auto layer_key = static_cast<guint32>(layers.tcp);
+    out->source.port = static_cast<std::uint16_t>(
+        GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, tcp_field_ids[SourcePort], layer_key)));
+    out->destination.port = static_cast<std::uint16_t>(
+        GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, tcp_field_ids[DestinationPort], layer_key)));
+
+    Address &source = out->source.address;
+    Address &destination = out->destination.address;
+    if (!read_network_addresses(pinfo, layers, &source, &destination)) {
+        if (shown || wanted.addresses) {
+            if (!read_address_items(tree, shown, layers, &source, &destination))
+                return Extraction::NotTcp;
+        } else {
+            wanted.addresses = true; // from the next frame on
+            update_wanted_fields();
+            if (!read_known_stream_addresses(v.stream, out->source.port, out->destination.port, &source,
+                                             &destination))
+                return Extraction::NotTcp; // a tunnel's first segment in a hidden first pass: unanalysed
+        }
+    }
+
+    out->stream = v.stream;
+    out->seq = SeqNumber(v.seq);
+    out->ack = SeqNumber(v.ack);
+    out->flags = static_cast<std::uint16_t>(v.flags);
+    out->window = static_cast<std::uint16_t>(v.window);
+    out->payload_length = v.payload;
     out->frame = pinfo->num;
     out->time_ns = capture_time_ns(pinfo->abs_ts);
-    if ((flags & tcp_flag::syn) != 0)
-        out->options = read_options(tree, layer);
+    if ((v.flags & tcp_flag::syn) != 0) {
+        if (shown) {
+            if (v.options_node != nullptr)
+                read_shown_options(v.options_node, &out->options);
+        } else {
+            read_primed_options(tree, layers, &out->options);
+        }
+    }
     return Extraction::Complete;
 }
 
