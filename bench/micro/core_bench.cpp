@@ -193,7 +193,10 @@ void BM_memory(benchmark::State &state)
     const auto frames = static_cast<double>(segments.size());
     state.counters["frame_cache_bytes_per_frame"] = static_cast<double>(frame_bytes) / frames;
     state.counters["frame_cache_peak_bytes_per_frame"] = static_cast<double>(frame_peak) / frames;
+    state.counters["sizeof_StreamRecord"] = sizeof(tcplife::StreamRecord);
     state.counters["sizeof_Conversation"] = sizeof(tcplife::Conversation);
+    state.counters["sizeof_LedgerFacts"] = sizeof(tcplife::LedgerFacts);
+    state.counters["sizeof_ZeekConnection"] = sizeof(tcplife::ZeekConnection);
     state.counters["sizeof_Annotation"] = sizeof(tcplife::Annotation);
     state.counters["sizeof_FrameRecord"] = sizeof(tcplife::wireshark::FrameRecord);
     state.counters["sizeof_Segment"] = sizeof(tcplife::Segment);

@@ -47,7 +47,7 @@ Annotation Conversation::observe(const Segment &segment)
             observe_syn(sender, segment, annotation);
     } else if (!repeats_step_ack(sender, segment, annotation)) {
         observe_handshake_ack(sender, segment, annotation);
-        const bool new_fin = segment.has(tcp_flag::fin) && !endpoints_[sender].fin_seq;
+        const bool new_fin = segment.has(tcp_flag::fin) && !endpoints_[sender].fin_seq();
         const bool acked_peer_fin = observe_ack_of_fin(sender, segment, new_fin, annotation);
         if (segment.has(tcp_flag::fin))
             observe_fin(sender, segment, acked_peer_fin, annotation);
@@ -55,12 +55,12 @@ Annotation Conversation::observe(const Segment &segment)
     }
 
     Endpoint &from = endpoints_[sender];
-    if (segment.has(tcp_flag::ack) && (!from.highest_ack || segment.ack > *from.highest_ack))
-        from.highest_ack = segment.ack;
+    if (segment.has(tcp_flag::ack) && (!from.highest_ack() || segment.ack > *from.highest_ack()))
+        from.highest_ack() = segment.ack;
     const std::uint32_t consumed = segment.payload_length + (segment.has(tcp_flag::syn) ? 1u : 0u) +
                                    (segment.has(tcp_flag::fin) ? 1u : 0u);
-    if (!from.next_seq || segment.seq + consumed > *from.next_seq)
-        from.next_seq = segment.seq + consumed;
+    if (!from.next_seq() || segment.seq + consumed > *from.next_seq())
+        from.next_seq() = segment.seq + consumed;
     remember_step_ack(sender, segment, annotation);
     ++from.segments;
     if (annotation.is_retransmission() && !annotation.has(note::repeated_step_ack))
@@ -79,18 +79,18 @@ std::uint16_t Conversation::anomaly_notes(std::size_t sender, const Segment &seg
     const bool rst = segment.has(tcp_flag::rst);
     const bool syn = segment.has(tcp_flag::syn);
     std::uint16_t notes = 0;
-    const bool new_isn = !from.isn || *from.isn != segment.seq;
+    const bool new_isn = !from.isn() || *from.isn() != segment.seq;
     if (syn && !rst && !segment.has(tcp_flag::ack) && new_isn &&
         (from.state == TcpState::TimeWait || to.state == TcpState::TimeWait))
         notes |= note::reuse_in_time_wait; // 3.6: a new incarnation while the old one waits out 2 MSL
     if (rst)
         return notes;
-    const bool fin_again = segment.has(tcp_flag::fin) && from.fin_seq &&
-                           segment.seq + segment.payload_length == *from.fin_seq;
+    const bool fin_again = segment.has(tcp_flag::fin) && from.fin_seq() &&
+                           segment.seq + segment.payload_length == *from.fin_seq();
     if (segment.payload_length != 0) {
         if (syn)
             notes |= note::data_in_syn; // RFC 7413: TCP Fast Open carries data in the SYN
-        else if (from.fin_seq && segment.seq + segment.payload_length > *from.fin_seq)
+        else if (from.fin_seq() && segment.seq + segment.payload_length > *from.fin_seq())
             notes |= note::data_after_fin; // 3.10.4: after CLOSE no more SENDs
         else if ((from.state == TcpState::SynSent || from.state == TcpState::SynReceived ||
                   from.state == TcpState::Listen) &&
@@ -108,7 +108,7 @@ std::uint16_t Conversation::anomaly_notes(std::size_t sender, const Segment &seg
 // nothing its sender never sent; more than ISN + 1 only when the SYN carried data (TFO).
 bool Conversation::acknowledges_syn(SeqNumber ack, const Endpoint &syn_sender)
 {
-    return ack >= *syn_sender.isn + 1 && syn_sender.next_seq && ack <= *syn_sender.next_seq;
+    return ack >= *syn_sender.isn() + 1 && syn_sender.next_seq() && ack <= *syn_sender.next_seq();
 }
 
 void Conversation::start(const Segment &segment, Annotation &annotation)
@@ -157,10 +157,10 @@ void Conversation::observe_reset(std::size_t sender, const Segment &segment, Ann
     annotation.reset_in = from.state;
     annotation.number = segment.seq.raw();
 
-    const bool answers_unacceptable = to.unacceptable_ack && segment.seq == *to.unacceptable_ack;
-    if (!from.isn && to.isn && !to.sent_synack)
+    const bool answers_unacceptable = to.unacceptable_ack() && segment.seq == *to.unacceptable_ack();
+    if (!from.isn() && to.isn() && !to.sent_synack)
         annotation.reset = ResetKind::RefusesSyn; // 3.10.7.1: a CLOSED port answers a SYN with RST
-    else if (!from.isn && to.sent_synack && answers_unacceptable)
+    else if (!from.isn() && to.sent_synack && answers_unacceptable)
         annotation.reset = ResetKind::RefusesSynAck; // 3.10.7.1: same for a SYN-ACK nobody asked for
     else if (answers_unacceptable)
         annotation.reset = ResetKind::AnswersUnacceptable; // 3.10.7.3-4: <SEQ=SEG.ACK><CTL=RST>, state kept
@@ -183,17 +183,17 @@ bool Conversation::reset_acceptable(std::size_t receiver, const Segment &segment
     const Endpoint &to = endpoints_[receiver];
     const Endpoint &from = endpoints_[1 - receiver];
     if (to.state == TcpState::SynSent) // 3.10.7.3: only if it acknowledges our SYN
-        return segment.has(tcp_flag::ack) && to.isn && acknowledges_syn(segment.ack, to);
+        return segment.has(tcp_flag::ack) && to.isn() && acknowledges_syn(segment.ack, to);
     // RFC 5961 3.2: the RST must sit exactly at the receiver's next expected number,
     // which the observer places between what the receiver last acknowledged and
     // everything the sender has sent.
-    if (to.highest_ack && segment.seq == *to.highest_ack)
+    if (to.highest_ack() && segment.seq == *to.highest_ack())
         return true;
-    const bool below = to.highest_ack && segment.seq < *to.highest_ack;
-    const bool beyond = from.next_seq && segment.seq > *from.next_seq;
+    const bool below = to.highest_ack() && segment.seq < *to.highest_ack();
+    const bool beyond = from.next_seq() && segment.seq > *from.next_seq();
     if (!below && !beyond)
         return true;
-    annotation.expected_number = (to.highest_ack ? *to.highest_ack : *from.next_seq).raw();
+    annotation.expected_number = (to.highest_ack() ? *to.highest_ack() : *from.next_seq()).raw();
     return false;
 }
 
@@ -203,16 +203,16 @@ void Conversation::observe_syn(std::size_t sender, const Segment &segment, Annot
     Endpoint &from = endpoints_[sender];
     annotation.handshake_step = 1;
     annotation.expected_number = (segment.seq + 1).raw();
-    const bool same_isn = from.isn && *from.isn == segment.seq;
+    const bool same_isn = from.isn() && *from.isn() == segment.seq;
     if (same_isn) {
         annotation.attempt = bump(from.syn_attempts); // 3.8.1: a retransmitted SYN repeats the ISN
         if (from.state != TcpState::Closed)
             return;
     } else {
-        from.isn = segment.seq;
+        from.isn() = segment.seq;
         annotation.attempt = from.syn_attempts = 1;
         const Endpoint &to = endpoints_[peer];
-        if (to.isn && !to.sent_synack && to.state == TcpState::SynSent)
+        if (to.isn() && !to.sent_synack && to.state == TcpState::SynSent)
             annotation.notes |= note::simultaneous_open;
     }
     // A new open, or the same SYN tried again after a RST refused it (Windows retries).
@@ -227,25 +227,25 @@ void Conversation::observe_synack(std::size_t sender, const Segment &segment, An
     const Endpoint &to = endpoints_[peer];
     annotation.handshake_step = 2;
     annotation.number = segment.ack.raw();
-    if (to.isn)
-        annotation.expected_number = (*to.isn + 1).raw();
-    if (from.sent_synack && *from.isn == segment.seq) {
+    if (to.isn())
+        annotation.expected_number = (*to.isn() + 1).raw();
+    if (from.sent_synack && *from.isn() == segment.seq) {
         annotation.attempt = bump(from.synack_attempts);
         return;
     }
-    from.isn = segment.seq;
+    from.isn() = segment.seq;
     from.sent_synack = true;
     annotation.attempt = from.synack_attempts = 1;
     apply(sender, EndpointEvent::SendSynAck, annotation);
-    if (!to.isn) {
+    if (!to.isn()) {
         annotation.notes |= note::unsolicited_synack;
-        from.unacceptable_ack = segment.ack; // 3.10.7.1: a closed port will answer RST
+        from.unacceptable_ack() = segment.ack; // 3.10.7.1: a closed port will answer RST
     } else if (!acknowledges_syn(segment.ack, to)) {
         annotation.notes |= note::handshake_ack_mismatch;
-        from.unacceptable_ack = segment.ack; // 3.10.7.3: the client will answer RST
+        from.unacceptable_ack() = segment.ack; // 3.10.7.3: the client will answer RST
     } else {
-        from.unacceptable_ack.reset();
-        from.accepted_syn_data = segment.ack > *to.isn + 1;
+        from.unacceptable_ack().reset();
+        from.accepted_syn_data = segment.ack > *to.isn() + 1;
         apply(peer, EndpointEvent::ReceiveSynAck, annotation);
     }
 }
@@ -256,18 +256,18 @@ void Conversation::observe_handshake_ack(std::size_t sender, const Segment &segm
     const Endpoint &to = endpoints_[peer];
     if (handshake_acked_ || !segment.has(tcp_flag::ack) || !to.sent_synack || endpoints_[sender].sent_synack)
         return;
-    const SeqNumber expected = *to.isn + 1;
+    const SeqNumber expected = *to.isn() + 1;
     annotation.handshake_step = 3;
     annotation.attempt = 1;
     annotation.number = segment.ack.raw();
     annotation.expected_number = expected.raw();
     if (!acknowledges_syn(segment.ack, to)) {
         annotation.notes |= note::handshake_ack_mismatch;
-        endpoints_[sender].unacceptable_ack = segment.ack; // 3.10.7.4: the server will answer RST
+        endpoints_[sender].unacceptable_ack() = segment.ack; // 3.10.7.4: the server will answer RST
         return;
     }
     handshake_acked_ = true;
-    endpoints_[sender].unacceptable_ack.reset();
+    endpoints_[sender].unacceptable_ack().reset();
     apply(sender, EndpointEvent::SendHandshakeAck, annotation);
     apply(peer, EndpointEvent::ReceiveAckOfSyn, annotation);
 }
@@ -276,15 +276,15 @@ bool Conversation::observe_ack_of_fin(std::size_t sender, const Segment &segment
 {
     const std::size_t peer = 1 - sender;
     Endpoint &to = endpoints_[peer];
-    if (!segment.has(tcp_flag::ack) || !to.fin_seq || to.fin_acked || segment.ack < *to.fin_seq + 1)
+    if (!segment.has(tcp_flag::ack) || !to.fin_seq() || to.fin_acked || segment.ack < *to.fin_seq() + 1)
         return false;
     to.fin_acked = true;
     annotation.number = segment.ack.raw();
-    annotation.expected_number = (*to.fin_seq + 1).raw();
+    annotation.expected_number = (*to.fin_seq() + 1).raw();
     const unsigned step = first_closer_ == peer ? 2 : 4;
     if (!(step == 2 && new_fin)) // a new FIN makes this close steps 2 and 3 at once: observe_fin marks it
         annotation.close_steps |= step_bit(step);
-    if (endpoints_[sender].fin_seq)
+    if (endpoints_[sender].fin_seq())
         annotation.notes |= note::time_wait; // 3.6: who acknowledges the last FIN after sending its own waits
     apply(peer, EndpointEvent::ReceiveAckOfFin, annotation);
     return true;
@@ -295,19 +295,19 @@ void Conversation::observe_fin(std::size_t sender, const Segment &segment, bool 
     const std::size_t peer = 1 - sender;
     Endpoint &from = endpoints_[sender];
     const Endpoint &to = endpoints_[peer];
-    if (from.fin_seq) { // 3.10.7.4: a FIN is retransmitted with its original sequence number
+    if (from.fin_seq()) { // 3.10.7.4: a FIN is retransmitted with its original sequence number
         annotation.attempt = bump(from.fin_attempts);
         annotation.close_steps |= from.fin_close_steps;
         annotation.merged_close = from.fin_merged;
         return;
     }
     const SeqNumber fin = segment.seq + segment.payload_length;
-    from.fin_seq = fin;
+    from.fin_seq() = fin;
     annotation.attempt = from.fin_attempts = 1;
 
     std::uint8_t steps = 0;
-    if (!first_closer_) { // 3.6 figure 12: the first FIN
-        first_closer_ = sender;
+    if (first_closer_ == no_closer) { // 3.6 figure 12: the first FIN
+        first_closer_ = static_cast<std::uint8_t>(sender);
         steps = step_bit(1);
         apply(sender, EndpointEvent::SendFin, annotation);
         apply(peer, EndpointEvent::ReceiveFin, annotation);
@@ -323,7 +323,7 @@ void Conversation::observe_fin(std::size_t sender, const Segment &segment, bool 
         steps = step_bit(3);
         annotation.notes |= note::simultaneous_close;
         annotation.number = segment.ack.raw();
-        annotation.expected_number = (*to.fin_seq + 1).raw();
+        annotation.expected_number = (*to.fin_seq() + 1).raw();
         apply(sender, EndpointEvent::FinCrossed, annotation);
         apply(sender, EndpointEvent::SendFin, annotation);
         apply(sender, EndpointEvent::ReceiveFin, annotation);
@@ -333,7 +333,7 @@ void Conversation::observe_fin(std::size_t sender, const Segment &segment, bool 
     annotation.close_steps |= steps;
 
     // A capture taken off the path may show the peer's ACK of this FIN before the FIN.
-    if (to.highest_ack && *to.highest_ack >= fin + 1) {
+    if (to.highest_ack() && *to.highest_ack() >= fin + 1) {
         from.fin_acked = true;
         apply(sender, EndpointEvent::ReceiveAckOfFin, annotation);
     }
@@ -354,9 +354,9 @@ bool Conversation::repeats_step_ack(std::size_t sender, const Segment &segment, 
 {
     Endpoint &from = endpoints_[sender];
     const Endpoint &to = endpoints_[1 - sender];
-    if (!from.last_step_ack || !is_pure_ack(segment))
+    if (!from.last_step_ack() || !is_pure_ack(segment))
         return false;
-    StepAck &last = *from.last_step_ack;
+    StepAck &last = *from.last_step_ack();
     if (segment.seq != last.seq || segment.ack != last.ack || segment.window != last.window)
         return false;
     // A keep-alive reply or a duplicate ACK answers new segments from the peer; a repeat
@@ -382,12 +382,20 @@ void Conversation::remember_step_ack(std::size_t sender, const Segment &segment,
     const bool step_ack = is_pure_ack(segment) && (annotation.handshake_step != 0 || annotation.close_steps != 0) &&
                           !annotation.has(note::handshake_ack_mismatch);
     if (!step_ack) {
-        from.last_step_ack.reset();
+        from.last_step_ack().reset();
         return;
     }
     const Endpoint &to = endpoints_[1 - sender];
-    from.last_step_ack = StepAck{annotation.handshake_step, annotation.close_steps, 1, segment.seq, segment.ack,
-                                 segment.window, to.segments, to.step_retransmissions};
+    StepAck kept;
+    kept.seq = segment.seq;
+    kept.ack = segment.ack;
+    kept.peer_segments = to.segments;
+    kept.peer_step_retransmissions = to.step_retransmissions;
+    kept.window = segment.window;
+    kept.handshake_step = annotation.handshake_step;
+    kept.close_steps = annotation.close_steps;
+    kept.attempts = 1;
+    from.last_step_ack() = kept;
 }
 
 } // namespace tcplife

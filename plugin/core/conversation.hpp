@@ -10,7 +10,7 @@
 
 #include <array>
 #include <cstdint>
-#include <optional>
+#include <type_traits>
 
 namespace tcplife {
 
@@ -28,38 +28,85 @@ private:
     // A pure ACK that was a handshake or close step, remembered so that an identical
     // copy is reported as the same step again rather than as something new.
     struct StepAck {
-        std::uint8_t handshake_step = 0;
-        std::uint8_t close_steps = 0;
-        std::uint8_t attempts = 0;
         SeqNumber seq;
         SeqNumber ack;
-        std::uint16_t window = 0;
         // The peer's counters when this ACK was sent: a copy counts as a repeat only if
         // the peer has sent nothing since but repeats of its own SYN, SYN-ACK or FIN.
         std::uint32_t peer_segments = 0;
         std::uint32_t peer_step_retransmissions = 0;
+        std::uint16_t window = 0;
+        std::uint8_t handshake_step = 0;
+        std::uint8_t close_steps = 0;
+        std::uint8_t attempts = 0;
     };
 
+    // An endpoint's optional values, each present or not by one bit of `present`:
+    // std::optional would pad every one of them to twice its size. Used like an
+    // optional through Slot: `if (e.isn()) ... *e.isn()`, `e.isn() = seq`, `e.isn().reset()`.
+    enum Optional : std::uint8_t { Isn, FinSeq, HighestAck, NextSeq, UnacceptableAck, LastStepAck };
+
+    template <typename Value, typename Owner> class Slot {
+    public:
+        Slot(Owner &owner, Value &value, Optional which) : owner_(owner), value_(value), bit_(bit(which)) {}
+        explicit operator bool() const { return (owner_.present & bit_) != 0; }
+        Value &operator*() const { return value_; }
+        Value *operator->() const { return &value_; }
+        Slot &operator=(const Value &value)
+        {
+            value_ = value;
+            owner_.present = static_cast<std::uint8_t>(owner_.present | bit_);
+            return *this;
+        }
+        void reset() { owner_.present = static_cast<std::uint8_t>(owner_.present & ~bit_); }
+
+    private:
+        static std::uint8_t bit(Optional which) { return static_cast<std::uint8_t>(1u << which); }
+        Owner &owner_;
+        Value &value_;
+        std::uint8_t bit_;
+    };
+
+    // Members ordered by size, so that no padding sits between them.
     struct Endpoint {
+        std::array<SeqNumber, 5> seqs{}; // the optional sequence numbers, by Optional index
+        StepAck step_ack;                // its latest segment, if that was a step ACK
+        std::uint32_t segments = 0;
+        std::uint32_t step_retransmissions = 0; // SYNs, SYN-ACKs and FINs sent again
         SocketAddress address;
         TcpState state = TcpState::Unknown;
-        std::optional<SeqNumber> isn;        // sequence number of its SYN
+        std::uint8_t present = 0;            // bit n: the Optional n is set
         std::uint8_t syn_attempts = 0;
-        bool sent_synack = false;
-        bool accepted_syn_data = false;     // its SYN-ACK acknowledged data in the peer's SYN (TFO)
         std::uint8_t synack_attempts = 0;
-        std::optional<SeqNumber> fin_seq;    // sequence number its FIN occupies
         std::uint8_t fin_attempts = 0;
         std::uint8_t fin_close_steps = 0;    // steps its FIN carried, repeated on retransmission
+        bool sent_synack = false;
+        bool accepted_syn_data = false;     // its SYN-ACK acknowledged data in the peer's SYN (TFO)
         bool fin_merged = false;
         bool fin_acked = false;              // the peer acknowledged its FIN
         bool sent_data = false;
-        std::optional<SeqNumber> highest_ack; // highest ack number it sent
-        std::optional<SeqNumber> next_seq;    // first sequence number after all it sent
-        std::optional<StepAck> last_step_ack; // its latest segment, if that was a step ACK
-        std::optional<SeqNumber> unacceptable_ack; // ack of its latest segment the peer must refuse
-        std::uint32_t segments = 0;
-        std::uint32_t step_retransmissions = 0; // SYNs, SYN-ACKs and FINs sent again
+
+        template <typename Self> static auto seq_slot(Self &self, Optional which)
+        {
+            using Value = std::conditional_t<std::is_const_v<Self>, const SeqNumber, SeqNumber>;
+            return Slot<Value, Self>(self, self.seqs[which], which);
+        }
+        // sequence number of its SYN
+        auto isn() { return seq_slot(*this, Isn); }
+        auto isn() const { return seq_slot(*this, Isn); }
+        // sequence number its FIN occupies
+        auto fin_seq() { return seq_slot(*this, FinSeq); }
+        auto fin_seq() const { return seq_slot(*this, FinSeq); }
+        // highest ack number it sent
+        auto highest_ack() { return seq_slot(*this, HighestAck); }
+        auto highest_ack() const { return seq_slot(*this, HighestAck); }
+        // first sequence number after all it sent
+        auto next_seq() { return seq_slot(*this, NextSeq); }
+        auto next_seq() const { return seq_slot(*this, NextSeq); }
+        // ack of its latest segment the peer must refuse
+        auto unacceptable_ack() { return seq_slot(*this, UnacceptableAck); }
+        auto unacceptable_ack() const { return seq_slot(*this, UnacceptableAck); }
+        auto last_step_ack() { return Slot<StepAck, Endpoint>(*this, step_ack, LastStepAck); }
+        auto last_step_ack() const { return Slot<const StepAck, const Endpoint>(*this, step_ack, LastStepAck); }
     };
 
     static bool acknowledges_syn(SeqNumber ack, const Endpoint &syn_sender);
@@ -82,7 +129,8 @@ private:
     bool started_ = false;
     bool roles_guessed_ = false;
     bool handshake_acked_ = false;
-    std::optional<std::size_t> first_closer_;
+    std::uint8_t first_closer_ = no_closer; // endpoint index of the first FIN's sender
+    static constexpr std::uint8_t no_closer = 2;
     std::array<Endpoint, 2> endpoints_{};
 };
 

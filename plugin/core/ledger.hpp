@@ -10,7 +10,6 @@
 #include <array>
 #include <climits>
 #include <cstdint>
-#include <vector>
 
 namespace tcplife {
 
@@ -32,45 +31,94 @@ inline std::int64_t saturating_difference(std::int64_t a, std::int64_t b)
     return difference;
 }
 
-// A frame and its capture time; frame 0 means "not seen".
-struct Moment {
+// A frame and its capture time; frame 0 means "not seen". Packed to 12 bytes: a
+// conversation keeps a few dozen of them.
+struct __attribute__((packed, aligned(4))) Moment {
     std::uint32_t frame = 0;
     std::int64_t time_ns = 0;
 
     bool seen() const { return frame != 0; }
 };
+static_assert(sizeof(Moment) == 12, "Moment is packed");
 
+// The segments that changed a state, in order: the first `inline_capacity` inside the
+// conversation, the rest (up to `capacity`) in one block allocated when needed. Most
+// conversations change states at most 7 times (3 handshake, 4 close segments).
+class Timeline {
+public:
+    static constexpr std::size_t capacity = 32;
+    static constexpr std::size_t inline_capacity = 8;
+
+    Timeline() = default;
+    Timeline(const Timeline &other) { *this = other; }
+    Timeline &operator=(const Timeline &other);
+    ~Timeline() { delete[] more_; }
+
+    // Returns false (and keeps nothing) when full.
+    bool push_back(const Moment &moment);
+    std::size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    const Moment &operator[](std::size_t i) const { return i < inline_capacity ? first_[i] : more_[i - inline_capacity]; }
+    const Moment &front() const { return (*this)[0]; }
+    const Moment &back() const { return (*this)[size_ - 1]; }
+
+    class const_iterator {
+    public:
+        const_iterator(const Timeline *timeline, std::size_t i) : timeline_(timeline), i_(i) {}
+        const Moment &operator*() const { return (*timeline_)[i_]; }
+        const Moment *operator->() const { return &(*timeline_)[i_]; }
+        const_iterator &operator++()
+        {
+            ++i_;
+            return *this;
+        }
+        bool operator==(const const_iterator &o) const { return i_ == o.i_; }
+        bool operator!=(const const_iterator &o) const { return i_ != o.i_; }
+
+    private:
+        const Timeline *timeline_;
+        std::size_t i_;
+    };
+    const_iterator begin() const { return {this, 0}; }
+    const_iterator end() const { return {this, size_}; }
+
+private:
+    std::array<Moment, inline_capacity> first_{};
+    Moment *more_ = nullptr; // capacity - inline_capacity moments, once needed
+    std::uint8_t size_ = 0;
+};
+
+// Members ordered by alignment, so that no padding sits between them.
 struct SideFacts {
-    SocketAddress address;
-    TcpState state = TcpState::Unknown; // after its latest segment
-    TcpOptions offered;                 // by its SYN or SYN-ACK
-    bool sent_syn = false;              // a SYN or SYN-ACK, so `offered` is known
-    std::uint16_t syn_flags = 0;        // flags of that SYN or SYN-ACK (ECN negotiation)
-    bool sent_fin = false;
-    bool syn_carried_data = false;
-    bool reached_open = false;          // it was ESTABLISHED or later at some point
     std::uint64_t bytes = 0;            // payload, from sequence space (retransmissions count once)
-    std::uint32_t segments = 0;
     Moment time_wait;                   // when it entered TIME_WAIT
+    std::uint32_t segments = 0;
     // Its retransmissions and keep-alive probes since the peer last sent anything: the
     // peer may have vanished.
     std::uint32_t unanswered_retransmissions = 0;
-
-    // Sequence-space bookkeeping behind `bytes`.
-    bool has_base = false;
-    SeqNumber highest_end;
+    SeqNumber highest_end;              // sequence-space bookkeeping behind `bytes`
+    SocketAddress address;
+    TcpOptions offered;                 // by its SYN or SYN-ACK
+    std::uint16_t syn_flags = 0;        // flags of that SYN or SYN-ACK (ECN negotiation)
+    TcpState state = TcpState::Unknown; // after its latest segment
+    bool sent_syn = false;              // a SYN or SYN-ACK, so `offered` is known
+    bool sent_fin = false;
+    bool syn_carried_data = false;
+    bool reached_open = false;          // it was ESTABLISHED or later at some point
+    bool has_base = false;              // highest_end is set
 };
 
+// Members grouped by alignment, so that little padding sits between them.
 struct LedgerFacts {
-    static constexpr std::size_t timeline_capacity = 32;
+    static constexpr std::size_t timeline_capacity = Timeline::capacity;
 
     std::array<SideFacts, 2> sides; // [0] client, [1] server
-    bool roles_guessed = false;
+    Timeline timeline;              // segments that changed a state, in order
+    std::int64_t earliest_ns = 0;   // capture times need not grow with the frame number
+    std::int64_t latest_ns = 0;
 
     Moment first;
     Moment last;
-    std::int64_t earliest_ns = 0; // capture times need not grow with the frame number
-    std::int64_t latest_ns = 0;
     Moment syn;             // the first SYN
     Moment latest_syn;
     Moment synack;          // the first SYN-ACK
@@ -82,9 +130,14 @@ struct LedgerFacts {
     Moment close_done;      // both FINs acknowledged
     Moment reset;           // the latest RST its receiver obeyed (ended or refused the connection)
 
+    std::uint32_t syn_retransmissions = 0;
+    // The earlier stream on the same 4-tuple whose TIME_WAIT this one's SYN cut into, + 1.
+    std::uint32_t reused_stream_plus_one = 0;
+    std::uint32_t timeline_overflow = 0; // state changes beyond timeline_capacity
+
     Role first_closer = Role::Unknown;
     Role reset_by = Role::Unknown;
-    std::uint32_t syn_retransmissions = 0;
+    bool roles_guessed = false;
     bool midstream = false;
     bool simultaneous_open = false;
     bool unsolicited_synack = false;
@@ -93,11 +146,6 @@ struct LedgerFacts {
     bool simultaneous_close = false;
     bool aborted = false;   // a RST its receiver obeyed ended an open connection
     bool ever_open = false; // both sides reached ESTABLISHED or later, or it began mid-stream
-    // The earlier stream on the same 4-tuple whose TIME_WAIT this one's SYN cut into, + 1.
-    std::uint32_t reused_stream_plus_one = 0;
-
-    std::vector<Moment> timeline;          // segments that changed a state, in order
-    std::uint32_t timeline_overflow = 0;   // state changes beyond timeline_capacity
 
     const SideFacts &client() const { return sides[0]; }
     const SideFacts &server() const { return sides[1]; }

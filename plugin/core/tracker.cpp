@@ -51,11 +51,29 @@ bool same_tuple(const LedgerFacts &facts, const Segment &segment)
 
 } // namespace
 
+StreamRecord &Tracker::record(std::uint32_t index)
+{
+    const std::size_t chunk = index >> chunk_bits;
+    if (chunk >= chunks_.size())
+        chunks_.resize(chunk + 1);
+    if (!chunks_[chunk])
+        chunks_[chunk] = std::make_unique<Chunk>();
+    if (index >= stream_count_)
+        stream_count_ = index + 1;
+    return (*chunks_[chunk])[index & (chunk_size - 1)];
+}
+
+StreamRecord *Tracker::find(std::uint32_t index) const
+{
+    const std::size_t chunk = index >> chunk_bits;
+    if (chunk >= chunks_.size() || !chunks_[chunk])
+        return nullptr;
+    return &(*chunks_[chunk])[index & (chunk_size - 1)];
+}
+
 Annotation Tracker::observe(const Segment &segment)
 {
-    if (segment.stream >= streams_.size())
-        streams_.resize(static_cast<std::size_t>(segment.stream) + 1);
-    StreamRecord &record = streams_[segment.stream];
+    StreamRecord &record = this->record(segment.stream);
     const bool first_segment = !record.ledger.facts().first.seen();
     Annotation annotation = record.observer.observe(segment);
     if (first_segment && is_pure_syn(segment)) {
@@ -78,7 +96,10 @@ void Tracker::check_reuse(const Segment &segment, StreamRecord &record, Annotati
     const auto found = time_wait_streams_.find(tuple_key(segment));
     if (found == time_wait_streams_.end() || found->second == segment.stream)
         return;
-    const LedgerFacts &earlier = streams_[found->second].ledger.facts();
+    const StreamRecord *earlier_record = find(found->second);
+    if (earlier_record == nullptr)
+        return;
+    const LedgerFacts &earlier = earlier_record->ledger.facts();
     if (!same_tuple(earlier, segment))
         return;
     for (const SideFacts &side : earlier.sides) {
@@ -93,14 +114,16 @@ void Tracker::check_reuse(const Segment &segment, StreamRecord &record, Annotati
 
 const StreamRecord *Tracker::stream(std::uint32_t index) const
 {
-    if (index >= streams_.size() || !streams_[index].ledger.facts().first.seen())
+    const StreamRecord *found = find(index);
+    if (found == nullptr || !found->ledger.facts().first.seen())
         return nullptr;
-    return &streams_[index];
+    return found;
 }
 
 void Tracker::clear()
 {
-    std::vector<StreamRecord>().swap(streams_);
+    std::vector<std::unique_ptr<Chunk>>().swap(chunks_);
+    stream_count_ = 0;
     std::unordered_map<std::uint64_t, std::uint32_t>().swap(time_wait_streams_);
 }
 

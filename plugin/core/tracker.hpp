@@ -8,7 +8,9 @@
 #include "segment.hpp"
 #include "zeek_conn.hpp"
 
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <unordered_map>
 #include <vector>
 
@@ -34,14 +36,24 @@ public:
     // Null for a stream no segment was observed on.
     const StreamRecord *stream(std::uint32_t index) const;
     // One more than the highest stream index observed.
-    std::uint32_t stream_count() const { return static_cast<std::uint32_t>(streams_.size()); }
+    std::uint32_t stream_count() const { return stream_count_; }
     void clear();
 
 private:
+    // Records by stream index, in fixed-size chunks: growing never copies what is there,
+    // so memory never peaks at twice the records as a growing vector would, and at most
+    // one chunk is allocated ahead of need.
+    static constexpr std::size_t chunk_bits = 10;
+    static constexpr std::size_t chunk_size = std::size_t{1} << chunk_bits;
+    using Chunk = std::array<StreamRecord, chunk_size>;
+
+    StreamRecord &record(std::uint32_t index); // may throw std::bad_alloc
+    StreamRecord *find(std::uint32_t index) const;
     void check_reuse(const Segment &segment, StreamRecord &record, Annotation &annotation) const;
 
     TrackerOptions options_;
-    std::vector<StreamRecord> streams_;
+    std::vector<std::unique_ptr<Chunk>> chunks_;
+    std::uint32_t stream_count_ = 0;
     // The latest stream on each 4-tuple that entered TIME_WAIT, by a hash of the tuple.
     std::unordered_map<std::uint64_t, std::uint32_t> time_wait_streams_;
 };
