@@ -6,6 +6,8 @@
 #include "core/text.hpp"
 #include "registration.hpp"
 
+#include "core/conversation_table.hpp"
+
 #include <epan/proto.h>
 
 namespace tcplife::wireshark {
@@ -95,19 +97,16 @@ void add_zeek(proto_tree *tree, tvbuff_t *tvb, const ZeekConnection &zeek)
 
 void add_timings(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f)
 {
-    const bool first_leg = f.synack.seen() && f.syn_answered.seen();
-    const bool second_leg = f.handshake_ack.seen() && f.synack_answered.seen();
-    const std::int64_t syn_synack = saturating_difference(f.synack.time_ns, f.syn_answered.time_ns);
-    const std::int64_t synack_ack = saturating_difference(f.handshake_ack.time_ns, f.synack_answered.time_ns);
-    if (first_leg)
-        add_interval(tree, c.rtt_syn_synack, tvb, syn_synack);
-    if (second_leg)
-        add_interval(tree, c.rtt_synack_ack, tvb, synack_ack);
-    if (first_leg && second_leg)
-        add_interval(tree, c.irtt, tvb, saturating_add(syn_synack, synack_ack));
-    add_interval(tree, c.duration, tvb, saturating_difference(f.latest_ns, f.earliest_ns));
-    if (f.close_done.seen() && f.first_fin.seen())
-        add_interval(tree, c.close_duration, tvb, saturating_difference(f.close_done.time_ns, f.first_fin.time_ns));
+    const Timings t = timings(f);
+    if (t.has_syn_synack)
+        add_interval(tree, c.rtt_syn_synack, tvb, t.syn_synack);
+    if (t.has_synack_ack)
+        add_interval(tree, c.rtt_synack_ack, tvb, t.synack_ack);
+    if (t.has_irtt())
+        add_interval(tree, c.irtt, tvb, t.irtt());
+    add_interval(tree, c.duration, tvb, t.duration);
+    if (t.has_close_duration)
+        add_interval(tree, c.close_duration, tvb, t.close_duration);
 }
 
 // A negotiated-or-not boolean, saying who offered it when only one side did.
