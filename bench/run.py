@@ -484,8 +484,8 @@ def report(run, info, corpora, main_label, med, samples, scaling, micro):
             add("sizeof: " + ", ".join("%s %d B" % (k[len("sizeof_"):], v) for k, v in sorted(sizes.items())
                                        if k.startswith("sizeof_")) + ".")
             add("")
-            add("tcplife's per-frame cache (a vector of FrameRecord grown one frame at a time, as capture_state.cpp "
-                "does): %.0f B per frame once grown, %.0f B per frame at the peak of a reallocation. Core state: "
+            add("tcplife's per-frame cache (FrameCache: one PackedAnnotation per frame number, in chunks of 65,536, "
+                "as capture_state.cpp fills it): %.0f B per frame once grown, %.0f B per frame at its peak. Core state: "
                 "%.0f B per conversation (100k conversations of the mix)." % (
                     sizes["frame_cache_bytes_per_frame"], sizes["frame_cache_peak_bytes_per_frame"],
                     sizes["bytes_per_conversation"]))

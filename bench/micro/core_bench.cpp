@@ -2,7 +2,7 @@
 //
 //   ns per segment through Tracker::observe for typical conversation shapes;
 //   bytes per tracked conversation (the Tracker's heap, growth slack included);
-//   bytes per frame of the plugin's per-frame cache, grown as capture_state.cpp does;
+//   bytes per frame of the plugin's per-frame cache (FrameCache, as capture_state.cpp uses it);
 //   the render-side core work per segment (describe, info_marks).
 //
 // bench/README.md explains the numbers; bench/run.py puts them in the results file.
@@ -10,8 +10,8 @@
 #include "shapes.hpp"
 
 #include "core/describe.hpp"
+#include "core/frame_cache.hpp"
 #include "core/tracker.hpp"
-#include "wireshark/capture_state.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -160,8 +160,8 @@ void BM_describe_and_marks_mix(benchmark::State &state)
 BENCHMARK(BM_describe_and_marks_mix);
 
 // Memory: the core's per-conversation state for 100k conversations of the mix, and the
-// plugin's per-frame cache grown one frame at a time as capture_state.cpp does
-// (frames_.resize(num + 1)), with the peak during its reallocations.
+// plugin's per-frame cache filled one frame at a time as capture_state.cpp does, with
+// its peak while it grows.
 void BM_memory(benchmark::State &state)
 {
     const std::uint32_t conversations = 100000;
@@ -178,12 +178,9 @@ void BM_memory(benchmark::State &state)
         const std::size_t base = live_bytes.load();
         peak_bytes.store(base);
         {
-            std::vector<tcplife::wireshark::FrameRecord> frames;
-            for (std::size_t num = 1; num <= segments.size(); ++num) {
-                if (num >= frames.size())
-                    frames.resize(num + 1);
-                frames[num].kind = tcplife::wireshark::FrameRecord::Kind::Analysed;
-            }
+            tcplife::FrameCache frames;
+            for (std::uint32_t num = 1; num <= segments.size(); ++num)
+                frames.slot(num).set_tag(1);
             frame_bytes = live_bytes.load() - base;
             frame_peak = peak_bytes.load() - base;
         }
@@ -198,7 +195,7 @@ void BM_memory(benchmark::State &state)
     state.counters["sizeof_LedgerFacts"] = sizeof(tcplife::LedgerFacts);
     state.counters["sizeof_ZeekConnection"] = sizeof(tcplife::ZeekConnection);
     state.counters["sizeof_Annotation"] = sizeof(tcplife::Annotation);
-    state.counters["sizeof_FrameRecord"] = sizeof(tcplife::wireshark::FrameRecord);
+    state.counters["sizeof_PackedAnnotation"] = sizeof(tcplife::PackedAnnotation);
     state.counters["sizeof_Segment"] = sizeof(tcplife::Segment);
     state.counters["sizeof_ExpertMessages"] = sizeof(tcplife::ExpertMessages);
 }

@@ -16,40 +16,26 @@ void CaptureState::analyse(proto_tree *tree, packet_info *pinfo) noexcept
     if (extraction == Extraction::NotTcp)
         return;
     try {
-        FrameRecord record;
+        FrameRecord::Kind kind = FrameRecord::Kind::Incomplete;
+        PackedAnnotation packed;
         if (extraction == Extraction::Complete) {
-            record.kind = FrameRecord::Kind::Analysed;
-            record.annotation = tracker_.observe(segment);
-            record.seq = segment.seq.raw();
-            record.ack = segment.ack.raw();
-            record.payload_length = segment.payload_length;
-            record.flags = segment.flags;
-        } else {
-            record.kind = FrameRecord::Kind::Incomplete;
+            kind = FrameRecord::Kind::Analysed;
+            packed = PackedAnnotation(tracker_.observe(segment));
         }
-        slot(pinfo->num) = record;
+        packed.set_tag(static_cast<unsigned>(kind));
+        frames_.slot(pinfo->num) = packed;
     } catch (...) {
         // Out of memory: this frame stays unannotated rather than taking Wireshark down.
     }
 }
 
-FrameRecord &CaptureState::slot(guint32 frame)
+std::optional<FrameRecord> CaptureState::record(guint32 frame) const noexcept
 {
-    const std::size_t chunk = frame >> chunk_bits;
-    if (chunk >= chunks_.size())
-        chunks_.resize(chunk + 1);
-    if (!chunks_[chunk])
-        chunks_[chunk] = std::make_unique<Chunk>();
-    return (*chunks_[chunk])[frame & (chunk_size - 1)];
-}
-
-const FrameRecord *CaptureState::record(guint32 frame) const noexcept
-{
-    const std::size_t chunk = frame >> chunk_bits;
-    if (chunk >= chunks_.size() || !chunks_[chunk])
-        return nullptr;
-    const FrameRecord &found = (*chunks_[chunk])[frame & (chunk_size - 1)];
-    return found.kind == FrameRecord::Kind::None ? nullptr : &found;
+    const PackedAnnotation *found = frames_.find(frame);
+    const auto kind = found != nullptr ? static_cast<FrameRecord::Kind>(found->tag()) : FrameRecord::Kind::None;
+    if (kind == FrameRecord::Kind::None)
+        return std::nullopt;
+    return FrameRecord{kind, found->unpack()};
 }
 
 } // namespace tcplife::wireshark

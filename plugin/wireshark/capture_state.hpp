@@ -5,13 +5,12 @@
 #pragma once
 
 #include "core/annotation.hpp"
+#include "core/frame_cache.hpp"
 #include "core/tracker.hpp"
 
 #include <epan/packet.h>
 
-#include <array>
-#include <memory>
-#include <vector>
+#include <optional>
 
 namespace tcplife::wireshark {
 
@@ -19,12 +18,6 @@ struct FrameRecord {
     enum class Kind : std::uint8_t { None, Analysed, Incomplete };
     Kind kind = Kind::None;
     Annotation annotation;
-    // The header numbers the ladder report draws (-z tcplife,ladder), which later
-    // passes cannot read from the TCP dissection.
-    std::uint32_t seq = 0;
-    std::uint32_t ack = 0;
-    std::uint32_t payload_length = 0;
-    std::uint16_t flags = 0;
 };
 
 class CaptureState {
@@ -33,23 +26,15 @@ public:
 
     // First pass only. Never throws: a failure (out of memory) leaves the frame unannotated.
     void analyse(proto_tree *tree, packet_info *pinfo) noexcept;
-    // Null when the frame was never analysed or holds no TCP segment.
-    const FrameRecord *record(guint32 frame) const noexcept;
+    // Empty when the frame was never analysed or holds no TCP segment.
+    std::optional<FrameRecord> record(guint32 frame) const noexcept;
     // The conversation of an analysed frame.
     const StreamRecord *stream(std::uint32_t index) const noexcept { return tracker_.stream(index); }
     std::uint32_t stream_count() const noexcept { return tracker_.stream_count(); }
 
 private:
-    // Records by frame number, in fixed-size chunks: growing never copies what is
-    // there, so memory never peaks at twice the cache as a growing vector would.
-    static constexpr std::size_t chunk_bits = 16;
-    static constexpr std::size_t chunk_size = std::size_t{1} << chunk_bits;
-    using Chunk = std::array<FrameRecord, chunk_size>;
-
-    FrameRecord &slot(guint32 frame); // may throw std::bad_alloc
-
     Tracker tracker_;
-    std::vector<std::unique_ptr<Chunk>> chunks_;
+    FrameCache frames_; // each frame's annotation; its tag holds the FrameRecord::Kind
 };
 
 } // namespace tcplife::wireshark

@@ -150,8 +150,8 @@ int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *)
     const bool first_pass = !PINFO_FD_VISITED(pinfo);
     if (first_pass)
         capture->analyse(tree, pinfo);
-    const FrameRecord *record = capture->record(pinfo->num);
-    if (record == nullptr)
+    const std::optional<FrameRecord> record = capture->record(pinfo->num);
+    if (!record)
         return 0;
     queue_segment(pinfo, *record);
     // After the first pass every frame has been analysed: the conversation is final.

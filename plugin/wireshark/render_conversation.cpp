@@ -168,8 +168,9 @@ void add_path(TextBuilder &text, bool first, const char *who, TcpState before, c
 void add_moment(proto_tree *timeline, tvbuff_t *tvb, const Moment &moment, const LedgerFacts &f,
                 const CaptureState &capture)
 {
-    const FrameRecord *record = tree_is_shown(timeline) ? capture.record(moment.frame) : nullptr;
-    if (record == nullptr) {
+    const std::optional<FrameRecord> record =
+        tree_is_shown(timeline) ? capture.record(moment.frame) : std::optional<FrameRecord>{};
+    if (!record) {
         generated(proto_tree_add_uint(timeline, c.timeline, tvb, 0, 0, moment.frame));
         return;
     }

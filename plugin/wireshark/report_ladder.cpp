@@ -2,6 +2,7 @@
 // that passes the filter, drawn with all of its segments (a ladder of some segments
 // only would misnumber the steps).
 #include "reports.hpp"
+#include "tcp_fields.hpp"
 
 #include "core/ladder.hpp"
 
@@ -18,11 +19,19 @@ namespace {
 
 constexpr const char *cli = "tcplife,ladder";
 
+// What the ladder draws of a frame besides its annotation. The per-frame cache keeps
+// only annotations, so the ladder reads these itself, and pays for them only when drawn.
+struct TappedFrame {
+    std::int64_t time_ns = 0;
+    HeaderNumbers numbers;
+    bool tapped = false;
+};
+
 struct LadderReport {
     std::string filter;
     dfilter_t *selection = nullptr; // the user's filter, applied here to every segment
     std::vector<bool> selected;     // by stream index
-    std::vector<std::int64_t> times; // capture time by frame number, for the segments tapped
+    std::vector<TappedFrame> frames; // by frame number
 };
 
 std::int64_t frame_time_ns(const packet_info *pinfo)
@@ -34,7 +43,7 @@ void reset_ladder(void *data)
 {
     auto *report = static_cast<LadderReport *>(data);
     report->selected.clear();
-    report->times.clear();
+    report->frames.clear();
 }
 
 tap_packet_status ladder_packet(void *data, packet_info *pinfo, epan_dissect_t *edt, const void *segment, tap_flags_t)
@@ -42,10 +51,13 @@ tap_packet_status ladder_packet(void *data, packet_info *pinfo, epan_dissect_t *
     auto *report = static_cast<LadderReport *>(data);
     const std::uint32_t stream = static_cast<const FrameRecord *>(segment)->annotation.stream;
     const bool matches = report->selection == nullptr || dfilter_apply_edt(report->selection, edt);
+    TappedFrame frame{frame_time_ns(pinfo), {}, true};
+    if (!read_header_numbers(edt->tree, pinfo, &frame.numbers))
+        return TAP_PACKET_FAILED;
     try {
-        if (pinfo->num >= report->times.size())
-            report->times.resize(static_cast<std::size_t>(pinfo->num) + 1);
-        report->times[pinfo->num] = frame_time_ns(pinfo);
+        if (pinfo->num >= report->frames.size())
+            report->frames.resize(static_cast<std::size_t>(pinfo->num) + 1);
+        report->frames[pinfo->num] = frame;
         if (stream >= report->selected.size())
             report->selected.resize(static_cast<std::size_t>(stream) + 1);
         if (matches)
@@ -60,16 +72,17 @@ std::string ladder_output(const LadderReport &report)
 {
     const CaptureState *capture = current_capture();
     std::vector<std::vector<LadderSegment>> segments(report.selected.size());
-    for (std::uint32_t frame = 1; capture != nullptr && frame < report.times.size(); ++frame) {
-        const FrameRecord *record = capture->record(frame);
-        if (record == nullptr || record->kind != FrameRecord::Kind::Analysed)
+    for (std::uint32_t frame = 1; capture != nullptr && frame < report.frames.size(); ++frame) {
+        const TappedFrame &tapped = report.frames[frame];
+        const std::optional<FrameRecord> record = tapped.tapped ? capture->record(frame) : std::nullopt;
+        if (!record || record->kind != FrameRecord::Kind::Analysed)
             continue;
         const std::uint32_t stream = record->annotation.stream;
         if (stream >= report.selected.size() || !report.selected[stream])
             continue;
-        segments[stream].push_back(LadderSegment{frame, report.times[frame], SeqNumber(record->seq),
-                                                 SeqNumber(record->ack), record->flags, record->payload_length,
-                                                 record->annotation});
+        const HeaderNumbers &n = tapped.numbers;
+        segments[stream].push_back(LadderSegment{frame, tapped.time_ns, SeqNumber(n.seq), SeqNumber(n.ack), n.flags,
+                                                 n.payload_length, record->annotation});
     }
     std::string ladders;
     std::size_t drawn = 0;
@@ -101,16 +114,17 @@ void start_ladder(const char *argument, void *)
 {
     auto *report = new LadderReport;
     report->filter = filter_after(argument, cli);
-    std::string listener_filter;
+    // The listener sees every segment, so whole conversations can be drawn; naming
+    // fields in its filter makes Wireshark fill them in for it on every pass: the
+    // header numbers, and those of the user's filter, which is checked in ladder_packet.
+    std::string listener_filter = std::string("tcplife || ") + header_number_fields;
     if (!report->filter.empty()) {
         gchar *error = nullptr;
         if (!dfilter_compile(report->filter.c_str(), &report->selection, &error))
             fail_report(cli, error != nullptr ? error : "invalid filter");
-        // The listener sees every segment, so whole conversations can be drawn; naming
-        // the filter's fields here makes Wireshark fill them in for the check above.
-        listener_filter = "(" + report->filter + ") || tcplife";
+        listener_filter = "(" + report->filter + ") || " + listener_filter;
     }
-    GString *error = register_tap_listener("tcplife", report, listener_filter.empty() ? nullptr : listener_filter.c_str(),
+    GString *error = register_tap_listener("tcplife", report, listener_filter.c_str(),
                                            TL_REQUIRES_NOTHING, reset_ladder, ladder_packet, draw_ladders,
                                            finish_ladder);
     if (error != nullptr)

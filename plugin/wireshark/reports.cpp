@@ -5,9 +5,11 @@
 
 #include <epan/stat_tap_ui.h>
 #include <epan/tap.h>
+#include <wsutil/wmem/wmem.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -144,8 +146,11 @@ void register_tcplife_tap()
 
 void queue_segment(packet_info *pinfo, const FrameRecord &record)
 {
-    if (record.kind == FrameRecord::Kind::Analysed)
-        tap_queue_packet(tcplife_tap, pinfo, &record);
+    if (record.kind != FrameRecord::Kind::Analysed || !have_tap_listener(tcplife_tap))
+        return;
+    // The listeners run after the frame's dissection: the copy lives as long as the frame.
+    void *copy = wmem_alloc(pinfo->pool, sizeof(FrameRecord));
+    tap_queue_packet(tcplife_tap, pinfo, new (copy) FrameRecord(record));
 }
 
 void register_report_listeners()

@@ -406,6 +406,19 @@ void want_tcp_fields(dissector_handle_t postdissector, const CaptureState *captu
     update_wanted_fields();
 }
 
+bool read_header_numbers(proto_tree *tree, packet_info *pinfo, HeaderNumbers *out)
+{
+    Layers layers;
+    guint32 flags = 0;
+    if (tree == nullptr || !find_layers(pinfo, &layers) || !read_primed_uint(tree, SeqRaw, layers, &out->seq) ||
+        !read_primed_uint(tree, Flags, layers, &flags))
+        return false;
+    out->flags = static_cast<std::uint16_t>(flags);
+    read_primed_uint(tree, AckRaw, layers, &out->ack);
+    read_primed_uint(tree, PayloadLength, layers, &out->payload_length);
+    return true;
+}
+
 Extraction extract_segment(proto_tree *tree, packet_info *pinfo, Segment *out)
 {
     Layers layers;

@@ -40,4 +40,16 @@ void want_tcp_fields(dissector_handle_t postdissector, const CaptureState *captu
 // First pass only (the wanted fields are those of the first pass).
 Extraction extract_segment(proto_tree *tree, packet_info *pinfo, Segment *out);
 
+// The header numbers of the frame's analysed TCP layer, for a report that needs them
+// on any pass (the ladder): its tap listener's filter names header_number_fields, which
+// makes Wireshark fill those fields in whenever the listener runs.
+struct HeaderNumbers {
+    std::uint32_t seq = 0;
+    std::uint32_t ack = 0;
+    std::uint32_t payload_length = 0;
+    std::uint16_t flags = 0;
+};
+constexpr const char *header_number_fields = "tcp.seq_raw || tcp.ack_raw || tcp.flags || tcp.len";
+bool read_header_numbers(proto_tree *tree, packet_info *pinfo, HeaderNumbers *out);
+
 } // namespace tcplife::wireshark

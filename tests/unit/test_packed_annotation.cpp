@@ -1,0 +1,262 @@
+// The per-frame cache: an Annotation's 28-byte form gives back every field as it was,
+// and FrameCache keeps one per frame number.
+#include "flow.hpp"
+
+#include "core/frame_cache.hpp"
+#include "core/packed_annotation.hpp"
+
+#include <vector>
+
+using namespace tcplife;
+using namespace tcplife::test;
+using S = TcpState;
+
+static void assert_same_path(const StatePath &expected, const StatePath &actual)
+{
+    assert_int_equal(expected.length, actual.length);
+    for (std::size_t i = 0; i < expected.length; ++i)
+        assert_int_equal(static_cast<int>(expected.states[i]), static_cast<int>(actual.states[i]));
+}
+
+static void assert_same(const Annotation &expected, const Annotation &actual)
+{
+    assert_int_equal(expected.stream, actual.stream);
+    assert_int_equal(static_cast<int>(expected.sender), static_cast<int>(actual.sender));
+    assert_int_equal(expected.roles_guessed, actual.roles_guessed);
+    assert_int_equal(expected.handshake_step, actual.handshake_step);
+    assert_int_equal(expected.close_steps, actual.close_steps);
+    assert_int_equal(expected.merged_close, actual.merged_close);
+    assert_int_equal(expected.attempt, actual.attempt);
+    assert_int_equal(expected.notes, actual.notes);
+    assert_int_equal(static_cast<int>(expected.client_before), static_cast<int>(actual.client_before));
+    assert_int_equal(static_cast<int>(expected.client_after), static_cast<int>(actual.client_after));
+    assert_int_equal(static_cast<int>(expected.server_before), static_cast<int>(actual.server_before));
+    assert_int_equal(static_cast<int>(expected.server_after), static_cast<int>(actual.server_after));
+    assert_same_path(expected.client_path, actual.client_path);
+    assert_same_path(expected.server_path, actual.server_path);
+    assert_int_equal(static_cast<int>(expected.reset), static_cast<int>(actual.reset));
+    assert_int_equal(static_cast<int>(expected.reset_in), static_cast<int>(actual.reset_in));
+    assert_int_equal(expected.number, actual.number);
+    assert_int_equal(expected.expected_number, actual.expected_number);
+    assert_int_equal(expected.server_port, actual.server_port);
+}
+
+static void assert_round_trip(const Annotation &annotation)
+{
+    assert_same(annotation, PackedAnnotation(annotation).unpack());
+}
+
+// Every field at its largest value at once: no field may spill into its neighbour.
+static Annotation widest()
+{
+    Annotation a;
+    a.stream = 0xffffffffu;
+    a.sender = Role::Server;
+    a.roles_guessed = true;
+    a.handshake_step = 3;
+    a.close_steps = 0xf;
+    a.merged_close = true;
+    a.attempt = 255;
+    a.notes = static_cast<std::uint16_t>((note::reuse_in_time_wait << 1) - 1);
+    a.client_before = S::TimeWait;
+    a.client_after = S::TimeWait;
+    a.server_before = S::TimeWait;
+    a.server_after = S::TimeWait;
+    for (int i = 0; i < 4; ++i) {
+        a.client_path.push(S::TimeWait);
+        a.server_path.push(S::TimeWait);
+    }
+    a.reset = ResetKind::OutOfWindow;
+    a.reset_in = S::TimeWait;
+    a.number = 0xffffffffu;
+    a.expected_number = 0xfffffffeu;
+    a.server_port = 0xffff;
+    return a;
+}
+
+static void test_packed_default(void **)
+{
+    assert_round_trip(Annotation{});
+    assert_int_equal(PackedAnnotation().tag(), 0);
+}
+
+static void test_packed_widest_values(void **)
+{
+    assert_round_trip(widest());
+}
+
+// Each field alone at its widest, the rest zero, and each field alone zero, the rest at
+// their widest: a field packed into the wrong bits shows in one of the two.
+static void test_packed_each_field_alone(void **)
+{
+    using Set = void (*)(Annotation &, const Annotation &);
+    const Set fields[] = {
+        [](Annotation &a, const Annotation &w) { a.stream = w.stream; },
+        [](Annotation &a, const Annotation &w) { a.sender = w.sender; },
+        [](Annotation &a, const Annotation &w) { a.roles_guessed = w.roles_guessed; },
+        [](Annotation &a, const Annotation &w) { a.handshake_step = w.handshake_step; },
+        [](Annotation &a, const Annotation &w) { a.close_steps = w.close_steps; },
+        [](Annotation &a, const Annotation &w) { a.merged_close = w.merged_close; },
+        [](Annotation &a, const Annotation &w) { a.attempt = w.attempt; },
+        [](Annotation &a, const Annotation &w) { a.notes = w.notes; },
+        [](Annotation &a, const Annotation &w) { a.client_before = w.client_before; },
+        [](Annotation &a, const Annotation &w) { a.client_after = w.client_after; },
+        [](Annotation &a, const Annotation &w) { a.server_before = w.server_before; },
+        [](Annotation &a, const Annotation &w) { a.server_after = w.server_after; },
+        [](Annotation &a, const Annotation &w) { a.client_path = w.client_path; },
+        [](Annotation &a, const Annotation &w) { a.server_path = w.server_path; },
+        [](Annotation &a, const Annotation &w) { a.reset = w.reset; },
+        [](Annotation &a, const Annotation &w) { a.reset_in = w.reset_in; },
+        [](Annotation &a, const Annotation &w) { a.number = w.number; },
+        [](Annotation &a, const Annotation &w) { a.expected_number = w.expected_number; },
+        [](Annotation &a, const Annotation &w) { a.server_port = w.server_port; },
+    };
+    const Annotation wide = widest();
+    for (const Set set : fields) {
+        Annotation alone;
+        set(alone, wide);
+        assert_round_trip(alone);
+        Annotation all_but = wide;
+        set(all_but, Annotation{});
+        assert_round_trip(all_but);
+    }
+}
+
+static void test_packed_every_state_in_every_place(void **)
+{
+    for (unsigned value = 0; value <= static_cast<unsigned>(S::TimeWait); ++value) {
+        const auto state = static_cast<S>(value);
+        Annotation a;
+        a.client_before = state;
+        a.client_after = static_cast<S>(static_cast<unsigned>(S::TimeWait) - value);
+        a.server_before = state;
+        a.server_after = state;
+        a.reset_in = state;
+        a.client_path.push(state);
+        a.client_path.push(S::Closing);
+        a.server_path.push(S::Listen);
+        a.server_path.push(state);
+        a.server_path.push(S::FinWait2);
+        assert_round_trip(a);
+    }
+}
+
+static void test_packed_every_path_length(void **)
+{
+    const S states[] = {S::FinWait1, S::FinWait2, S::Closing, S::TimeWait};
+    for (std::size_t client = 0; client <= 4; ++client) {
+        for (std::size_t server = 0; server <= 4; ++server) {
+            Annotation a;
+            for (std::size_t i = 0; i < client; ++i)
+                a.client_path.push(states[i]);
+            for (std::size_t i = 0; i < server; ++i)
+                a.server_path.push(states[3 - i]);
+            assert_round_trip(a);
+        }
+    }
+}
+
+static void test_packed_every_reset_kind_and_role(void **)
+{
+    for (unsigned reset = 0; reset <= static_cast<unsigned>(ResetKind::OutOfWindow); ++reset) {
+        for (unsigned role = 0; role <= static_cast<unsigned>(Role::Server); ++role) {
+            Annotation a = widest();
+            a.reset = static_cast<ResetKind>(reset);
+            a.sender = static_cast<Role>(role);
+            assert_round_trip(a);
+        }
+    }
+}
+
+// The tag is the cache's own: it changes nothing else, and nothing else changes it.
+static void test_packed_tag_is_independent(void **)
+{
+    for (unsigned tag = 0; tag < 4; ++tag) {
+        for (const Annotation &a : {Annotation{}, widest()}) {
+            PackedAnnotation packed(a);
+            assert_int_equal(packed.tag(), 0);
+            packed.set_tag(tag);
+            assert_int_equal(packed.tag(), tag);
+            assert_same(a, packed.unpack());
+            assert_int_equal(packed.stream(), a.stream);
+        }
+    }
+}
+
+// What the observer really produces: every segment of a handshake, data, a merged close
+// (a path through FIN_WAIT_2), a simultaneous close and a refused SYN.
+static void test_packed_annotations_of_real_flows(void **)
+{
+    std::vector<Annotation> seen;
+    {
+        Flow flow;
+        handshake(flow);
+        seen.push_back(flow.step(Side::Client, ACK | PSH, 100));
+        seen.push_back(flow.step(Side::Client, FIN | ACK));
+        seen.push_back(flow.step(Side::Server, FIN | ACK));
+        seen.push_back(flow.step(Side::Client, ACK));
+        seen.push_back(flow.step(Side::Client, ACK)); // repeated final ACK
+    }
+    {
+        Flow flow;
+        established_with_data(flow);
+        const Segment client_fin = flow.send(Side::Client, FIN | ACK);
+        const Segment server_fin = flow.send(Side::Server, FIN | ACK);
+        seen.push_back(flow.observe(client_fin));
+        seen.push_back(flow.observe(server_fin));
+    }
+    {
+        Flow flow;
+        seen.push_back(flow.step(Side::Client, SYN));
+        seen.push_back(flow.step(Side::Server, RST | ACK));
+    }
+    bool saw_path_with_a_stop = false;
+    for (const Annotation &a : seen) {
+        assert_round_trip(a);
+        saw_path_with_a_stop |= a.client_path.length >= 2 || a.server_path.length >= 2;
+    }
+    assert_true(saw_path_with_a_stop);
+}
+
+static void test_frame_cache_slots_start_empty(void **)
+{
+    tcplife::FrameCache cache;
+    assert_null(cache.find(1));
+    cache.slot(1).set_tag(1);
+    assert_non_null(cache.find(2)); // the same chunk: present, still empty
+    assert_int_equal(cache.find(2)->tag(), 0);
+    assert_null(cache.find(70000)); // a chunk never written
+}
+
+static void test_frame_cache_keeps_each_frame(void **)
+{
+    tcplife::FrameCache cache;
+    const std::uint32_t frames[] = {0, 1, 65535, 65536, 65537, 200000, 0xffffffffu};
+    for (const std::uint32_t frame : frames) {
+        Annotation a = widest();
+        a.stream = frame;
+        cache.slot(frame) = PackedAnnotation(a);
+    }
+    for (const std::uint32_t frame : frames) {
+        const PackedAnnotation *found = cache.find(frame);
+        assert_non_null(found);
+        assert_int_equal(found->stream(), frame);
+    }
+}
+
+int main()
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_packed_default),
+        cmocka_unit_test(test_packed_widest_values),
+        cmocka_unit_test(test_packed_each_field_alone),
+        cmocka_unit_test(test_packed_every_state_in_every_place),
+        cmocka_unit_test(test_packed_every_path_length),
+        cmocka_unit_test(test_packed_every_reset_kind_and_role),
+        cmocka_unit_test(test_packed_tag_is_independent),
+        cmocka_unit_test(test_packed_annotations_of_real_flows),
+        cmocka_unit_test(test_frame_cache_slots_start_empty),
+        cmocka_unit_test(test_frame_cache_keeps_each_frame),
+    };
+    return cmocka_run_group_tests(tests, nullptr, nullptr);
+}
