@@ -1,5 +1,6 @@
 // Addresses as people and log tools write them, without Wireshark: "192.0.2.1",
-// "2001:db8::1", and with a port "192.0.2.1:443" or "[2001:db8::1]:443".
+// "2001:db8::1", and with a port "192.0.2.1:443" or "[2001:db8::1]:443". Written by
+// TextBuilder, as the packet details write them, into arrays that outlive it.
 #pragma once
 
 #include "segment.hpp"

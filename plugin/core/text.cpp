@@ -102,6 +102,24 @@ TextBuilder &TextBuilder::add_ipv6(const std::uint8_t *bytes)
     return *this;
 }
 
+TextBuilder &TextBuilder::add_address(const Address &address)
+{
+    if (address.family == 4)
+        return add_ipv4(address.bytes.data());
+    if (address.family == 6)
+        return add_ipv6(address.bytes.data());
+    return add_char('?');
+}
+
+TextBuilder &TextBuilder::add_socket(const SocketAddress &socket)
+{
+    if (socket.address.family == 6)
+        add_char('[').add_address(socket.address).add_char(']');
+    else
+        add_address(socket.address);
+    return add_char(':').add_uint(socket.port);
+}
+
 TextBuilder &TextBuilder::add_signed_seconds(std::int64_t ns)
 {
     // Integer rounding to microseconds gives printf's digits as long as the double

@@ -4,6 +4,8 @@
 // The output is the same as the printf formats it replaces (tests/unit/test_text.cpp).
 #pragma once
 
+#include "segment.hpp"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -26,6 +28,10 @@ public:
     // An IPv6 address as glibc's inet_ntop writes it (longest zero run as "::",
     // "::ffff:192.0.2.1" for IPv4-mapped and "::192.0.2.1" for IPv4-compatible addresses).
     TextBuilder &add_ipv6(const std::uint8_t *bytes);
+    // "192.0.2.1" or "2001:db8::1"; "?" for an address of no known family.
+    TextBuilder &add_address(const Address &address);
+    // "192.0.2.1:443" or "[2001:db8::1]:443"; "?:0" for a socket never seen.
+    TextBuilder &add_socket(const SocketAddress &socket);
     // A duration in seconds from nanoseconds, as printf("%+.6f", ns / 1e9) writes it.
     TextBuilder &add_signed_seconds(std::int64_t ns);
 

@@ -30,18 +30,6 @@ nstime_t to_nstime(std::int64_t ns)
     return t;
 }
 
-// "192.0.2.1:443" or "[2001:db8::1]:443"; "?" for an address never seen.
-void add_socket(TextBuilder &text, const SocketAddress &socket)
-{
-    if (socket.address.family == 4)
-        text.add_ipv4(socket.address.bytes.data());
-    else if (socket.address.family == 6)
-        text.add_char('[').add_ipv6(socket.address.bytes.data()).add_char(']');
-    else
-        text.add_char('?');
-    text.add_char(':').add_uint(socket.port);
-}
-
 void add_string(proto_tree *tree, int field, tvbuff_t *tvb, const char *value)
 {
     generated(proto_tree_add_string(tree, field, tvb, 0, 0, value));
@@ -227,8 +215,8 @@ void render_conversation(const StreamRecord &stream, const Verdict &verdict, con
         proto_field_is_referenced(tree, c.client) || proto_field_is_referenced(tree, c.server);
     TextBuilder client, server;
     if (addresses_wanted) {
-        add_socket(client, f.client().address);
-        add_socket(server, f.server().address);
+        client.add_socket(f.client().address);
+        server.add_socket(f.server().address);
     }
     proto_item *top = add_top(tree, tvb, client.c_str(), server.c_str(), verdict, options.final);
     generated(top);
