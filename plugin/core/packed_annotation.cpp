@@ -1,7 +1,5 @@
 #include "packed_annotation.hpp"
 
-#include <array>
-
 namespace tcplife {
 namespace {
 
@@ -32,44 +30,60 @@ constexpr BitField sender_bits{24, 2};
 constexpr BitField reset_in_bits{26, 4};
 constexpr BitField tag_bits{30, 2};
 
-// A TcpState in 4 bits; states_ holds four, a path up to four.
+// A TcpState in 4 bits; states_ holds four.
 constexpr unsigned state_width = 4;
 constexpr BitField state_at(unsigned index) { return BitField{index * state_width, state_width}; }
 constexpr BitField client_before_bits = state_at(0);
 constexpr BitField client_after_bits = state_at(1);
 constexpr BitField server_before_bits = state_at(2);
 constexpr BitField server_after_bits = state_at(3);
-constexpr BitField client_length_bits{0, 4};
-constexpr BitField server_length_bits{4, 4};
+
+// shape_: each path as it relates to the state after the segment, how the number and
+// the expected number relate, and where the server port is.
+enum PathShape : unsigned { NoChange, StraightToAfter, InRest };
+// A step's number is what it should be, or only the expected one exists (a SYN: the
+// ISN + 1 its answer must acknowledge); number_ holds whichever is not implied.
+enum NumberShape : unsigned { ExpectedIsNumber, OnlyExpected, ExpectedInRest };
+constexpr BitField client_shape_bits{0, 2};
+constexpr BitField server_shape_bits{2, 2};
+constexpr BitField number_shape_bits{4, 2};
+constexpr BitField server_port_in_rest_bit{6, 1};
 
 static_assert(static_cast<unsigned>(TcpState::TimeWait) < (1u << state_width), "a TcpState fits in 4 bits");
 static_assert(note::reuse_in_time_wait < (1u << 13), "the notes fit in 13 bits");
 static_assert(static_cast<unsigned>(ResetKind::OutOfWindow) < (1u << 3), "a ResetKind fits in 3 bits");
-static_assert(std::tuple_size<decltype(StatePath::states)>::value == 4, "a path packs into 16 bits");
 
 template <typename Enum> unsigned raw(Enum value) { return static_cast<unsigned>(value); }
 
-std::uint16_t pack_path(const StatePath &path)
+NumberShape number_shape_of(const Annotation &a)
 {
-    std::uint16_t packed = 0;
-    for (unsigned i = 0; i < path.length; ++i)
-        state_at(i).put(packed, raw(path.states[i]));
-    return packed;
+    if (a.expected_number == a.number)
+        return ExpectedIsNumber;
+    return a.number == 0 ? OnlyExpected : ExpectedInRest;
 }
 
-StatePath unpack_path(std::uint16_t packed, unsigned length)
+PathShape shape_of(const StatePath &path, TcpState after)
+{
+    if (path.length == 0)
+        return NoChange;
+    return path.length == 1 && path.states[0] == after ? StraightToAfter : InRest;
+}
+
+StatePath path_of(PathShape shape, TcpState after, const StatePath *rest)
 {
     StatePath path;
-    for (unsigned i = 0; i < length; ++i)
-        path.push(static_cast<TcpState>(state_at(i).get(packed)));
+    if (shape == StraightToAfter)
+        path.push(after);
+    else if (shape == InRest)
+        path = *rest;
     return path;
 }
 
 } // namespace
 
 PackedAnnotation::PackedAnnotation(const Annotation &a)
-    : stream_(a.stream), number_(a.number), expected_number_(a.expected_number), server_port_(a.server_port),
-      client_path_(pack_path(a.client_path)), server_path_(pack_path(a.server_path)), attempt_(a.attempt)
+    : stream_(a.stream), number_(number_shape_of(a) == OnlyExpected ? a.expected_number : a.number),
+      attempt_(a.attempt)
 {
     notes_bits.put(bits_, a.notes);
     reset_bits.put(bits_, raw(a.reset));
@@ -83,11 +97,25 @@ PackedAnnotation::PackedAnnotation(const Annotation &a)
     client_after_bits.put(states_, raw(a.client_after));
     server_before_bits.put(states_, raw(a.server_before));
     server_after_bits.put(states_, raw(a.server_after));
-    client_length_bits.put(path_lengths_, a.client_path.length);
-    server_length_bits.put(path_lengths_, a.server_path.length);
+    client_shape_bits.put(shape_, shape_of(a.client_path, a.client_after));
+    server_shape_bits.put(shape_, shape_of(a.server_path, a.server_after));
+    number_shape_bits.put(shape_, number_shape_of(a));
 }
 
-Annotation PackedAnnotation::unpack() const
+void PackedAnnotation::keep_server_port_in_rest() { server_port_in_rest_bit.put(shape_, 1); }
+
+bool PackedAnnotation::needs_rest() const
+{
+    return client_shape_bits.get(shape_) == InRest || server_shape_bits.get(shape_) == InRest ||
+           number_shape_bits.get(shape_) == ExpectedInRest || server_port_in_rest_bit.get(shape_) != 0;
+}
+
+AnnotationRest rest_of(const Annotation &a)
+{
+    return AnnotationRest{a.expected_number, a.client_path, a.server_path, a.server_port};
+}
+
+Annotation PackedAnnotation::unpack(std::uint16_t stream_server_port, const AnnotationRest *rest) const
 {
     Annotation a;
     a.stream = stream_;
@@ -102,13 +130,25 @@ Annotation PackedAnnotation::unpack() const
     a.client_after = static_cast<TcpState>(client_after_bits.get(states_));
     a.server_before = static_cast<TcpState>(server_before_bits.get(states_));
     a.server_after = static_cast<TcpState>(server_after_bits.get(states_));
-    a.client_path = unpack_path(client_path_, client_length_bits.get(path_lengths_));
-    a.server_path = unpack_path(server_path_, server_length_bits.get(path_lengths_));
+    const StatePath *client_rest = rest != nullptr ? &rest->client_path : nullptr;
+    const StatePath *server_rest = rest != nullptr ? &rest->server_path : nullptr;
+    a.client_path = path_of(static_cast<PathShape>(client_shape_bits.get(shape_)), a.client_after, client_rest);
+    a.server_path = path_of(static_cast<PathShape>(server_shape_bits.get(shape_)), a.server_after, server_rest);
     a.reset = static_cast<ResetKind>(reset_bits.get(bits_));
     a.reset_in = static_cast<TcpState>(reset_in_bits.get(bits_));
-    a.number = number_;
-    a.expected_number = expected_number_;
-    a.server_port = server_port_;
+    switch (static_cast<NumberShape>(number_shape_bits.get(shape_))) {
+    case ExpectedIsNumber:
+        a.number = a.expected_number = number_;
+        break;
+    case OnlyExpected:
+        a.expected_number = number_;
+        break;
+    case ExpectedInRest:
+        a.number = number_;
+        a.expected_number = rest->expected_number;
+        break;
+    }
+    a.server_port = server_port_in_rest_bit.get(shape_) != 0 ? rest->server_port : stream_server_port;
     return a;
 }
 

@@ -3,6 +3,12 @@
 #include "tcp_fields.hpp"
 
 namespace tcplife::wireshark {
+namespace {
+
+// The cache's tag of a frame: its Kind (None, the tag 0, is a frame never stored).
+unsigned tag_of(FrameRecord::Kind kind) { return static_cast<unsigned>(kind); }
+
+} // namespace
 
 void CaptureState::analyse(proto_tree *tree, packet_info *pinfo) noexcept
 {
@@ -16,14 +22,10 @@ void CaptureState::analyse(proto_tree *tree, packet_info *pinfo) noexcept
     if (extraction == Extraction::NotTcp)
         return;
     try {
-        FrameRecord::Kind kind = FrameRecord::Kind::Incomplete;
-        PackedAnnotation packed;
-        if (extraction == Extraction::Complete) {
-            kind = FrameRecord::Kind::Analysed;
-            packed = PackedAnnotation(tracker_.observe(segment));
-        }
-        packed.set_tag(static_cast<unsigned>(kind));
-        frames_.slot(pinfo->num) = packed;
+        if (extraction == Extraction::Complete)
+            frames_.store(pinfo->num, tag_of(FrameRecord::Kind::Analysed), tracker_.observe(segment));
+        else
+            frames_.mark(pinfo->num, tag_of(FrameRecord::Kind::Incomplete));
     } catch (...) {
         // Out of memory: this frame stays unannotated rather than taking Wireshark down.
     }
@@ -31,11 +33,10 @@ void CaptureState::analyse(proto_tree *tree, packet_info *pinfo) noexcept
 
 std::optional<FrameRecord> CaptureState::record(guint32 frame) const noexcept
 {
-    const PackedAnnotation *found = frames_.find(frame);
-    const auto kind = found != nullptr ? static_cast<FrameRecord::Kind>(found->tag()) : FrameRecord::Kind::None;
-    if (kind == FrameRecord::Kind::None)
+    const std::optional<FrameCache::Entry> entry = frames_.load(frame);
+    if (!entry)
         return std::nullopt;
-    return FrameRecord{kind, found->unpack()};
+    return FrameRecord{static_cast<FrameRecord::Kind>(entry->tag), entry->annotation};
 }
 
 } // namespace tcplife::wireshark

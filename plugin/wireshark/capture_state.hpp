@@ -34,7 +34,7 @@ public:
 
 private:
     Tracker tracker_;
-    FrameCache frames_; // each frame's annotation; its tag holds the FrameRecord::Kind
+    FrameCache frames_; // each frame's annotation, tagged with its FrameRecord::Kind
 };
 
 } // namespace tcplife::wireshark

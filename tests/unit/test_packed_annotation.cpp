@@ -1,10 +1,12 @@
-// The per-frame cache: an Annotation's 28-byte form gives back every field as it was,
-// and FrameCache keeps one per frame number.
+// The per-frame cache: FrameCache gives back every field of every Annotation stored,
+// whether it fits the 16-byte PackedAnnotation or needs its rest kept beside it.
 #include "flow.hpp"
 
 #include "core/frame_cache.hpp"
 #include "core/packed_annotation.hpp"
 
+#include <iterator>
+#include <optional>
 #include <vector>
 
 using namespace tcplife;
@@ -41,9 +43,21 @@ static void assert_same(const Annotation &expected, const Annotation &actual)
     assert_int_equal(expected.server_port, actual.server_port);
 }
 
+// Through a cache of its own, and through the packed form with its rest and port.
 static void assert_round_trip(const Annotation &annotation)
 {
-    assert_same(annotation, PackedAnnotation(annotation).unpack());
+    Annotation in_cache = annotation; // streams are dense indices: the cache keeps one port per stream
+    in_cache.stream %= 1024;
+    FrameCache cache;
+    cache.store(7, 1, in_cache);
+    const std::optional<FrameCache::Entry> entry = cache.load(7);
+    assert_true(entry.has_value());
+    assert_int_equal(entry->tag, 1);
+    assert_same(in_cache, entry->annotation);
+
+    const PackedAnnotation packed(annotation);
+    const AnnotationRest rest = rest_of(annotation);
+    assert_same(annotation, packed.unpack(annotation.server_port, packed.needs_rest() ? &rest : nullptr));
 }
 
 // Every field at its largest value at once: no field may spill into its neighbour.
@@ -74,10 +88,52 @@ static Annotation widest()
     return a;
 }
 
+// Each way the number and the expected one can relate: equal, no number, both apart.
+static void test_packed_every_number_shape(void **)
+{
+    const std::uint32_t values[] = {0, 1, 1001, 0xfffffffeu, 0xffffffffu};
+    for (const std::uint32_t number : values) {
+        for (const std::uint32_t expected : values) {
+            Annotation a;
+            a.number = number;
+            a.expected_number = expected;
+            assert_round_trip(a);
+        }
+    }
+}
+
 static void test_packed_default(void **)
 {
     assert_round_trip(Annotation{});
     assert_int_equal(PackedAnnotation().tag(), 0);
+    assert_false(PackedAnnotation(Annotation{}).needs_rest());
+}
+
+// The common frame fits in 16 bytes: a step whose numbers agree, each path straight to
+// the state after, or no change at all.
+static void test_packed_common_frames_need_no_rest(void **)
+{
+    Annotation a;
+    a.handshake_step = 2;
+    a.number = a.expected_number = 1001;
+    a.client_after = S::Established;
+    a.client_path.push(S::Established);
+    a.server_after = S::SynReceived;
+    a.server_path.push(S::SynReceived);
+    assert_false(PackedAnnotation(a).needs_rest());
+
+    Annotation syn;
+    syn.handshake_step = 1;
+    syn.expected_number = 4000000001u; // the ISN + 1 the SYN-ACK must acknowledge; no number
+    assert_false(PackedAnnotation(syn).needs_rest());
+    assert_round_trip(syn);
+
+    Annotation mismatch = a;
+    mismatch.expected_number = 1002;
+    assert_true(PackedAnnotation(mismatch).needs_rest());
+    Annotation via = a;
+    via.client_path.push(S::FinWait2); // a path that does not end where the state is
+    assert_true(PackedAnnotation(via).needs_rest());
 }
 
 static void test_packed_widest_values(void **)
@@ -177,7 +233,8 @@ static void test_packed_tag_is_independent(void **)
             assert_int_equal(packed.tag(), 0);
             packed.set_tag(tag);
             assert_int_equal(packed.tag(), tag);
-            assert_same(a, packed.unpack());
+            const AnnotationRest rest = rest_of(a);
+            assert_same(a, packed.unpack(a.server_port, &rest));
             assert_int_equal(packed.stream(), a.stream);
         }
     }
@@ -218,44 +275,55 @@ static void test_packed_annotations_of_real_flows(void **)
     assert_true(saw_path_with_a_stop);
 }
 
-static void test_frame_cache_slots_start_empty(void **)
+static void test_frame_cache_frames_start_empty(void **)
 {
-    tcplife::FrameCache cache;
-    assert_null(cache.find(1));
-    cache.slot(1).set_tag(1);
-    assert_non_null(cache.find(2)); // the same chunk: present, still empty
-    assert_int_equal(cache.find(2)->tag(), 0);
-    assert_null(cache.find(70000)); // a chunk never written
+    FrameCache cache;
+    assert_false(cache.load(1).has_value());
+    Annotation a = widest();
+    a.stream = 0;
+    cache.store(1, 1, a);
+    assert_false(cache.load(2).has_value());     // the same chunk, never stored
+    assert_false(cache.load(70000).has_value()); // a chunk never written
+    cache.mark(3, 2);
+    assert_int_equal(cache.load(3)->tag, 2);
+    assert_same(Annotation{}, cache.load(3)->annotation);
 }
 
+// Frames in every chunk position, streams sharing a server port or not, frames that need
+// their rest and frames that do not, stored out of order and once overwritten.
 static void test_frame_cache_keeps_each_frame(void **)
 {
-    tcplife::FrameCache cache;
-    const std::uint32_t frames[] = {0, 1, 65535, 65536, 65537, 200000, 0xffffffffu};
-    for (const std::uint32_t frame : frames) {
-        Annotation a = widest();
-        a.stream = frame;
-        cache.slot(frame) = PackedAnnotation(a);
+    FrameCache cache;
+    const std::uint32_t frames[] = {5, 1, 65535, 65536, 0, 65537, 200000, 0xffffffffu, 3};
+    std::vector<Annotation> stored;
+    for (std::size_t i = 0; i < std::size(frames); ++i) {
+        Annotation a = i % 2 == 0 ? widest() : Annotation{};
+        a.stream = static_cast<std::uint32_t>(i % 3);
+        a.number = frames[i];
+        a.server_port = static_cast<std::uint16_t>(i == 4 ? 8080 : 80 + a.stream); // frame 0: another port
+        stored.push_back(a);
+        cache.store(frames[i], 1, a);
     }
-    for (const std::uint32_t frame : frames) {
-        const PackedAnnotation *found = cache.find(frame);
-        assert_non_null(found);
-        assert_int_equal(found->stream(), frame);
-    }
+    stored[0].notes = note::time_wait;
+    cache.store(frames[0], 1, stored[0]);
+    for (std::size_t i = 0; i < std::size(frames); ++i)
+        assert_same(stored[i], cache.load(frames[i])->annotation);
 }
 
 int main()
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_packed_default),
+        cmocka_unit_test(test_packed_common_frames_need_no_rest),
         cmocka_unit_test(test_packed_widest_values),
+        cmocka_unit_test(test_packed_every_number_shape),
         cmocka_unit_test(test_packed_each_field_alone),
         cmocka_unit_test(test_packed_every_state_in_every_place),
         cmocka_unit_test(test_packed_every_path_length),
         cmocka_unit_test(test_packed_every_reset_kind_and_role),
         cmocka_unit_test(test_packed_tag_is_independent),
         cmocka_unit_test(test_packed_annotations_of_real_flows),
-        cmocka_unit_test(test_frame_cache_slots_start_empty),
+        cmocka_unit_test(test_frame_cache_frames_start_empty),
         cmocka_unit_test(test_frame_cache_keeps_each_frame),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
