@@ -77,6 +77,15 @@ constexpr bool expert_specs_follow_kind_order()
 }
 static_assert(expert_specs_follow_kind_order(), "expert_specs must list every ExpertKind in enum order");
 
+} // namespace
+
+int expert_severity(ExpertKind kind)
+{
+    return expert_specs[static_cast<std::size_t>(kind)].severity;
+}
+
+namespace {
+
 hf_register_info fields[] = {
     {&ids.stream,
      {"Stream index", "tcplife.stream", FT_UINT32, BASE_DEC, nullptr, 0x0, "The TCP stream index, as tcp.stream",
@@ -209,7 +218,6 @@ void register_protocol()
 void register_handoff()
 {
     resolve_tcp_fields();
-    resolve_render_ids();
     register_postdissector(tcplife_handle);
 }
 

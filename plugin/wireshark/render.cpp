@@ -5,30 +5,80 @@
 #include "core/text.hpp"
 #include "registration.hpp"
 
+#include <epan/column-info.h>
 #include <epan/column-utils.h>
 #include <epan/expert.h>
 #include <epan/proto.h>
 #include <epan/tap.h>
 
+#include <iterator>
+
 namespace tcplife::wireshark {
 namespace {
 
-int expert_tap = 0;          // Wireshark's "expert" tap: -z expert, the Expert Information dialog; 0 until known
-int expert_message_id = -1;  // _ws.expert.message
+// Wireshark's expert module: its tap (-z expert, the Expert Information dialog) and its
+// fields, which a filter or column reads every expert info through. The module registers
+// them after every protocol's hand-off, so they are looked up once dissection runs.
+struct WiresharkExpert {
+    int tap = -1;
+    int message = -1;              // _ws.expert.message
+    int fields[4] = {-1, -1, -1, -1}; // _ws.expert, .message, .severity, .group
+};
+
+const WiresharkExpert &wireshark_expert()
+{
+    static const WiresharkExpert expert = [] {
+        WiresharkExpert found;
+        found.tap = find_tap_id("expert");
+        found.message = proto_registrar_get_id_byname("_ws.expert.message");
+        const char *names[] = {"_ws.expert", "_ws.expert.message", "_ws.expert.severity", "_ws.expert.group"};
+        for (std::size_t i = 0; i < std::size(found.fields); ++i)
+            found.fields[i] = proto_registrar_get_id_byname(names[i]);
+        return found;
+    }();
+    return expert;
+}
 
 void mark_generated(proto_item *item)
 {
     proto_item_set_generated(item);
 }
 
+bool expert_tap_listened()
+{
+    const int tap = wireshark_expert().tap;
+    return tap > 0 && have_tap_listener(tap);
+}
+
 // Expert texts are read in a shown tree, by the expert tap's listeners, and by filters
 // or columns on _ws.expert.message; everyone else sees only which expert infos exist.
 bool expert_texts_wanted(proto_tree *tree)
 {
-    if (expert_tap <= 0) // registered by Wireshark's expert module once dissection starts
-        expert_tap = find_tap_id("expert");
-    return tree_is_shown(tree) || (expert_tap > 0 && have_tap_listener(expert_tap)) ||
-           (expert_message_id > 0 && proto_field_is_referenced(tree, expert_message_id));
+    const int message = wireshark_expert().message;
+    return tree_is_shown(tree) || expert_tap_listened() || (message > 0 && proto_field_is_referenced(tree, message));
+}
+
+// The chat-level step infos ("Handshake step 3 (ACK)") are for someone who collects
+// them: a shown tree, the expert tap (-z expert, the Expert Information dialog), a
+// filter, colouring rule or column on an expert field, or the Expert Info Severity
+// column. Nothing else reads them: Wireshark's highest severity, the one other trace
+// they leave, already has TCP's own chats for the SYNs and FINs of the same steps.
+bool chats_wanted(proto_tree *tree, const packet_info *pinfo, const ExpertMessages &messages)
+{
+    if (tree_is_shown(tree) || expert_tap_listened())
+        return true;
+    if (pinfo->cinfo != nullptr && pinfo->cinfo->col_first[COL_EXPERT] >= 0)
+        return true;
+    for (const int id : wireshark_expert().fields) {
+        if (id > 0 && proto_field_is_referenced(tree, id))
+            return true;
+    }
+    for (std::size_t i = 0; i < messages.count; ++i) {
+        const int id = ids.experts[static_cast<std::size_t>(messages.items[i].kind)].hf;
+        if (id > 0 && proto_field_is_referenced(tree, id))
+            return true;
+    }
+    return false;
 }
 
 // "TIME_WAIT", or "TIME_WAIT (via FIN_WAIT_2)" when one segment moved the endpoint
@@ -56,10 +106,13 @@ void render_incomplete(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 }
 
 // With texts, each message is its own; without, the registered summary stands in.
-void add_expert_messages(packet_info *pinfo, proto_item *item, const ExpertMessages &messages, bool texts)
+void add_expert_messages(packet_info *pinfo, proto_item *item, const ExpertMessages &messages, bool texts,
+                         bool chats = true)
 {
     for (std::size_t i = 0; i < messages.count; ++i) {
         const ExpertMessage &message = messages.items[i];
+        if (!chats && expert_severity(message.kind) == PI_CHAT)
+            continue;
         expert_field *field = &ids.experts[static_cast<std::size_t>(message.kind)];
         if (texts)
             expert_add_info_format(pinfo, item, field, "%s", message.text.data());
@@ -117,11 +170,6 @@ void add_segment_items(proto_tree *subtree, tvbuff_t *tvb, const Annotation &a, 
 
 } // namespace
 
-void resolve_render_ids()
-{
-    expert_message_id = proto_registrar_get_id_byname("_ws.expert.message");
-}
-
 void render(const FrameRecord &record, const CaptureState &capture, tvbuff_t *tvb, packet_info *pinfo,
             proto_tree *tree, const RenderOptions &options)
 {
@@ -151,8 +199,8 @@ void render(const FrameRecord &record, const CaptureState &capture, tvbuff_t *tv
     AnomalySet anomalies = segment_anomalies(a);
     if (a.notes != 0 || a.handshake_step != 0 || a.close_steps != 0 || a.reset != ResetKind::None) {
         const bool texts = expert_texts_wanted(tree);
-        add_expert_messages(pinfo, top, describe(a, DescribeOptions{options.time_wait_seconds, texts}, facts),
-                            texts);
+        const ExpertMessages messages = describe(a, DescribeOptions{options.time_wait_seconds, texts}, facts);
+        add_expert_messages(pinfo, top, messages, texts, chats_wanted(tree, pinfo, messages));
     }
     // Only a later pass knows this is the conversation's last segment of the capture.
     const bool last_of_capture = stream != nullptr && options.final && facts->last.frame == pinfo->num;

@@ -34,9 +34,6 @@ struct RenderOptions {
     bool final = false; // the whole capture has been analysed (a later pass)
 };
 
-// Resolves the field ids render() checks (_ws.expert.message); call at hand-off.
-void resolve_render_ids();
-
 void render(const FrameRecord &record, const CaptureState &capture, tvbuff_t *tvb, packet_info *pinfo,
             proto_tree *tree, const RenderOptions &options);
 

@@ -63,6 +63,21 @@ def expert_infos_have_their_own_filters(tshark, captures, plugin):
 
 
 @check
+def expert_infos_reach_whoever_collects_them(tshark, captures, plugin):
+    # One pass, no tree shown: tcplife adds its chat-level steps and its teacher texts
+    # only for someone who reads them, and each of these does. Frame 3 (the handshake
+    # ACK) carries no chat of TCP's own, so only tcplife's can make it match.
+    capture = tshark.capture(os.path.join(captures, "merged-close.pcap"))
+    assert frames_matching(tshark, capture, '_ws.expert.message contains "ISN + 1"') == [2, 3]
+    assert frames_matching(tshark, capture, '_ws.expert.severity == "Chat"') == [1, 2, 3, 8, 9]
+    assert frames_matching(tshark, capture, "tcplife.expert.handshake_ack") == [3]
+    column = tshark.run("-r", capture, "-o", 'gui.column.format:"No.","%m","Expert","%a"')
+    assert column.returncode == 0, column.stderr
+    severities = [line.split()[1] if len(line.split()) > 1 else "" for line in column.stdout.splitlines()]
+    assert severities == ["Chat", "Chat", "Chat", "", "", "", "", "Chat", "Note", "Note"], severities
+
+
+@check
 def expert_statistics_list_the_steps(tshark, captures, plugin):
     capture = tshark.capture(os.path.join(captures, "merged-close.pcap"))
     result = tshark.run("-r", capture, "-q", "-z", "expert")
