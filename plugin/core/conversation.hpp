@@ -16,7 +16,9 @@ namespace tcplife {
 
 class Conversation {
 public:
-    Annotation observe(const Segment &segment);
+    // `sockets`: the stream's, as its ledger keeps them; unset before the first segment,
+    // whose roles this decides.
+    Annotation observe(const Segment &segment, const SocketPair &sockets);
 
     TcpState client_state() const { return endpoints_[client].state; }
     TcpState server_state() const { return endpoints_[server].state; }
@@ -72,7 +74,6 @@ private:
         StepAck step_ack;                // its latest segment, if that was a step ACK
         std::uint32_t segments = 0;
         std::uint32_t step_retransmissions = 0; // SYNs, SYN-ACKs and FINs sent again
-        SocketAddress address;
         TcpState state = TcpState::Unknown;
         std::uint8_t present = 0;            // bit n: the Optional n is set
         std::uint8_t syn_attempts = 0;
@@ -110,9 +111,9 @@ private:
     };
 
     static bool acknowledges_syn(SeqNumber ack, const Endpoint &syn_sender);
-    void start(const Segment &segment, Annotation &annotation);
+    SocketPair start(const Segment &segment, Annotation &annotation);
     std::uint16_t anomaly_notes(std::size_t sender, const Segment &segment) const;
-    std::size_t sender_of(const Segment &segment) const;
+    static std::size_t sender_of(const Segment &segment, const SocketPair &sockets);
     void apply(std::size_t endpoint, EndpointEvent event, Annotation &annotation);
 
     void observe_reset(std::size_t sender, const Segment &segment, Annotation &annotation);

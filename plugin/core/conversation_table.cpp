@@ -56,8 +56,8 @@ std::vector<std::string> row_values(const ConversationRow &row)
     const Timings &t = row.times;
     return {
         std::to_string(row.stream),
-        socket_text(f.client().address).data(),
-        socket_text(f.server().address).data(),
+        socket_text(f.client_socket()).data(),
+        socket_text(f.server_socket()).data(),
         f.roles_guessed ? "yes" : "no",
         handshake_verdict_name(row.verdict.handshake),
         close_verdict_name(row.verdict.close),
@@ -122,7 +122,8 @@ std::string zeek_uid(const ConversationRow &row)
     };
     mix(static_cast<std::uint64_t>(row.facts->earliest_ns));
     mix(row.stream);
-    for (const SocketAddress *socket : {&row.zeek->originator(), &row.zeek->responder()}) {
+    const SocketPair &sockets = row.facts->sockets;
+    for (const SocketAddress *socket : {&row.zeek->originator(sockets), &row.zeek->responder(sockets)}) {
         for (std::uint8_t byte : socket->address.bytes)
             mix(byte);
         mix(socket->port);
@@ -260,6 +261,8 @@ std::string conversation_table_zeek(const std::vector<ConversationRow> &rows, co
            "count\tstring\tcount\tcount\tcount\tcount\tset[string]\n";
     for (const ConversationRow &row : rows) {
         const ZeekConnection &zeek = *row.zeek;
+        const SocketAddress &originator = zeek.originator(row.facts->sockets);
+        const SocketAddress &responder = zeek.responder(row.facts->sockets);
         const std::int64_t duration = row.times.duration;
         // Zeek logs duration and byte counts only for a connection that lasted (conn/main.zeek).
         const bool lasted = duration > 0;
@@ -267,10 +270,10 @@ std::string conversation_table_zeek(const std::vector<ConversationRow> &rows, co
         const std::vector<std::string> fields = {
             seconds_text(row.facts->earliest_ns),
             zeek_uid(row),
-            address_text(zeek.originator().address).data(),
-            std::to_string(zeek.originator().port),
-            address_text(zeek.responder().address).data(),
-            std::to_string(zeek.responder().port),
+            address_text(originator.address).data(),
+            std::to_string(originator.port),
+            address_text(responder.address).data(),
+            std::to_string(responder.port),
             "tcp",
             "-", // service: tcplife does no protocol detection
             lasted ? seconds_text(duration) : "-",

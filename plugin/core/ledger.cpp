@@ -68,13 +68,14 @@ void Ledger::record(const Segment &segment, const Annotation &annotation)
     if (!facts_.first.seen()) {
         facts_.first = now;
         facts_.earliest_ns = facts_.latest_ns = now.time_ns;
+        // One stream is one 4-tuple: its first segment shows both sockets.
+        facts_.sockets[sender] = segment.source;
+        facts_.sockets[1 - sender] = segment.destination;
     }
     facts_.last = now;
     facts_.earliest_ns = std::min(facts_.earliest_ns, segment.time_ns);
     facts_.latest_ns = std::max(facts_.latest_ns, segment.time_ns);
     facts_.roles_guessed = annotation.roles_guessed;
-    from.address = segment.source;
-    peer.address = segment.destination;
     ++from.segments;
     peer.unanswered_retransmissions = 0; // the sender is alive: whatever the peer sent was not in vain
 

@@ -97,7 +97,6 @@ struct SideFacts {
     // peer may have vanished.
     std::uint32_t unanswered_retransmissions = 0;
     SeqNumber highest_end;              // sequence-space bookkeeping behind `bytes`
-    SocketAddress address;
     TcpOptions offered;                 // by its SYN or SYN-ACK
     std::uint16_t syn_flags = 0;        // flags of that SYN or SYN-ACK (ECN negotiation)
     TcpState state = TcpState::Unknown; // after its latest segment
@@ -113,6 +112,7 @@ struct LedgerFacts {
     static constexpr std::size_t timeline_capacity = Timeline::capacity;
 
     std::array<SideFacts, 2> sides; // [0] client, [1] server
+    SocketPair sockets;             // as the first segment showed them
     Timeline timeline;              // segments that changed a state, in order
     std::int64_t earliest_ns = 0;   // capture times need not grow with the frame number
     std::int64_t latest_ns = 0;
@@ -149,6 +149,8 @@ struct LedgerFacts {
 
     const SideFacts &client() const { return sides[0]; }
     const SideFacts &server() const { return sides[1]; }
+    const SocketAddress &client_socket() const { return sockets[0]; }
+    const SocketAddress &server_socket() const { return sockets[1]; }
 };
 
 class Ledger {

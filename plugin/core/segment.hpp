@@ -23,6 +23,10 @@ struct SocketAddress {
     bool operator==(const SocketAddress &o) const { return port == o.port && address == o.address; }
 };
 
+// A conversation's two sockets by role, [0] client and [1] server. A stream keeps them
+// once, in its ledger; the observers that need them are handed them.
+using SocketPair = std::array<SocketAddress, 2>;
+
 namespace tcp_flag {
 constexpr std::uint16_t fin = 0x01;
 constexpr std::uint16_t syn = 0x02;

@@ -43,8 +43,8 @@ bool entered_time_wait(const Annotation &a)
 
 bool same_tuple(const LedgerFacts &facts, const Segment &segment)
 {
-    const SocketAddress &client = facts.client().address;
-    const SocketAddress &server = facts.server().address;
+    const SocketAddress &client = facts.client_socket();
+    const SocketAddress &server = facts.server_socket();
     return (client == segment.source && server == segment.destination) ||
            (client == segment.destination && server == segment.source);
 }
@@ -75,14 +75,14 @@ Annotation Tracker::observe(const Segment &segment)
 {
     StreamRecord &record = this->record(segment.stream);
     const bool first_segment = !record.ledger.facts().first.seen();
-    Annotation annotation = record.observer.observe(segment);
+    Annotation annotation = record.observer.observe(segment, record.ledger.facts().sockets);
     if (first_segment && is_pure_syn(segment)) {
         check_reuse(segment, record, annotation);
         time_wait_streams_.erase(tuple_key(segment)); // the tuple has a new incarnation now
     }
     record.ledger.record(segment, annotation);
     record.anomalies |= segment_anomalies(annotation);
-    record.zeek.observe(segment);
+    record.zeek.observe(segment, record.ledger.facts().sockets);
     if (entered_time_wait(annotation))
         time_wait_streams_[tuple_key(segment)] = segment.stream;
     return annotation;

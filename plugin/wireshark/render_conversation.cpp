@@ -226,8 +226,8 @@ void render_conversation(const StreamRecord &stream, const Verdict &verdict, con
         proto_field_is_referenced(tree, c.client) || proto_field_is_referenced(tree, c.server);
     TextBuilder client, server;
     if (addresses_wanted) {
-        add_socket(client, f.client().address);
-        add_socket(server, f.server().address);
+        add_socket(client, f.client_socket());
+        add_socket(server, f.server_socket());
     }
     proto_item *top = add_top(tree, tvb, client.c_str(), server.c_str(), verdict, options.final);
     generated(top);

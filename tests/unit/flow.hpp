@@ -28,7 +28,7 @@ public:
         segment.frame = ++frames_;
         clock_ns_ += 1'000'000;
         segment.time_ns = clock_ns_;
-        const Annotation annotation = conversation_.observe(segment);
+        const Annotation annotation = conversation_.observe(segment, ledger_.facts().sockets);
         ledger_.record(segment, annotation);
         return annotation;
     }
