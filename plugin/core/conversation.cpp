@@ -367,16 +367,14 @@ bool Conversation::repeats_step_ack(std::size_t sender, const Segment &segment, 
         return false;
     // A keep-alive reply or a duplicate ACK answers new segments from the peer; a repeat
     // answers nothing new, or only the peer's own repeated SYN-ACK or FIN.
-    const std::uint32_t peer_segments_since = to.segments - last.peer_segments;
-    if (peer_segments_since != to.step_retransmissions - last.peer_step_retransmissions)
+    if (to.first_sendings() != last.peer_first_sendings)
         return false;
     annotation.handshake_step = last.handshake_step;
     annotation.close_steps = last.close_steps;
     annotation.number = last.ack.raw();
     annotation.attempt = bump(last.attempts);
     annotation.notes |= note::repeated_step_ack;
-    last.peer_segments = to.segments;
-    last.peer_step_retransmissions = to.step_retransmissions;
+    last.peer_first_sendings = to.first_sendings();
     return true;
 }
 
@@ -395,11 +393,10 @@ void Conversation::remember_step_ack(std::size_t sender, const Segment &segment,
     StepAck kept;
     kept.seq = segment.seq;
     kept.ack = segment.ack;
-    kept.peer_segments = to.segments;
-    kept.peer_step_retransmissions = to.step_retransmissions;
+    kept.peer_first_sendings = to.first_sendings();
     kept.window = segment.window;
-    kept.handshake_step = annotation.handshake_step;
-    kept.close_steps = annotation.close_steps;
+    kept.handshake_step = annotation.handshake_step & 0x3u;
+    kept.close_steps = annotation.close_steps & 0xfu;
     kept.attempts = 1;
     from.last_step_ack() = kept;
 }
