@@ -72,7 +72,7 @@ void Ledger::record(const Segment &segment, const Annotation &annotation)
         facts_.sockets[sender] = segment.source;
         facts_.sockets[1 - sender] = segment.destination;
     }
-    facts_.last = now;
+    facts_.last_frame = now.frame;
     facts_.earliest_ns = std::min(facts_.earliest_ns, segment.time_ns);
     facts_.latest_ns = std::max(facts_.latest_ns, segment.time_ns);
     facts_.roles_guessed = annotation.roles_guessed;
@@ -104,7 +104,7 @@ void Ledger::record_handshake(const Annotation &a, const Moment &now)
     case 1:
         if (!facts_.syn.seen())
             facts_.syn = now;
-        facts_.latest_syn = now;
+        facts_.latest_syn_frame = now.frame;
         if (a.is_retransmission())
             ++facts_.syn_retransmissions;
         if (!facts_.synack.seen())
@@ -127,14 +127,14 @@ void Ledger::record_handshake(const Annotation &a, const Moment &now)
         break;
     }
     if (a.reset == ResetKind::RefusesSyn)
-        facts_.refusal = now;
+        facts_.refusal_frame = now.frame;
     // A RST counts when its receiver obeyed it (RFC 5961: an out-of-window one is ignored).
     const bool receiver_is_client = a.sender == Role::Server;
     const TcpState receiver_before = receiver_is_client ? a.client_before : a.server_before;
     const TcpState receiver_after = receiver_is_client ? a.client_after : a.server_after;
     if (a.reset == ResetKind::None || receiver_after == receiver_before)
         return;
-    facts_.reset = now;
+    facts_.reset_frame = now.frame;
     facts_.reset_by = a.sender;
     // A side whose state the capture never showed (mid-stream) was open too.
     if (is_open_state(receiver_before) || receiver_before == TcpState::Unknown)

@@ -47,7 +47,7 @@ static_assert(sizeof(Moment) == 12, "Moment is packed");
 class Timeline {
 public:
     static constexpr std::size_t capacity = 32;
-    static constexpr std::size_t inline_capacity = 8;
+    static constexpr std::size_t inline_capacity = 7;
 
     Timeline() = default;
     Timeline(const Timeline &other) { *this = other; }
@@ -83,8 +83,8 @@ public:
     const_iterator end() const { return {this, size_}; }
 
 private:
-    std::array<Moment, inline_capacity> first_{};
     Moment *more_ = nullptr; // capacity - inline_capacity moments, once needed
+    std::array<Moment, inline_capacity> first_{};
     std::uint8_t size_ = 0;
 };
 
@@ -100,11 +100,13 @@ struct SideFacts {
     TcpOptions offered;                 // by its SYN or SYN-ACK
     std::uint16_t syn_flags = 0;        // flags of that SYN or SYN-ACK (ECN negotiation)
     TcpState state = TcpState::Unknown; // after its latest segment
-    bool sent_syn = false;              // a SYN or SYN-ACK, so `offered` is known
-    bool sent_fin = false;
-    bool syn_carried_data = false;
-    bool reached_open = false;          // it was ESTABLISHED or later at some point
-    bool has_base = false;              // highest_end is set
+    bool sent_syn : 1;                  // a SYN or SYN-ACK, so `offered` is known
+    bool sent_fin : 1;
+    bool syn_carried_data : 1;
+    bool reached_open : 1;              // it was ESTABLISHED or later at some point
+    bool has_base : 1;                  // highest_end is set
+
+    SideFacts() : sent_syn(false), sent_fin(false), syn_carried_data(false), reached_open(false), has_base(false) {}
 };
 
 // Members grouped by alignment, so that little padding sits between them.
@@ -118,17 +120,19 @@ struct LedgerFacts {
     std::int64_t latest_ns = 0;
 
     Moment first;
-    Moment last;
     Moment syn;             // the first SYN
-    Moment latest_syn;
     Moment synack;          // the first SYN-ACK
     Moment handshake_ack;   // the ACK completing the handshake
     Moment syn_answered;    // the latest SYN before the first SYN-ACK: the one it answers
     Moment synack_answered; // the latest SYN-ACK before the handshake ACK
-    Moment refusal;         // the latest RST refusing a SYN
     Moment first_fin;
     Moment close_done;      // both FINs acknowledged
-    Moment reset;           // the latest RST its receiver obeyed (ended or refused the connection)
+
+    // Steps whose time nobody asks for, by frame number; 0: not seen.
+    std::uint32_t last_frame = 0;
+    std::uint32_t latest_syn_frame = 0;
+    std::uint32_t refusal_frame = 0; // the latest RST refusing a SYN
+    std::uint32_t reset_frame = 0;   // the latest RST its receiver obeyed (ended or refused the connection)
 
     std::uint32_t syn_retransmissions = 0;
     // The earlier stream on the same 4-tuple whose TIME_WAIT this one's SYN cut into, + 1.
@@ -137,15 +141,22 @@ struct LedgerFacts {
 
     Role first_closer = Role::Unknown;
     Role reset_by = Role::Unknown;
-    bool roles_guessed = false;
-    bool midstream = false;
-    bool simultaneous_open = false;
-    bool unsolicited_synack = false;
-    bool synack_acked_syn_data = false; // the server accepted data carried by the SYN (TFO)
-    bool merged_close = false;
-    bool simultaneous_close = false;
-    bool aborted = false;   // a RST its receiver obeyed ended an open connection
-    bool ever_open = false; // both sides reached ESTABLISHED or later, or it began mid-stream
+    bool roles_guessed : 1;
+    bool midstream : 1;
+    bool simultaneous_open : 1;
+    bool unsolicited_synack : 1;
+    bool synack_acked_syn_data : 1; // the server accepted data carried by the SYN (TFO)
+    bool merged_close : 1;
+    bool simultaneous_close : 1;
+    bool aborted : 1;               // a RST its receiver obeyed ended an open connection
+    bool ever_open : 1;             // both sides reached ESTABLISHED or later, or it began mid-stream
+
+    LedgerFacts()
+        : roles_guessed(false), midstream(false), simultaneous_open(false), unsolicited_synack(false),
+          synack_acked_syn_data(false), merged_close(false), simultaneous_close(false), aborted(false),
+          ever_open(false)
+    {
+    }
 
     const SideFacts &client() const { return sides[0]; }
     const SideFacts &server() const { return sides[1]; }

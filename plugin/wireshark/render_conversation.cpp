@@ -47,10 +47,10 @@ void add_string(proto_tree *tree, int field, tvbuff_t *tvb, const char *value)
     generated(proto_tree_add_string(tree, field, tvb, 0, 0, value));
 }
 
-void add_frame(proto_tree *tree, int field, tvbuff_t *tvb, const Moment &moment)
+void add_frame(proto_tree *tree, int field, tvbuff_t *tvb, std::uint32_t frame)
 {
-    if (moment.seen())
-        generated(proto_tree_add_uint(tree, field, tvb, 0, 0, moment.frame));
+    if (frame != 0) // not seen
+        generated(proto_tree_add_uint(tree, field, tvb, 0, 0, frame));
 }
 
 void add_interval(proto_tree *tree, int field, tvbuff_t *tvb, std::int64_t ns)
@@ -246,11 +246,11 @@ void render_conversation(const StreamRecord &stream, const Verdict &verdict, con
     add_parties(conv, c.reset_by, tvb, verdict.reset_by);
     add_time_wait(conv, tvb, f, verdict, options);
     add_zeek(conv, tvb, stream.zeek);
-    add_frame(conv, c.frame_syn, tvb, f.syn);
-    add_frame(conv, c.frame_synack, tvb, f.synack);
-    add_frame(conv, c.frame_ack, tvb, f.handshake_ack);
-    add_frame(conv, c.frame_fin1, tvb, f.first_fin);
-    add_frame(conv, c.frame_last, tvb, f.last);
+    add_frame(conv, c.frame_syn, tvb, f.syn.frame);
+    add_frame(conv, c.frame_synack, tvb, f.synack.frame);
+    add_frame(conv, c.frame_ack, tvb, f.handshake_ack.frame);
+    add_frame(conv, c.frame_fin1, tvb, f.first_fin.frame);
+    add_frame(conv, c.frame_last, tvb, f.last_frame);
     add_timings(conv, tvb, f);
     add_options(conv, tvb, f);
     add_counters(conv, tvb, f);

@@ -39,6 +39,8 @@ public:
     }
 
     Conversation &conversation() { return conversation_; }
+    std::uint32_t last_frame() const { return frames_; }
+    std::int64_t last_time_ns() const { return clock_ns_; }
     const LedgerFacts &facts() const { return ledger_.facts(); }
     Verdict verdict() const { return judge(ledger_.facts()); }
 
