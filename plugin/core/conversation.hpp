@@ -22,6 +22,8 @@ public:
 
     TcpState client_state() const { return endpoints_[client].state; }
     TcpState server_state() const { return endpoints_[server].state; }
+    std::uint32_t client_segments() const { return endpoints_[client].segments; }
+    std::uint32_t server_segments() const { return endpoints_[server].segments; }
 
 private:
     static constexpr std::size_t client = 0;

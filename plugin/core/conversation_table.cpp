@@ -72,8 +72,8 @@ std::vector<std::string> row_values(const ConversationRow &row)
         t.has_handshake_time ? seconds_text(t.handshake_time) : std::string(),
         std::to_string(f.client().bytes),
         std::to_string(f.server().bytes),
-        std::to_string(f.client().segments),
-        std::to_string(f.server().segments),
+        std::to_string(row.observer->client_segments()),
+        std::to_string(row.observer->server_segments()),
         anomaly_list(row.anomalies, ' '),
     };
 }
@@ -170,6 +170,7 @@ ConversationRow conversation_row(std::uint32_t stream, const StreamRecord &recor
     ConversationRow row;
     row.stream = stream;
     row.facts = &record.ledger.facts();
+    row.observer = &record.observer;
     row.zeek = &record.zeek;
     row.verdict = judge(*row.facts);
     row.times = timings(*row.facts);

@@ -76,7 +76,6 @@ void Ledger::record(const Segment &segment, const Annotation &annotation)
     facts_.earliest_ns = std::min(facts_.earliest_ns, segment.time_ns);
     facts_.latest_ns = std::max(facts_.latest_ns, segment.time_ns);
     facts_.roles_guessed = annotation.roles_guessed;
-    ++from.segments;
     peer.unanswered_retransmissions = 0; // the sender is alive: whatever the peer sent was not in vain
 
     if (annotation.has(note::midstream_start))

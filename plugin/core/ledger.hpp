@@ -88,11 +88,15 @@ private:
     std::uint8_t size_ = 0;
 };
 
-// Members ordered by alignment, so that no padding sits between them.
+// A 64-bit count aligned to 4 bytes (a typedef may lower alignment in GCC): a struct of
+// otherwise 32-bit members then needs no padding after its last member.
+typedef std::uint64_t Count64 __attribute__((aligned(4)));
+
+// Members ordered by alignment, so that no padding sits between them. Its segment count
+// is the Conversation's (client_segments(), server_segments()).
 struct SideFacts {
-    std::uint64_t bytes = 0;            // payload, from sequence space (retransmissions count once)
+    Count64 bytes = 0;                  // payload, from sequence space (retransmissions count once)
     Moment time_wait;                   // when it entered TIME_WAIT
-    std::uint32_t segments = 0;
     // Its retransmissions and keep-alive probes since the peer last sent anything: the
     // peer may have vanished.
     std::uint32_t unanswered_retransmissions = 0;
@@ -108,6 +112,7 @@ struct SideFacts {
 
     SideFacts() : sent_syn(false), sent_fin(false), syn_carried_data(false), reached_open(false), has_base(false) {}
 };
+static_assert(sizeof(SideFacts) == 36, "SideFacts has no padding");
 
 // Members grouped by alignment, so that little padding sits between them.
 struct LedgerFacts {

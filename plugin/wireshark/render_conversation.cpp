@@ -145,12 +145,12 @@ void add_options(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f)
     add_offer(tree, c.tfo, tvb, negotiation.fast_open);
 }
 
-void add_counters(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f)
+void add_counters(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const Conversation &observer)
 {
     generated(proto_tree_add_uint64(tree, c.bytes_client, tvb, 0, 0, f.client().bytes));
     generated(proto_tree_add_uint64(tree, c.bytes_server, tvb, 0, 0, f.server().bytes));
-    generated(proto_tree_add_uint(tree, c.segments_client, tvb, 0, 0, f.client().segments));
-    generated(proto_tree_add_uint(tree, c.segments_server, tvb, 0, 0, f.server().segments));
+    generated(proto_tree_add_uint(tree, c.segments_client, tvb, 0, 0, observer.client_segments()));
+    generated(proto_tree_add_uint(tree, c.segments_server, tvb, 0, 0, observer.server_segments()));
     generated(proto_tree_add_uint(tree, c.syn_retransmissions, tvb, 0, 0, f.syn_retransmissions));
 }
 
@@ -253,7 +253,7 @@ void render_conversation(const StreamRecord &stream, const Verdict &verdict, con
     add_frame(conv, c.frame_last, tvb, f.last_frame);
     add_timings(conv, tvb, f);
     add_options(conv, tvb, f);
-    add_counters(conv, tvb, f);
+    add_counters(conv, tvb, f, stream.observer);
     add_timeline(conv, tvb, f, capture, options.final);
 }
 

@@ -322,7 +322,7 @@ static void test_established_bytes_from_sequence_space(void **) // across the 2^
     const LedgerFacts &f = flow.facts();
     assert_int_equal(f.client().bytes, 100);
     assert_int_equal(f.server().bytes, 1500);
-    assert_int_equal(f.server().segments, 3); // SYN-ACK and the second segment twice
+    assert_int_equal(flow.conversation().server_segments(), 3); // SYN-ACK and the second segment twice
 }
 
 static void test_listen_options_negotiation(void **)
