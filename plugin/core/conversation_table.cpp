@@ -149,19 +149,19 @@ static_assert(sizeof csv_columns / sizeof csv_columns[0] == ColumnCount, "one CS
 Timings timings(const LedgerFacts &f)
 {
     Timings t;
-    t.has_syn_synack = f.synack.seen() && f.syn_answered.seen();
-    t.has_synack_ack = f.handshake_ack.seen() && f.synack_answered.seen();
+    t.has_syn_synack = f.synack.seen() && f.has_syn_answered;
+    t.has_synack_ack = f.handshake_ack.seen() && f.has_synack_answered;
     if (t.has_syn_synack)
-        t.syn_synack = saturating_difference(f.synack.time_ns, f.syn_answered.time_ns);
+        t.syn_synack = saturating_difference(f.synack.time_ns, f.syn_answered_ns);
     if (t.has_synack_ack)
-        t.synack_ack = saturating_difference(f.handshake_ack.time_ns, f.synack_answered.time_ns);
+        t.synack_ack = saturating_difference(f.handshake_ack.time_ns, f.synack_answered_ns);
     t.has_handshake_time = f.syn.seen() && f.handshake_ack.seen();
     if (t.has_handshake_time)
         t.handshake_time = saturating_difference(f.handshake_ack.time_ns, f.syn.time_ns);
     t.duration = saturating_difference(f.latest_ns, f.earliest_ns);
-    t.has_close_duration = f.close_done.seen() && f.first_fin.seen();
+    t.has_close_duration = f.has_close_done && f.first_fin.seen();
     if (t.has_close_duration)
-        t.close_duration = saturating_difference(f.close_done.time_ns, f.first_fin.time_ns);
+        t.close_duration = saturating_difference(f.close_done_ns, f.first_fin.time_ns);
     return t;
 }
 

@@ -106,8 +106,10 @@ void Ledger::record_handshake(const Annotation &a, const Moment &now)
         facts_.latest_syn_frame = now.frame;
         if (a.is_retransmission())
             ++facts_.syn_retransmissions;
-        if (!facts_.synack.seen())
-            facts_.syn_answered = now;
+        if (!facts_.synack.seen()) {
+            facts_.has_syn_answered = true;
+            facts_.syn_answered_ns = now.time_ns;
+        }
         break;
     case 2:
         if (!facts_.synack.seen()) {
@@ -115,8 +117,10 @@ void Ledger::record_handshake(const Annotation &a, const Moment &now)
             facts_.synack_acked_syn_data = a.number != a.expected_number && facts_.client().syn_carried_data &&
                                            !a.has(note::handshake_ack_mismatch);
         }
-        if (!facts_.handshake_ack.seen())
-            facts_.synack_answered = now;
+        if (!facts_.handshake_ack.seen()) {
+            facts_.has_synack_answered = true;
+            facts_.synack_answered_ns = now.time_ns;
+        }
         break;
     case 3:
         if (!repeat && !a.has(note::handshake_ack_mismatch) && !facts_.handshake_ack.seen())
@@ -196,9 +200,11 @@ void Ledger::record_states(const Annotation &a, const Moment &now)
             facts.reached_open = true;
     }
     facts_.ever_open = facts_.midstream || (facts_.client().reached_open && facts_.server().reached_open);
-    if (!facts_.close_done.seen() && facts_.client().sent_fin && facts_.server().sent_fin &&
-        is_finished(after[0]) && is_finished(after[1]) && !facts_.aborted)
-        facts_.close_done = now;
+    if (!facts_.has_close_done && facts_.client().sent_fin && facts_.server().sent_fin &&
+        is_finished(after[0]) && is_finished(after[1]) && !facts_.aborted) {
+        facts_.has_close_done = true;
+        facts_.close_done_ns = now.time_ns;
+    }
     if (a.client_path.length == 0 && a.server_path.length == 0)
         return;
     if (!facts_.timeline.push_back(now))

@@ -123,15 +123,16 @@ struct LedgerFacts {
     Timeline timeline;              // segments that changed a state, in order
     std::int64_t earliest_ns = 0;   // capture times need not grow with the frame number
     std::int64_t latest_ns = 0;
+    // Steps whose frame nobody asks for, by capture time; seen when their has_ bit is set.
+    std::int64_t syn_answered_ns = 0;    // the latest SYN before the first SYN-ACK: the one it answers
+    std::int64_t synack_answered_ns = 0; // the latest SYN-ACK before the handshake ACK
+    std::int64_t close_done_ns = 0;      // both FINs acknowledged
 
     Moment first;
-    Moment syn;             // the first SYN
-    Moment synack;          // the first SYN-ACK
-    Moment handshake_ack;   // the ACK completing the handshake
-    Moment syn_answered;    // the latest SYN before the first SYN-ACK: the one it answers
-    Moment synack_answered; // the latest SYN-ACK before the handshake ACK
+    Moment syn;           // the first SYN
+    Moment synack;        // the first SYN-ACK
+    Moment handshake_ack; // the ACK completing the handshake
     Moment first_fin;
-    Moment close_done;      // both FINs acknowledged
 
     // Steps whose time nobody asks for, by frame number; 0: not seen.
     std::uint32_t last_frame = 0;
@@ -155,11 +156,14 @@ struct LedgerFacts {
     bool simultaneous_close : 1;
     bool aborted : 1;               // a RST its receiver obeyed ended an open connection
     bool ever_open : 1;             // both sides reached ESTABLISHED or later, or it began mid-stream
+    bool has_syn_answered : 1;
+    bool has_synack_answered : 1;
+    bool has_close_done : 1;
 
     LedgerFacts()
         : roles_guessed(false), midstream(false), simultaneous_open(false), unsolicited_synack(false),
           synack_acked_syn_data(false), merged_close(false), simultaneous_close(false), aborted(false),
-          ever_open(false)
+          ever_open(false), has_syn_answered(false), has_synack_answered(false), has_close_done(false)
     {
     }
 
