@@ -27,38 +27,6 @@ bool is_finished(TcpState state) { return state == TcpState::TimeWait || state =
 
 } // namespace
 
-Timeline &Timeline::operator=(const Timeline &other)
-{
-    if (this == &other)
-        return *this;
-    first_ = other.first_;
-    size_ = other.size_;
-    if (other.more_ == nullptr) {
-        delete[] more_;
-        more_ = nullptr;
-    } else {
-        if (more_ == nullptr)
-            more_ = new Moment[capacity - inline_capacity];
-        std::copy(other.more_, other.more_ + (capacity - inline_capacity), more_);
-    }
-    return *this;
-}
-
-bool Timeline::push_back(const Moment &moment)
-{
-    if (size_ == capacity)
-        return false;
-    if (size_ < inline_capacity) {
-        first_[size_] = moment;
-    } else {
-        if (more_ == nullptr)
-            more_ = new Moment[capacity - inline_capacity];
-        more_[size_ - inline_capacity] = moment;
-    }
-    ++size_;
-    return true;
-}
-
 void Ledger::record(const Segment &segment, const Annotation &annotation)
 {
     const Moment now{segment.frame, segment.time_ns};
@@ -207,7 +175,7 @@ void Ledger::record_states(const Annotation &a, const Moment &now)
     }
     if (a.client_path.length == 0 && a.server_path.length == 0)
         return;
-    if (!facts_.timeline.push_back(now))
+    if (!facts_.timeline.push_back(now, facts_.first))
         ++facts_.timeline_overflow;
 }
 

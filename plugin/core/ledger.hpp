@@ -6,6 +6,7 @@
 
 #include "annotation.hpp"
 #include "segment.hpp"
+#include "timeline.hpp"
 
 #include <array>
 #include <climits>
@@ -30,63 +31,6 @@ inline std::int64_t saturating_difference(std::int64_t a, std::int64_t b)
         return b < 0 ? INT64_MAX : INT64_MIN;
     return difference;
 }
-
-// A frame and its capture time; frame 0 means "not seen". Packed to 12 bytes: a
-// conversation keeps a few dozen of them.
-struct __attribute__((packed, aligned(4))) Moment {
-    std::uint32_t frame = 0;
-    std::int64_t time_ns = 0;
-
-    bool seen() const { return frame != 0; }
-};
-static_assert(sizeof(Moment) == 12, "Moment is packed");
-
-// The segments that changed a state, in order: the first `inline_capacity` inside the
-// conversation, the rest (up to `capacity`) in one block allocated when needed. Most
-// conversations change states at most 7 times (3 handshake, 4 close segments).
-class Timeline {
-public:
-    static constexpr std::size_t capacity = 32;
-    static constexpr std::size_t inline_capacity = 7;
-
-    Timeline() = default;
-    Timeline(const Timeline &other) { *this = other; }
-    Timeline &operator=(const Timeline &other);
-    ~Timeline() { delete[] more_; }
-
-    // Returns false (and keeps nothing) when full.
-    bool push_back(const Moment &moment);
-    std::size_t size() const { return size_; }
-    bool empty() const { return size_ == 0; }
-    const Moment &operator[](std::size_t i) const { return i < inline_capacity ? first_[i] : more_[i - inline_capacity]; }
-    const Moment &front() const { return (*this)[0]; }
-    const Moment &back() const { return (*this)[size_ - 1]; }
-
-    class const_iterator {
-    public:
-        const_iterator(const Timeline *timeline, std::size_t i) : timeline_(timeline), i_(i) {}
-        const Moment &operator*() const { return (*timeline_)[i_]; }
-        const Moment *operator->() const { return &(*timeline_)[i_]; }
-        const_iterator &operator++()
-        {
-            ++i_;
-            return *this;
-        }
-        bool operator==(const const_iterator &o) const { return i_ == o.i_; }
-        bool operator!=(const const_iterator &o) const { return i_ != o.i_; }
-
-    private:
-        const Timeline *timeline_;
-        std::size_t i_;
-    };
-    const_iterator begin() const { return {this, 0}; }
-    const_iterator end() const { return {this, size_}; }
-
-private:
-    Moment *more_ = nullptr; // capacity - inline_capacity moments, once needed
-    std::array<Moment, inline_capacity> first_{};
-    std::uint8_t size_ = 0;
-};
 
 // A 64-bit count aligned to 4 bytes (a typedef may lower alignment in GCC): a struct of
 // otherwise 32-bit members then needs no padding after its last member.
@@ -120,7 +64,7 @@ struct LedgerFacts {
 
     std::array<SideFacts, 2> sides; // [0] client, [1] server
     SocketPair sockets;             // as the first segment showed them
-    Timeline timeline;              // segments that changed a state, in order
+    Timeline timeline;              // segments that changed a state, in order, kept from `first`
     std::int64_t earliest_ns = 0;   // capture times need not grow with the frame number
     std::int64_t latest_ns = 0;
     // Steps whose frame nobody asks for, by capture time; seen when their has_ bit is set.

@@ -196,7 +196,7 @@ void add_timeline(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const C
         text.add(", the first ").add_uint(LedgerFacts::timeline_capacity).add(" shown");
     proto_tree *timeline = proto_tree_add_subtree_format(tree, tvb, 0, 0, c.timeline_subtree, nullptr, "%s",
                                                          text.c_str());
-    for (const Moment &moment : f.timeline)
+    for (const Moment &moment : f.timeline.read(f.first))
         add_moment(timeline, tvb, moment, f, capture);
 }
 

@@ -277,7 +277,7 @@ static void test_established_timeline_keeps_the_first_changes(void **)
     const LedgerFacts &f = flow.facts();
     assert_int_equal(f.timeline.size(), LedgerFacts::timeline_capacity);
     assert_true(f.timeline_overflow > 0);
-    assert_int_equal(f.timeline.front().frame, 1);
+    assert_int_equal(f.timeline.read(f.first).front().frame, 1);
 }
 
 static void test_established_duration_with_time_going_backwards(void **)
