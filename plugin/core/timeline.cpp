@@ -17,6 +17,11 @@ std::size_t put_varint(std::uint64_t value, std::uint8_t *out)
     return length;
 }
 
+std::size_t varint_length(std::uint64_t value)
+{
+    return value < 0x80 ? 1 : static_cast<std::size_t>(64 - __builtin_clzll(value) + 6) / 7;
+}
+
 std::uint64_t get_varint(const std::uint8_t *&in)
 {
     std::uint64_t value = 0;
@@ -63,25 +68,27 @@ bool Timeline::push_back(const Moment &moment, const Moment &origin)
 {
     if (size_ == capacity)
         return false;
-    std::uint8_t encoded[max_moment_bytes];
-    std::size_t length = put_varint(static_cast<std::uint32_t>(moment.frame - origin.frame), encoded);
-    length += put_varint(zigzag(bits(moment.time_ns) - bits(origin.time_ns)), encoded + length);
-
-    const std::size_t needed = used_ + length;
-    if (more_ == nullptr && needed > inline_bytes) {
-        more_ = new std::uint8_t[block_size(needed)];
-        std::copy(first_.data(), first_.data() + used_, more_);
-    } else if (more_ != nullptr && block_size(needed) != block_size(used_)) {
-        std::uint8_t *grown = new std::uint8_t[block_size(needed)];
-        std::copy(more_, more_ + used_, grown);
-        delete[] more_;
-        more_ = grown;
-    }
-    std::uint8_t *out = more_ != nullptr ? more_ : first_.data();
-    std::copy(encoded, encoded + length, out + used_);
+    const std::uint64_t frame_distance = static_cast<std::uint32_t>(moment.frame - origin.frame);
+    const std::uint64_t time_distance = zigzag(bits(moment.time_ns) - bits(origin.time_ns));
+    const std::size_t needed = used_ + varint_length(frame_distance) + varint_length(time_distance);
+    std::uint8_t *out = (more_ == nullptr && needed <= inline_bytes ? first_.data() : block_for(needed)) + used_;
+    out += put_varint(frame_distance, out);
+    put_varint(time_distance, out);
     used_ = static_cast<std::uint16_t>(needed);
     ++size_;
     return true;
+}
+
+// The block that holds `total` bytes (more than fit inline): allocated, or grown.
+std::uint8_t *Timeline::block_for(std::size_t total)
+{
+    if (more_ == nullptr || block_size(total) != block_size(used_)) {
+        std::uint8_t *block = new std::uint8_t[block_size(total)];
+        std::copy(bytes(), bytes() + used_, block);
+        delete[] more_;
+        more_ = block;
+    }
+    return more_;
 }
 
 Timeline::Moments Timeline::read(const Moment &origin) const { return Moments(bytes(), size_, origin); }

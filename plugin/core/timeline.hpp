@@ -48,6 +48,7 @@ private:
     static constexpr std::size_t max_bytes = capacity * max_moment_bytes;
 
     static std::size_t block_size(std::size_t bytes);
+    std::uint8_t *block_for(std::size_t total);
     const std::uint8_t *bytes() const { return more_ != nullptr ? more_ : first_.data(); }
 
     std::uint8_t *more_ = nullptr; // every byte, once they outgrew first_ (block_size(used_) of them)
