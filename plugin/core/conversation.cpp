@@ -23,17 +23,20 @@ std::uint8_t bump(std::uint8_t &counter)
 
 } // namespace
 
-Annotation Conversation::observe(const Segment &segment)
+Annotation Conversation::observe(const Segment &segment, const SocketPair &known_sockets)
 {
     Annotation annotation;
     annotation.stream = segment.stream;
-    if (!started_)
-        start(segment, annotation);
+    const bool first_segment = !started_;
+    SocketPair first_sockets;
+    if (first_segment)
+        first_sockets = start(segment, annotation);
+    const SocketPair &sockets = first_segment ? first_sockets : known_sockets;
 
-    const std::size_t sender = sender_of(segment);
+    const std::size_t sender = sender_of(segment, sockets);
     annotation.sender = sender == client ? Role::Client : Role::Server;
     annotation.roles_guessed = roles_guessed_;
-    annotation.server_port = endpoints_[server].address.port;
+    annotation.server_port = sockets[server].port;
     annotation.client_before = endpoints_[client].state;
     annotation.server_before = endpoints_[server].state;
     annotation.notes |= anomaly_notes(sender, segment);
@@ -111,7 +114,8 @@ bool Conversation::acknowledges_syn(SeqNumber ack, const Endpoint &syn_sender)
     return ack >= *syn_sender.isn() + 1 && syn_sender.next_seq() && ack <= *syn_sender.next_seq();
 }
 
-void Conversation::start(const Segment &segment, Annotation &annotation)
+// Decides the roles; returns the sockets by role (the ledger records them from the annotation).
+SocketPair Conversation::start(const Segment &segment, Annotation &annotation)
 {
     started_ = true;
     bool sender_is_server = false;
@@ -122,8 +126,9 @@ void Conversation::start(const Segment &segment, Annotation &annotation)
         roles_guessed_ = true;
         annotation.notes |= note::midstream_start;
     }
-    endpoints_[client].address = sender_is_server ? segment.destination : segment.source;
-    endpoints_[server].address = sender_is_server ? segment.source : segment.destination;
+    SocketPair sockets;
+    sockets[client] = sender_is_server ? segment.destination : segment.source;
+    sockets[server] = sender_is_server ? segment.source : segment.destination;
 
     // Initial states (3.5): before an open the active side is CLOSED and the passive
     // side LISTENs. A SYN-ACK seen first hides whether the client really sent a SYN.
@@ -131,11 +136,12 @@ void Conversation::start(const Segment &segment, Annotation &annotation)
         endpoints_[server].state = TcpState::Listen;
         endpoints_[client].state = sender_is_server ? TcpState::Unknown : TcpState::Closed;
     }
+    return sockets;
 }
 
-std::size_t Conversation::sender_of(const Segment &segment) const
+std::size_t Conversation::sender_of(const Segment &segment, const SocketPair &sockets)
 {
-    return segment.source == endpoints_[client].address ? client : server;
+    return segment.source == sockets[client] ? client : server;
 }
 
 // The only place an endpoint's state changes after start().
@@ -361,16 +367,14 @@ bool Conversation::repeats_step_ack(std::size_t sender, const Segment &segment, 
         return false;
     // A keep-alive reply or a duplicate ACK answers new segments from the peer; a repeat
     // answers nothing new, or only the peer's own repeated SYN-ACK or FIN.
-    const std::uint32_t peer_segments_since = to.segments - last.peer_segments;
-    if (peer_segments_since != to.step_retransmissions - last.peer_step_retransmissions)
+    if (to.first_sendings() != last.peer_first_sendings)
         return false;
     annotation.handshake_step = last.handshake_step;
     annotation.close_steps = last.close_steps;
     annotation.number = last.ack.raw();
     annotation.attempt = bump(last.attempts);
     annotation.notes |= note::repeated_step_ack;
-    last.peer_segments = to.segments;
-    last.peer_step_retransmissions = to.step_retransmissions;
+    last.peer_first_sendings = to.first_sendings();
     return true;
 }
 
@@ -389,11 +393,10 @@ void Conversation::remember_step_ack(std::size_t sender, const Segment &segment,
     StepAck kept;
     kept.seq = segment.seq;
     kept.ack = segment.ack;
-    kept.peer_segments = to.segments;
-    kept.peer_step_retransmissions = to.step_retransmissions;
+    kept.peer_first_sendings = to.first_sendings();
     kept.window = segment.window;
-    kept.handshake_step = annotation.handshake_step;
-    kept.close_steps = annotation.close_steps;
+    kept.handshake_step = annotation.handshake_step & 0x3u;
+    kept.close_steps = annotation.close_steps & 0xfu;
     kept.attempts = 1;
     from.last_step_ack() = kept;
 }

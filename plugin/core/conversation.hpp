@@ -16,10 +16,14 @@ namespace tcplife {
 
 class Conversation {
 public:
-    Annotation observe(const Segment &segment);
+    // `sockets`: the stream's, as its ledger keeps them; unset before the first segment,
+    // whose roles this decides.
+    Annotation observe(const Segment &segment, const SocketPair &sockets);
 
     TcpState client_state() const { return endpoints_[client].state; }
     TcpState server_state() const { return endpoints_[server].state; }
+    std::uint32_t client_segments() const { return endpoints_[client].segments; }
+    std::uint32_t server_segments() const { return endpoints_[server].segments; }
 
 private:
     static constexpr std::size_t client = 0;
@@ -30,14 +34,16 @@ private:
     struct StepAck {
         SeqNumber seq;
         SeqNumber ack;
-        // The peer's counters when this ACK was sent: a copy counts as a repeat only if
-        // the peer has sent nothing since but repeats of its own SYN, SYN-ACK or FIN.
-        std::uint32_t peer_segments = 0;
-        std::uint32_t peer_step_retransmissions = 0;
+        // The peer's segments minus its step retransmissions when this ACK was sent: a
+        // copy counts as a repeat only if the peer has sent nothing since but repeats of
+        // its own SYN, SYN-ACK or FIN, that is while this difference stays the same.
+        std::uint32_t peer_first_sendings = 0;
         std::uint16_t window = 0;
-        std::uint8_t handshake_step = 0;
-        std::uint8_t close_steps = 0;
         std::uint8_t attempts = 0;
+        std::uint8_t handshake_step : 2; // as in Annotation
+        std::uint8_t close_steps : 4;
+
+        StepAck() : handshake_step(0), close_steps(0) {}
     };
 
     // An endpoint's optional values, each present or not by one bit of `present`:
@@ -72,18 +78,25 @@ private:
         StepAck step_ack;                // its latest segment, if that was a step ACK
         std::uint32_t segments = 0;
         std::uint32_t step_retransmissions = 0; // SYNs, SYN-ACKs and FINs sent again
-        SocketAddress address;
         TcpState state = TcpState::Unknown;
         std::uint8_t present = 0;            // bit n: the Optional n is set
         std::uint8_t syn_attempts = 0;
         std::uint8_t synack_attempts = 0;
         std::uint8_t fin_attempts = 0;
         std::uint8_t fin_close_steps = 0;    // steps its FIN carried, repeated on retransmission
-        bool sent_synack = false;
-        bool accepted_syn_data = false;     // its SYN-ACK acknowledged data in the peer's SYN (TFO)
-        bool fin_merged = false;
-        bool fin_acked = false;              // the peer acknowledged its FIN
-        bool sent_data = false;
+        bool sent_synack : 1;
+        bool accepted_syn_data : 1;          // its SYN-ACK acknowledged data in the peer's SYN (TFO)
+        bool fin_merged : 1;
+        bool fin_acked : 1;                  // the peer acknowledged its FIN
+        bool sent_data : 1;
+
+        Endpoint() : sent_synack(false), accepted_syn_data(false), fin_merged(false), fin_acked(false), sent_data(false)
+        {
+        }
+
+        // Segments that were no step retransmission; modulo 2^32 like the counters, so
+        // that comparing two of them is comparing the counters' growth.
+        std::uint32_t first_sendings() const { return segments - step_retransmissions; }
 
         template <typename Self> static auto seq_slot(Self &self, Optional which)
         {
@@ -110,9 +123,9 @@ private:
     };
 
     static bool acknowledges_syn(SeqNumber ack, const Endpoint &syn_sender);
-    void start(const Segment &segment, Annotation &annotation);
+    SocketPair start(const Segment &segment, Annotation &annotation);
     std::uint16_t anomaly_notes(std::size_t sender, const Segment &segment) const;
-    std::size_t sender_of(const Segment &segment) const;
+    static std::size_t sender_of(const Segment &segment, const SocketPair &sockets);
     void apply(std::size_t endpoint, EndpointEvent event, Annotation &annotation);
 
     void observe_reset(std::size_t sender, const Segment &segment, Annotation &annotation);

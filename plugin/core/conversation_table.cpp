@@ -56,8 +56,8 @@ std::vector<std::string> row_values(const ConversationRow &row)
     const Timings &t = row.times;
     return {
         std::to_string(row.stream),
-        socket_text(f.client().address).data(),
-        socket_text(f.server().address).data(),
+        socket_text(f.client_socket()).data(),
+        socket_text(f.server_socket()).data(),
         f.roles_guessed ? "yes" : "no",
         handshake_verdict_name(row.verdict.handshake),
         close_verdict_name(row.verdict.close),
@@ -72,8 +72,8 @@ std::vector<std::string> row_values(const ConversationRow &row)
         t.has_handshake_time ? seconds_text(t.handshake_time) : std::string(),
         std::to_string(f.client().bytes),
         std::to_string(f.server().bytes),
-        std::to_string(f.client().segments),
-        std::to_string(f.server().segments),
+        std::to_string(row.observer->client_segments()),
+        std::to_string(row.observer->server_segments()),
         anomaly_list(row.anomalies, ' '),
     };
 }
@@ -122,7 +122,8 @@ std::string zeek_uid(const ConversationRow &row)
     };
     mix(static_cast<std::uint64_t>(row.facts->earliest_ns));
     mix(row.stream);
-    for (const SocketAddress *socket : {&row.zeek->originator(), &row.zeek->responder()}) {
+    const SocketPair &sockets = row.facts->sockets;
+    for (const SocketAddress *socket : {&row.zeek->originator(sockets), &row.zeek->responder(sockets)}) {
         for (std::uint8_t byte : socket->address.bytes)
             mix(byte);
         mix(socket->port);
@@ -148,19 +149,19 @@ static_assert(sizeof csv_columns / sizeof csv_columns[0] == ColumnCount, "one CS
 Timings timings(const LedgerFacts &f)
 {
     Timings t;
-    t.has_syn_synack = f.synack.seen() && f.syn_answered.seen();
-    t.has_synack_ack = f.handshake_ack.seen() && f.synack_answered.seen();
+    t.has_syn_synack = f.synack.seen() && f.has_syn_answered;
+    t.has_synack_ack = f.handshake_ack.seen() && f.has_synack_answered;
     if (t.has_syn_synack)
-        t.syn_synack = saturating_difference(f.synack.time_ns, f.syn_answered.time_ns);
+        t.syn_synack = saturating_difference(f.synack.time_ns, f.syn_answered_ns);
     if (t.has_synack_ack)
-        t.synack_ack = saturating_difference(f.handshake_ack.time_ns, f.synack_answered.time_ns);
+        t.synack_ack = saturating_difference(f.handshake_ack.time_ns, f.synack_answered_ns);
     t.has_handshake_time = f.syn.seen() && f.handshake_ack.seen();
     if (t.has_handshake_time)
         t.handshake_time = saturating_difference(f.handshake_ack.time_ns, f.syn.time_ns);
     t.duration = saturating_difference(f.latest_ns, f.earliest_ns);
-    t.has_close_duration = f.close_done.seen() && f.first_fin.seen();
+    t.has_close_duration = f.has_close_done && f.first_fin.seen();
     if (t.has_close_duration)
-        t.close_duration = saturating_difference(f.close_done.time_ns, f.first_fin.time_ns);
+        t.close_duration = saturating_difference(f.close_done_ns, f.first_fin.time_ns);
     return t;
 }
 
@@ -169,6 +170,7 @@ ConversationRow conversation_row(std::uint32_t stream, const StreamRecord &recor
     ConversationRow row;
     row.stream = stream;
     row.facts = &record.ledger.facts();
+    row.observer = &record.observer;
     row.zeek = &record.zeek;
     row.verdict = judge(*row.facts);
     row.times = timings(*row.facts);
@@ -260,6 +262,8 @@ std::string conversation_table_zeek(const std::vector<ConversationRow> &rows, co
            "count\tstring\tcount\tcount\tcount\tcount\tset[string]\n";
     for (const ConversationRow &row : rows) {
         const ZeekConnection &zeek = *row.zeek;
+        const SocketAddress &originator = zeek.originator(row.facts->sockets);
+        const SocketAddress &responder = zeek.responder(row.facts->sockets);
         const std::int64_t duration = row.times.duration;
         // Zeek logs duration and byte counts only for a connection that lasted (conn/main.zeek).
         const bool lasted = duration > 0;
@@ -267,10 +271,10 @@ std::string conversation_table_zeek(const std::vector<ConversationRow> &rows, co
         const std::vector<std::string> fields = {
             seconds_text(row.facts->earliest_ns),
             zeek_uid(row),
-            address_text(zeek.originator().address).data(),
-            std::to_string(zeek.originator().port),
-            address_text(zeek.responder().address).data(),
-            std::to_string(zeek.responder().port),
+            address_text(originator.address).data(),
+            std::to_string(originator.port),
+            address_text(responder.address).data(),
+            std::to_string(responder.port),
             "tcp",
             "-", // service: tcplife does no protocol detection
             lasted ? seconds_text(duration) : "-",

@@ -33,6 +33,7 @@ Timings timings(const LedgerFacts &facts);
 struct ConversationRow {
     std::uint32_t stream = 0;
     const LedgerFacts *facts = nullptr; // owned by the tracker
+    const Conversation *observer = nullptr;
     const ZeekConnection *zeek = nullptr;
     Verdict verdict;
     Timings times;

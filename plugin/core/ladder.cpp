@@ -172,8 +172,8 @@ private:
     void title(std::uint32_t stream, const LedgerFacts &facts)
     {
         drawing_.paragraph("Stream " + std::to_string(stream) + ": client " +
-                           socket_text(facts.client().address).data() + ", server " +
-                           socket_text(facts.server().address).data());
+                           socket_text(facts.client_socket()).data() + ", server " +
+                           socket_text(facts.server_socket()).data());
         if (facts.roles_guessed)
             drawing_.paragraph("Roles: guessed from the ports (no SYN or SYN-ACK seen)");
         const Verdict verdict = judge(facts);

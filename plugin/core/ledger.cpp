@@ -27,38 +27,6 @@ bool is_finished(TcpState state) { return state == TcpState::TimeWait || state =
 
 } // namespace
 
-Timeline &Timeline::operator=(const Timeline &other)
-{
-    if (this == &other)
-        return *this;
-    first_ = other.first_;
-    size_ = other.size_;
-    if (other.more_ == nullptr) {
-        delete[] more_;
-        more_ = nullptr;
-    } else {
-        if (more_ == nullptr)
-            more_ = new Moment[capacity - inline_capacity];
-        std::copy(other.more_, other.more_ + (capacity - inline_capacity), more_);
-    }
-    return *this;
-}
-
-bool Timeline::push_back(const Moment &moment)
-{
-    if (size_ == capacity)
-        return false;
-    if (size_ < inline_capacity) {
-        first_[size_] = moment;
-    } else {
-        if (more_ == nullptr)
-            more_ = new Moment[capacity - inline_capacity];
-        more_[size_ - inline_capacity] = moment;
-    }
-    ++size_;
-    return true;
-}
-
 void Ledger::record(const Segment &segment, const Annotation &annotation)
 {
     const Moment now{segment.frame, segment.time_ns};
@@ -68,14 +36,14 @@ void Ledger::record(const Segment &segment, const Annotation &annotation)
     if (!facts_.first.seen()) {
         facts_.first = now;
         facts_.earliest_ns = facts_.latest_ns = now.time_ns;
+        // One stream is one 4-tuple: its first segment shows both sockets.
+        facts_.sockets[sender] = segment.source;
+        facts_.sockets[1 - sender] = segment.destination;
     }
-    facts_.last = now;
+    facts_.last_frame = now.frame;
     facts_.earliest_ns = std::min(facts_.earliest_ns, segment.time_ns);
     facts_.latest_ns = std::max(facts_.latest_ns, segment.time_ns);
     facts_.roles_guessed = annotation.roles_guessed;
-    from.address = segment.source;
-    peer.address = segment.destination;
-    ++from.segments;
     peer.unanswered_retransmissions = 0; // the sender is alive: whatever the peer sent was not in vain
 
     if (annotation.has(note::midstream_start))
@@ -103,11 +71,13 @@ void Ledger::record_handshake(const Annotation &a, const Moment &now)
     case 1:
         if (!facts_.syn.seen())
             facts_.syn = now;
-        facts_.latest_syn = now;
+        facts_.latest_syn_frame = now.frame;
         if (a.is_retransmission())
             ++facts_.syn_retransmissions;
-        if (!facts_.synack.seen())
-            facts_.syn_answered = now;
+        if (!facts_.synack.seen()) {
+            facts_.has_syn_answered = true;
+            facts_.syn_answered_ns = now.time_ns;
+        }
         break;
     case 2:
         if (!facts_.synack.seen()) {
@@ -115,8 +85,10 @@ void Ledger::record_handshake(const Annotation &a, const Moment &now)
             facts_.synack_acked_syn_data = a.number != a.expected_number && facts_.client().syn_carried_data &&
                                            !a.has(note::handshake_ack_mismatch);
         }
-        if (!facts_.handshake_ack.seen())
-            facts_.synack_answered = now;
+        if (!facts_.handshake_ack.seen()) {
+            facts_.has_synack_answered = true;
+            facts_.synack_answered_ns = now.time_ns;
+        }
         break;
     case 3:
         if (!repeat && !a.has(note::handshake_ack_mismatch) && !facts_.handshake_ack.seen())
@@ -126,14 +98,14 @@ void Ledger::record_handshake(const Annotation &a, const Moment &now)
         break;
     }
     if (a.reset == ResetKind::RefusesSyn)
-        facts_.refusal = now;
+        facts_.refusal_frame = now.frame;
     // A RST counts when its receiver obeyed it (RFC 5961: an out-of-window one is ignored).
     const bool receiver_is_client = a.sender == Role::Server;
     const TcpState receiver_before = receiver_is_client ? a.client_before : a.server_before;
     const TcpState receiver_after = receiver_is_client ? a.client_after : a.server_after;
     if (a.reset == ResetKind::None || receiver_after == receiver_before)
         return;
-    facts_.reset = now;
+    facts_.reset_frame = now.frame;
     facts_.reset_by = a.sender;
     // A side whose state the capture never showed (mid-stream) was open too.
     if (is_open_state(receiver_before) || receiver_before == TcpState::Unknown)
@@ -196,12 +168,14 @@ void Ledger::record_states(const Annotation &a, const Moment &now)
             facts.reached_open = true;
     }
     facts_.ever_open = facts_.midstream || (facts_.client().reached_open && facts_.server().reached_open);
-    if (!facts_.close_done.seen() && facts_.client().sent_fin && facts_.server().sent_fin &&
-        is_finished(after[0]) && is_finished(after[1]) && !facts_.aborted)
-        facts_.close_done = now;
+    if (!facts_.has_close_done && facts_.client().sent_fin && facts_.server().sent_fin &&
+        is_finished(after[0]) && is_finished(after[1]) && !facts_.aborted) {
+        facts_.has_close_done = true;
+        facts_.close_done_ns = now.time_ns;
+    }
     if (a.client_path.length == 0 && a.server_path.length == 0)
         return;
-    if (!facts_.timeline.push_back(now))
+    if (!facts_.timeline.push_back(now, facts_.first))
         ++facts_.timeline_overflow;
 }
 

@@ -6,6 +6,7 @@
 
 #include "annotation.hpp"
 #include "segment.hpp"
+#include "timeline.hpp"
 
 #include <array>
 #include <climits>
@@ -31,104 +32,57 @@ inline std::int64_t saturating_difference(std::int64_t a, std::int64_t b)
     return difference;
 }
 
-// A frame and its capture time; frame 0 means "not seen". Packed to 12 bytes: a
-// conversation keeps a few dozen of them.
-struct __attribute__((packed, aligned(4))) Moment {
-    std::uint32_t frame = 0;
-    std::int64_t time_ns = 0;
+// A 64-bit count aligned to 4 bytes (a typedef may lower alignment in GCC): a struct of
+// otherwise 32-bit members then needs no padding after its last member.
+typedef std::uint64_t Count64 __attribute__((aligned(4)));
 
-    bool seen() const { return frame != 0; }
-};
-static_assert(sizeof(Moment) == 12, "Moment is packed");
-
-// The segments that changed a state, in order: the first `inline_capacity` inside the
-// conversation, the rest (up to `capacity`) in one block allocated when needed. Most
-// conversations change states at most 7 times (3 handshake, 4 close segments).
-class Timeline {
-public:
-    static constexpr std::size_t capacity = 32;
-    static constexpr std::size_t inline_capacity = 8;
-
-    Timeline() = default;
-    Timeline(const Timeline &other) { *this = other; }
-    Timeline &operator=(const Timeline &other);
-    ~Timeline() { delete[] more_; }
-
-    // Returns false (and keeps nothing) when full.
-    bool push_back(const Moment &moment);
-    std::size_t size() const { return size_; }
-    bool empty() const { return size_ == 0; }
-    const Moment &operator[](std::size_t i) const { return i < inline_capacity ? first_[i] : more_[i - inline_capacity]; }
-    const Moment &front() const { return (*this)[0]; }
-    const Moment &back() const { return (*this)[size_ - 1]; }
-
-    class const_iterator {
-    public:
-        const_iterator(const Timeline *timeline, std::size_t i) : timeline_(timeline), i_(i) {}
-        const Moment &operator*() const { return (*timeline_)[i_]; }
-        const Moment *operator->() const { return &(*timeline_)[i_]; }
-        const_iterator &operator++()
-        {
-            ++i_;
-            return *this;
-        }
-        bool operator==(const const_iterator &o) const { return i_ == o.i_; }
-        bool operator!=(const const_iterator &o) const { return i_ != o.i_; }
-
-    private:
-        const Timeline *timeline_;
-        std::size_t i_;
-    };
-    const_iterator begin() const { return {this, 0}; }
-    const_iterator end() const { return {this, size_}; }
-
-private:
-    std::array<Moment, inline_capacity> first_{};
-    Moment *more_ = nullptr; // capacity - inline_capacity moments, once needed
-    std::uint8_t size_ = 0;
-};
-
-// Members ordered by alignment, so that no padding sits between them.
+// Members ordered by alignment, so that no padding sits between them. Its segment count
+// is the Conversation's (client_segments(), server_segments()).
 struct SideFacts {
-    std::uint64_t bytes = 0;            // payload, from sequence space (retransmissions count once)
+    Count64 bytes = 0;                  // payload, from sequence space (retransmissions count once)
     Moment time_wait;                   // when it entered TIME_WAIT
-    std::uint32_t segments = 0;
     // Its retransmissions and keep-alive probes since the peer last sent anything: the
     // peer may have vanished.
     std::uint32_t unanswered_retransmissions = 0;
     SeqNumber highest_end;              // sequence-space bookkeeping behind `bytes`
-    SocketAddress address;
     TcpOptions offered;                 // by its SYN or SYN-ACK
     std::uint16_t syn_flags = 0;        // flags of that SYN or SYN-ACK (ECN negotiation)
     TcpState state = TcpState::Unknown; // after its latest segment
-    bool sent_syn = false;              // a SYN or SYN-ACK, so `offered` is known
-    bool sent_fin = false;
-    bool syn_carried_data = false;
-    bool reached_open = false;          // it was ESTABLISHED or later at some point
-    bool has_base = false;              // highest_end is set
+    bool sent_syn : 1;                  // a SYN or SYN-ACK, so `offered` is known
+    bool sent_fin : 1;
+    bool syn_carried_data : 1;
+    bool reached_open : 1;              // it was ESTABLISHED or later at some point
+    bool has_base : 1;                  // highest_end is set
+
+    SideFacts() : sent_syn(false), sent_fin(false), syn_carried_data(false), reached_open(false), has_base(false) {}
 };
+static_assert(sizeof(SideFacts) == 36, "SideFacts has no padding");
 
 // Members grouped by alignment, so that little padding sits between them.
 struct LedgerFacts {
     static constexpr std::size_t timeline_capacity = Timeline::capacity;
 
     std::array<SideFacts, 2> sides; // [0] client, [1] server
-    Timeline timeline;              // segments that changed a state, in order
+    SocketPair sockets;             // as the first segment showed them
+    Timeline timeline;              // segments that changed a state, in order, kept from `first`
     std::int64_t earliest_ns = 0;   // capture times need not grow with the frame number
     std::int64_t latest_ns = 0;
+    // Steps whose frame nobody asks for, by capture time; seen when their has_ bit is set.
+    std::int64_t syn_answered_ns = 0;    // the latest SYN before the first SYN-ACK: the one it answers
+    std::int64_t synack_answered_ns = 0; // the latest SYN-ACK before the handshake ACK
+    std::int64_t close_done_ns = 0;      // both FINs acknowledged
 
     Moment first;
-    Moment last;
-    Moment syn;             // the first SYN
-    Moment latest_syn;
-    Moment synack;          // the first SYN-ACK
-    Moment handshake_ack;   // the ACK completing the handshake
-    Moment syn_answered;    // the latest SYN before the first SYN-ACK: the one it answers
-    Moment synack_answered; // the latest SYN-ACK before the handshake ACK
-    Moment refusal;         // the latest RST refusing a SYN
+    Moment syn;           // the first SYN
+    Moment synack;        // the first SYN-ACK
+    Moment handshake_ack; // the ACK completing the handshake
     Moment first_fin;
-    Moment close_done;      // both FINs acknowledged
-    Moment reset;           // the latest RST its receiver obeyed (ended or refused the connection)
+
+    // Steps whose time nobody asks for, by frame number; 0: not seen.
+    std::uint32_t last_frame = 0;
+    std::uint32_t latest_syn_frame = 0;
+    std::uint32_t refusal_frame = 0; // the latest RST refusing a SYN
+    std::uint32_t reset_frame = 0;   // the latest RST its receiver obeyed (ended or refused the connection)
 
     std::uint32_t syn_retransmissions = 0;
     // The earlier stream on the same 4-tuple whose TIME_WAIT this one's SYN cut into, + 1.
@@ -137,18 +91,30 @@ struct LedgerFacts {
 
     Role first_closer = Role::Unknown;
     Role reset_by = Role::Unknown;
-    bool roles_guessed = false;
-    bool midstream = false;
-    bool simultaneous_open = false;
-    bool unsolicited_synack = false;
-    bool synack_acked_syn_data = false; // the server accepted data carried by the SYN (TFO)
-    bool merged_close = false;
-    bool simultaneous_close = false;
-    bool aborted = false;   // a RST its receiver obeyed ended an open connection
-    bool ever_open = false; // both sides reached ESTABLISHED or later, or it began mid-stream
+    bool roles_guessed : 1;
+    bool midstream : 1;
+    bool simultaneous_open : 1;
+    bool unsolicited_synack : 1;
+    bool synack_acked_syn_data : 1; // the server accepted data carried by the SYN (TFO)
+    bool merged_close : 1;
+    bool simultaneous_close : 1;
+    bool aborted : 1;               // a RST its receiver obeyed ended an open connection
+    bool ever_open : 1;             // both sides reached ESTABLISHED or later, or it began mid-stream
+    bool has_syn_answered : 1;
+    bool has_synack_answered : 1;
+    bool has_close_done : 1;
+
+    LedgerFacts()
+        : roles_guessed(false), midstream(false), simultaneous_open(false), unsolicited_synack(false),
+          synack_acked_syn_data(false), merged_close(false), simultaneous_close(false), aborted(false),
+          ever_open(false), has_syn_answered(false), has_synack_answered(false), has_close_done(false)
+    {
+    }
 
     const SideFacts &client() const { return sides[0]; }
     const SideFacts &server() const { return sides[1]; }
+    const SocketAddress &client_socket() const { return sockets[0]; }
+    const SocketAddress &server_socket() const { return sockets[1]; }
 };
 
 class Ledger {

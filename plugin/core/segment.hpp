@@ -23,6 +23,10 @@ struct SocketAddress {
     bool operator==(const SocketAddress &o) const { return port == o.port && address == o.address; }
 };
 
+// A conversation's two sockets by role, [0] client and [1] server. A stream keeps them
+// once, in its ledger; the observers that need them are handed them.
+using SocketPair = std::array<SocketAddress, 2>;
+
 namespace tcp_flag {
 constexpr std::uint16_t fin = 0x01;
 constexpr std::uint16_t syn = 0x02;
@@ -38,11 +42,15 @@ constexpr std::uint16_t cwr = 0x80;
 struct TcpOptions {
     std::uint16_t mss = 0;
     std::uint8_t window_scale = 0;   // shift count
-    bool has_mss = false;
-    bool has_window_scale = false;
-    bool sack_permitted = false;
-    bool timestamps = false;
-    bool fast_open = false;          // a TFO cookie or cookie request
+    bool has_mss : 1;
+    bool has_window_scale : 1;
+    bool sack_permitted : 1;
+    bool timestamps : 1;
+    bool fast_open : 1;              // a TFO cookie or cookie request
+
+    TcpOptions() : has_mss(false), has_window_scale(false), sack_permitted(false), timestamps(false), fast_open(false)
+    {
+    }
 };
 
 struct Segment {

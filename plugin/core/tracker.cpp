@@ -43,8 +43,8 @@ bool entered_time_wait(const Annotation &a)
 
 bool same_tuple(const LedgerFacts &facts, const Segment &segment)
 {
-    const SocketAddress &client = facts.client().address;
-    const SocketAddress &server = facts.server().address;
+    const SocketAddress &client = facts.client_socket();
+    const SocketAddress &server = facts.server_socket();
     return (client == segment.source && server == segment.destination) ||
            (client == segment.destination && server == segment.source);
 }
@@ -75,16 +75,16 @@ Annotation Tracker::observe(const Segment &segment)
 {
     StreamRecord &record = this->record(segment.stream);
     const bool first_segment = !record.ledger.facts().first.seen();
-    Annotation annotation = record.observer.observe(segment);
+    Annotation annotation = record.observer.observe(segment, record.ledger.facts().sockets);
     if (first_segment && is_pure_syn(segment)) {
         check_reuse(segment, record, annotation);
         time_wait_streams_.erase(tuple_key(segment)); // the tuple has a new incarnation now
     }
     record.ledger.record(segment, annotation);
     record.anomalies |= segment_anomalies(annotation);
-    record.zeek.observe(segment);
+    record.zeek.observe(segment, record.ledger.facts().sockets);
     if (entered_time_wait(annotation))
-        time_wait_streams_[tuple_key(segment)] = segment.stream;
+        time_wait_streams_.insert_or_assign(tuple_key(segment), segment.stream);
     return annotation;
 }
 
@@ -93,10 +93,10 @@ Annotation Tracker::observe(const Segment &segment)
 // 3.6.1 allows that only with a higher ISN or timestamps, RFC 6191).
 void Tracker::check_reuse(const Segment &segment, StreamRecord &record, Annotation &annotation) const
 {
-    const auto found = time_wait_streams_.find(tuple_key(segment));
-    if (found == time_wait_streams_.end() || found->second == segment.stream)
+    const StreamMap::Lookup found = time_wait_streams_.find(tuple_key(segment));
+    if (!found.found || found.stream == segment.stream)
         return;
-    const StreamRecord *earlier_record = find(found->second);
+    const StreamRecord *earlier_record = find(found.stream);
     if (earlier_record == nullptr)
         return;
     const LedgerFacts &earlier = earlier_record->ledger.facts();
@@ -106,7 +106,7 @@ void Tracker::check_reuse(const Segment &segment, StreamRecord &record, Annotati
         if (side.state == TcpState::TimeWait &&
             segment.time_ns < saturating_add(side.time_wait.time_ns, options_.time_wait_ns)) {
             annotation.notes |= note::reuse_in_time_wait;
-            record.ledger.record_reuse_of(found->second);
+            record.ledger.record_reuse_of(found.stream);
             return;
         }
     }
@@ -124,7 +124,7 @@ void Tracker::clear()
 {
     std::vector<std::unique_ptr<Chunk>>().swap(chunks_);
     stream_count_ = 0;
-    std::unordered_map<std::uint64_t, std::uint32_t>().swap(time_wait_streams_);
+    time_wait_streams_.clear();
 }
 
 } // namespace tcplife

@@ -6,12 +6,12 @@
 #include "conversation.hpp"
 #include "ledger.hpp"
 #include "segment.hpp"
+#include "stream_map.hpp"
 #include "zeek_conn.hpp"
 
 #include <array>
 #include <cstdint>
 #include <memory>
-#include <unordered_map>
 #include <vector>
 
 namespace tcplife {
@@ -55,7 +55,7 @@ private:
     std::vector<std::unique_ptr<Chunk>> chunks_;
     std::uint32_t stream_count_ = 0;
     // The latest stream on each 4-tuple that entered TIME_WAIT, by a hash of the tuple.
-    std::unordered_map<std::uint64_t, std::uint32_t> time_wait_streams_;
+    StreamMap time_wait_streams_;
 };
 
 } // namespace tcplife

@@ -34,7 +34,7 @@ HandshakeVerdict judge_handshake(const LedgerFacts &f)
     if (f.handshake_ack.seen())
         return HandshakeVerdict::Complete;
     // The latest attempt decides: a refused SYN tried again is no refusal (yet).
-    if (f.refusal.seen() && f.refusal.frame > f.latest_syn.frame)
+    if (f.refusal_frame != 0 && f.refusal_frame > f.latest_syn_frame)
         return HandshakeVerdict::Rejected;
     if (f.unsolicited_synack && !f.syn.seen())
         return HandshakeVerdict::Unsolicited;
@@ -86,7 +86,7 @@ Verdict judge(const LedgerFacts &f)
     v.close = judge_close(f);
     v.initiator = judge_initiator(f, v.close);
     // A SYN after the RST started the connection over: that RST is history.
-    const bool reset_current = f.reset.seen() && f.reset.frame > f.latest_syn.frame;
+    const bool reset_current = f.reset_frame != 0 && f.reset_frame > f.latest_syn_frame;
     v.reset_by = reset_current ? party_of(f.reset_by) : Party::None;
     v.time_wait = parties(f.client().state == TcpState::TimeWait, f.server().state == TcpState::TimeWait);
 

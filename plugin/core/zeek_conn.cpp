@@ -240,18 +240,18 @@ std::uint32_t ZeekConnection::Endpoint::held_data_end() const
 
 // ---- one segment (TCPSessionAdapter::Process, in its order) ----
 
-void ZeekConnection::observe(const Segment &segment)
+void ZeekConnection::observe(const Segment &segment, const SocketPair &sockets)
 {
     using S = ZeekEndpointState;
     if (!started_)
-        start(segment);
+        start(segment, sockets);
     // PR zeek#2191: a lone SYN-ACK followed by an ACK or data from either side was not
     // a stealth scan, so its sender is the server. The segment is then recorded in the
     // new roles (Zeek logs "^haf" for SYN-ACK, ACK, FIN all from one side).
     if (history_length_ == 1 && history_[0] == 'H' && yields_ack_or_data(segment))
         flip_after_lone_synack();
 
-    const std::size_t sender = sender_of(segment);
+    const std::size_t sender = sender_of(segment, sockets);
     Endpoint &from = endpoints_[sender];
     Endpoint &to = endpoints_[1 - sender];
     const bool syn = segment.has(tcp_flag::syn);
@@ -322,11 +322,10 @@ void ZeekConnection::observe(const Segment &segment)
 // originates, unless that segment is not a pure SYN and comes from a likely server
 // port. With likely server ports on both sides, only a segment without SYN from the
 // lower port flips (a SYN-ACK may be a stealth scan's answer).
-void ZeekConnection::start(const Segment &segment)
+void ZeekConnection::start(const Segment &segment, const SocketPair &sockets)
 {
     started_ = true;
-    endpoints_[0].address = segment.source;
-    endpoints_[1].address = segment.destination;
+    first_sender_side_ = segment.source == sockets[0] ? 0 : 1; // endpoints_[0] sent it
     const bool syn = segment.has(tcp_flag::syn);
     const bool pure_syn = syn && !segment.has(tcp_flag::ack);
     const std::uint16_t from_port = segment.source.port;
@@ -360,9 +359,9 @@ void ZeekConnection::flip_after_lone_synack()
 
 // Zeek: the originator is whoever matches the connection's originator address and
 // port; everything else is the responder.
-std::size_t ZeekConnection::sender_of(const Segment &segment) const
+std::size_t ZeekConnection::sender_of(const Segment &segment, const SocketPair &sockets) const
 {
-    return segment.source == originator_endpoint().address ? originator_index_ : 1u - originator_index_;
+    return segment.source == socket_of(originator_index_, sockets) ? originator_index_ : 1u - originator_index_;
 }
 
 // SetPartialStatus: a connection is partial when the originator's first segment is
@@ -749,8 +748,15 @@ ZeekConnState ZeekConnection::conn_state() const
 
 std::string_view ZeekConnection::history() const { return std::string_view(history_.data(), history_length_); }
 
-const SocketAddress &ZeekConnection::originator() const { return originator_endpoint().address; }
-const SocketAddress &ZeekConnection::responder() const { return responder_endpoint().address; }
+const SocketAddress &ZeekConnection::originator(const SocketPair &sockets) const
+{
+    return socket_of(originator_index_, sockets);
+}
+
+const SocketAddress &ZeekConnection::responder(const SocketPair &sockets) const
+{
+    return socket_of(1u - originator_index_, sockets);
+}
 ZeekEndpointState ZeekConnection::originator_state() const { return originator_endpoint().state; }
 ZeekEndpointState ZeekConnection::responder_state() const { return responder_endpoint().state; }
 

@@ -52,9 +52,13 @@ public:
     // once per direction and T/W/G only at the 1st, 10th, 100th... occurrence.
     static constexpr std::size_t history_capacity = 23;
 
-    ZeekConnection() : originator_index_(0), started_(false), is_partial_(false), history_truncated_(false) {}
+    ZeekConnection()
+        : originator_index_(0), first_sender_side_(0), started_(false), is_partial_(false), history_truncated_(false)
+    {
+    }
 
-    void observe(const Segment &segment); // segments in capture order
+    // Segments in capture order; `sockets`: the stream's, as its ledger keeps them.
+    void observe(const Segment &segment, const SocketPair &sockets);
 
     ZeekConnState conn_state() const;
     std::string_view history() const;
@@ -62,8 +66,9 @@ public:
     // history_capacity letters of Zeek's history. conn_state() stays exact.
     bool history_truncated() const { return history_truncated_; }
 
-    const SocketAddress &originator() const; // as Zeek's roles stand now (after flips)
-    const SocketAddress &responder() const;
+    // As Zeek's roles stand now (after flips), taken from the stream's `sockets`.
+    const SocketAddress &originator(const SocketPair &sockets) const;
+    const SocketAddress &responder(const SocketPair &sockets) const;
     ZeekEndpointState originator_state() const;
     ZeekEndpointState responder_state() const;
 
@@ -80,7 +85,6 @@ private:
     // sequence numbers keep Zeek's wrap counters, relative positions are compared
     // wrap-safe, which holds while they are less than 2 GiB apart.
     struct Endpoint {
-        SocketAddress address;
         std::uint32_t start_seq = 0;     // sequence number of its SYN, or one before its first octet
         std::uint32_t last_seq = 0;      // one past the highest sequence number it sent
         std::uint32_t ack_seq = 0;       // highest of its sequence numbers the peer acknowledged
@@ -119,10 +123,15 @@ private:
     enum class Event : std::uint8_t;
     static bool next_state(ZeekEndpointState state, Event event, ZeekEndpointState &next);
 
-    void start(const Segment &segment);
+    void start(const Segment &segment, const SocketPair &sockets);
     void flip_roles();
     void flip_after_lone_synack();
-    std::size_t sender_of(const Segment &segment) const;
+    std::size_t sender_of(const Segment &segment, const SocketPair &sockets) const;
+    // endpoints_[endpoint]'s socket: the first segment's sender is sockets[first_sender_side_].
+    const SocketAddress &socket_of(std::size_t endpoint, const SocketPair &sockets) const
+    {
+        return sockets[endpoint ^ first_sender_side_];
+    }
     bool is_originator(std::size_t endpoint) const { return endpoint == originator_index_; }
     const Endpoint &originator_endpoint() const { return endpoints_[originator_index_]; }
     const Endpoint &responder_endpoint() const { return endpoints_[1 - originator_index_]; }
@@ -148,6 +157,7 @@ private:
     std::uint8_t history_length_ = 0;
     std::uint8_t rstos0_match_ = 0;      // where the history stands in /\^?S[^HAFGIQ]*R.*/
     std::uint8_t originator_index_ : 1;  // which of endpoints_ originates, as the roles stand now
+    std::uint8_t first_sender_side_ : 1; // which of the stream's sockets sent the first segment
     bool started_ : 1;
     bool is_partial_ : 1;                // Zeek's TCPSessionAdapter::is_partial
     bool history_truncated_ : 1;

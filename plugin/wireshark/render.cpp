@@ -203,7 +203,7 @@ void render(const FrameRecord &record, const CaptureState &capture, tvbuff_t *tv
         add_expert_messages(pinfo, top, messages, texts, chats_wanted(tree, pinfo, messages));
     }
     // Only a later pass knows this is the conversation's last segment of the capture.
-    const bool last_of_capture = stream != nullptr && options.final && facts->last.frame == pinfo->num;
+    const bool last_of_capture = stream != nullptr && options.final && facts->last_frame == pinfo->num;
     if (last_of_capture || (items && stream != nullptr)) {
         const Verdict verdict = judge(*facts);
         if (last_of_capture) {

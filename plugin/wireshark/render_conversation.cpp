@@ -35,10 +35,10 @@ void add_string(proto_tree *tree, int field, tvbuff_t *tvb, const char *value)
     generated(proto_tree_add_string(tree, field, tvb, 0, 0, value));
 }
 
-void add_frame(proto_tree *tree, int field, tvbuff_t *tvb, const Moment &moment)
+void add_frame(proto_tree *tree, int field, tvbuff_t *tvb, std::uint32_t frame)
 {
-    if (moment.seen())
-        generated(proto_tree_add_uint(tree, field, tvb, 0, 0, moment.frame));
+    if (frame != 0) // not seen
+        generated(proto_tree_add_uint(tree, field, tvb, 0, 0, frame));
 }
 
 void add_interval(proto_tree *tree, int field, tvbuff_t *tvb, std::int64_t ns)
@@ -133,12 +133,12 @@ void add_options(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f)
     add_offer(tree, c.tfo, tvb, negotiation.fast_open);
 }
 
-void add_counters(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f)
+void add_counters(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const Conversation &observer)
 {
     generated(proto_tree_add_uint64(tree, c.bytes_client, tvb, 0, 0, f.client().bytes));
     generated(proto_tree_add_uint64(tree, c.bytes_server, tvb, 0, 0, f.server().bytes));
-    generated(proto_tree_add_uint(tree, c.segments_client, tvb, 0, 0, f.client().segments));
-    generated(proto_tree_add_uint(tree, c.segments_server, tvb, 0, 0, f.server().segments));
+    generated(proto_tree_add_uint(tree, c.segments_client, tvb, 0, 0, observer.client_segments()));
+    generated(proto_tree_add_uint(tree, c.segments_server, tvb, 0, 0, observer.server_segments()));
     generated(proto_tree_add_uint(tree, c.syn_retransmissions, tvb, 0, 0, f.syn_retransmissions));
 }
 
@@ -185,7 +185,7 @@ void add_timeline(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const C
         text.add(", the first ").add_uint(LedgerFacts::timeline_capacity).add(" shown");
     proto_tree *timeline = proto_tree_add_subtree_format(tree, tvb, 0, 0, c.timeline_subtree, nullptr, "%s",
                                                          text.c_str());
-    for (const Moment &moment : f.timeline)
+    for (const Moment &moment : f.timeline.read(f.first))
         add_moment(timeline, tvb, moment, f, capture);
 }
 
@@ -215,8 +215,8 @@ void render_conversation(const StreamRecord &stream, const Verdict &verdict, con
         proto_field_is_referenced(tree, c.client) || proto_field_is_referenced(tree, c.server);
     TextBuilder client, server;
     if (addresses_wanted) {
-        client.add_socket(f.client().address);
-        server.add_socket(f.server().address);
+        client.add_socket(f.client_socket());
+        server.add_socket(f.server_socket());
     }
     proto_item *top = add_top(tree, tvb, client.c_str(), server.c_str(), verdict, options.final);
     generated(top);
@@ -235,14 +235,14 @@ void render_conversation(const StreamRecord &stream, const Verdict &verdict, con
     add_parties(conv, c.reset_by, tvb, verdict.reset_by);
     add_time_wait(conv, tvb, f, verdict, options);
     add_zeek(conv, tvb, stream.zeek);
-    add_frame(conv, c.frame_syn, tvb, f.syn);
-    add_frame(conv, c.frame_synack, tvb, f.synack);
-    add_frame(conv, c.frame_ack, tvb, f.handshake_ack);
-    add_frame(conv, c.frame_fin1, tvb, f.first_fin);
-    add_frame(conv, c.frame_last, tvb, f.last);
+    add_frame(conv, c.frame_syn, tvb, f.syn.frame);
+    add_frame(conv, c.frame_synack, tvb, f.synack.frame);
+    add_frame(conv, c.frame_ack, tvb, f.handshake_ack.frame);
+    add_frame(conv, c.frame_fin1, tvb, f.first_fin.frame);
+    add_frame(conv, c.frame_last, tvb, f.last_frame);
     add_timings(conv, tvb, f);
     add_options(conv, tvb, f);
-    add_counters(conv, tvb, f);
+    add_counters(conv, tvb, f, stream.observer);
     add_timeline(conv, tvb, f, capture, options.final);
 }
 

@@ -359,8 +359,8 @@ bool read_known_stream_addresses(guint32 stream, std::uint16_t source_port, std:
         return false;
     const LedgerFacts &facts = record->ledger.facts();
     for (std::size_t side = 0; side < 2; ++side) {
-        const SocketAddress &from = facts.sides[side].address;
-        const SocketAddress &to = facts.sides[1 - side].address;
+        const SocketAddress &from = facts.sockets[side];
+        const SocketAddress &to = facts.sockets[1 - side];
         if (from.port == source_port && to.port == destination_port) {
             *source = from.address;
             *destination = to.address;

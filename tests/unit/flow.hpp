@@ -28,7 +28,7 @@ public:
         segment.frame = ++frames_;
         clock_ns_ += 1'000'000;
         segment.time_ns = clock_ns_;
-        const Annotation annotation = conversation_.observe(segment);
+        const Annotation annotation = conversation_.observe(segment, ledger_.facts().sockets);
         ledger_.record(segment, annotation);
         return annotation;
     }
@@ -39,6 +39,8 @@ public:
     }
 
     Conversation &conversation() { return conversation_; }
+    std::uint32_t last_frame() const { return frames_; }
+    std::int64_t last_time_ns() const { return clock_ns_; }
     const LedgerFacts &facts() const { return ledger_.facts(); }
     Verdict verdict() const { return judge(ledger_.facts()); }
 

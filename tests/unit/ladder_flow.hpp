@@ -21,8 +21,8 @@ public:
     {
         const Annotation annotation = Flow::observe(segment);
         LadderSegment s;
-        s.frame = facts().last.frame;
-        s.time_ns = facts().last.time_ns;
+        s.frame = last_frame();
+        s.time_ns = last_time_ns();
         s.seq = segment.seq;
         s.ack = segment.ack;
         s.flags = segment.flags;
