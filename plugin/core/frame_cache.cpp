@@ -14,7 +14,7 @@ void FrameCache::store(std::uint32_t frame, unsigned tag, const Annotation &anno
         packed.keep_server_port_in_rest();
     if (packed.needs_rest())
         store_rest(frame, rest_of(annotation));
-    slot(frame) = packed;
+    frames_.at(frame) = packed;
 }
 
 void FrameCache::mark(std::uint32_t frame, unsigned tag)
@@ -23,33 +23,21 @@ void FrameCache::mark(std::uint32_t frame, unsigned tag)
     PackedAnnotation packed;
     packed.set_tag(tag);
     packed.keep_server_port_in_rest(); // no stream's port: the default's zero
-    slot(frame) = packed;
+    frames_.at(frame) = packed;
 }
 
 std::optional<FrameCache::Entry> FrameCache::load(std::uint32_t frame) const
 {
-    const std::size_t chunk = frame >> chunk_bits;
-    if (chunk >= chunks_.size() || !chunks_[chunk])
+    const PackedAnnotation *found = frames_.find(frame);
+    if (found == nullptr || found->tag() == 0)
         return std::nullopt;
-    const PackedAnnotation &packed = (*chunks_[chunk])[frame & (chunk_size - 1)];
-    if (packed.tag() == 0)
-        return std::nullopt;
+    const PackedAnnotation &packed = *found;
     static const AnnotationRest lost{}; // only if a store ran out of memory half-way
     const AnnotationRest *frame_rest = packed.needs_rest() ? rest(frame) : nullptr;
     if (packed.needs_rest() && frame_rest == nullptr)
         frame_rest = &lost;
     const std::uint16_t server_port = packed.stream() < server_ports_.size() ? server_ports_[packed.stream()] : 0;
     return Entry{packed.tag(), packed.unpack(server_port, frame_rest)};
-}
-
-PackedAnnotation &FrameCache::slot(std::uint32_t frame)
-{
-    const std::size_t chunk = frame >> chunk_bits;
-    if (chunk >= chunks_.size())
-        chunks_.resize(chunk + 1);
-    if (!chunks_[chunk])
-        chunks_[chunk] = std::make_unique<Chunk>();
-    return (*chunks_[chunk])[frame & (chunk_size - 1)];
 }
 
 void FrameCache::store_rest(std::uint32_t frame, const AnnotationRest &rest)

@@ -1,16 +1,13 @@
 // Each frame's Annotation, by frame number: the per-frame cache of a capture, which
-// holds millions. Frames are kept as 16-byte PackedAnnotations in fixed-size chunks, so
-// growing never copies what is there and memory never peaks at twice the cache, as a
-// growing vector's would; a chunk exists only once one of its frames is stored. What
+// holds millions. Frames are kept as 16-byte PackedAnnotations (in a ChunkedArray). What
 // does not fit is kept beside them: each stream's server port once, and the rest of
 // the few annotations that need it.
 #pragma once
 
+#include "chunked_array.hpp"
 #include "packed_annotation.hpp"
 
-#include <array>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <vector>
 
@@ -32,20 +29,15 @@ public:
     std::optional<Entry> load(std::uint32_t frame) const;
 
 private:
-    static constexpr std::size_t chunk_bits = 16;
-    static constexpr std::size_t chunk_size = std::size_t{1} << chunk_bits;
-    using Chunk = std::array<PackedAnnotation, chunk_size>;
-
     struct FrameRest {
         std::uint32_t frame;
         AnnotationRest rest;
     };
 
-    PackedAnnotation &slot(std::uint32_t frame);
     void store_rest(std::uint32_t frame, const AnnotationRest &rest);
     const AnnotationRest *rest(std::uint32_t frame) const;
 
-    std::vector<std::unique_ptr<Chunk>> chunks_;
+    ChunkedArray<PackedAnnotation, 16> frames_; // 65,536 a chunk
     std::vector<std::uint16_t> server_ports_; // by stream: the server port of its first annotation
     std::vector<FrameRest> rests_;            // by frame, ascending
 };

@@ -53,23 +53,13 @@ bool same_tuple(const LedgerFacts &facts, const Segment &segment)
 
 StreamRecord &Tracker::record(std::uint32_t index)
 {
-    const std::size_t chunk = index >> chunk_bits;
-    if (chunk >= chunks_.size())
-        chunks_.resize(chunk + 1);
-    if (!chunks_[chunk])
-        chunks_[chunk] = std::make_unique<Chunk>();
+    StreamRecord &found = records_.at(index);
     if (index >= stream_count_)
         stream_count_ = index + 1;
-    return (*chunks_[chunk])[index & (chunk_size - 1)];
+    return found;
 }
 
-StreamRecord *Tracker::find(std::uint32_t index) const
-{
-    const std::size_t chunk = index >> chunk_bits;
-    if (chunk >= chunks_.size() || !chunks_[chunk])
-        return nullptr;
-    return &(*chunks_[chunk])[index & (chunk_size - 1)];
-}
+StreamRecord *Tracker::find(std::uint32_t index) const { return records_.find(index); }
 
 Annotation Tracker::observe(const Segment &segment)
 {
@@ -122,7 +112,7 @@ const StreamRecord *Tracker::stream(std::uint32_t index) const
 
 void Tracker::clear()
 {
-    std::vector<std::unique_ptr<Chunk>>().swap(chunks_);
+    records_.clear();
     stream_count_ = 0;
     time_wait_streams_.clear();
 }

@@ -3,16 +3,14 @@
 
 #include "annotation.hpp"
 #include "anomaly.hpp"
+#include "chunked_array.hpp"
 #include "conversation.hpp"
 #include "ledger.hpp"
 #include "segment.hpp"
 #include "stream_map.hpp"
 #include "zeek_conn.hpp"
 
-#include <array>
 #include <cstdint>
-#include <memory>
-#include <vector>
 
 namespace tcplife {
 
@@ -40,19 +38,12 @@ public:
     void clear();
 
 private:
-    // Records by stream index, in fixed-size chunks: growing never copies what is there,
-    // so memory never peaks at twice the records as a growing vector would, and at most
-    // one chunk is allocated ahead of need.
-    static constexpr std::size_t chunk_bits = 10;
-    static constexpr std::size_t chunk_size = std::size_t{1} << chunk_bits;
-    using Chunk = std::array<StreamRecord, chunk_size>;
-
     StreamRecord &record(std::uint32_t index); // may throw std::bad_alloc
     StreamRecord *find(std::uint32_t index) const;
     void check_reuse(const Segment &segment, StreamRecord &record, Annotation &annotation) const;
 
     TrackerOptions options_;
-    std::vector<std::unique_ptr<Chunk>> chunks_;
+    ChunkedArray<StreamRecord, 10> records_; // by stream index, 1,024 a chunk
     std::uint32_t stream_count_ = 0;
     // The latest stream on each 4-tuple that entered TIME_WAIT, by a hash of the tuple.
     StreamMap time_wait_streams_;
