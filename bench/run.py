@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import socket
 import statistics
@@ -98,8 +99,15 @@ def corpus(generator, directory, seed, conversations, pre_window):
 
 # ----------------------------------------------------------------------------------
 # tshark in a sandbox: its own HOME and plugin folder (which replaces the system one),
-# unprivileged when we are root, since Wireshark 4.0 ignores WIRESHARK_PLUGIN_DIR for
+# unprivileged when we are root, since Wireshark (4.0 to 4.6) ignores WIRESHARK_PLUGIN_DIR for
 # uid 0 (as tests/integration/tshark_runner.py does).
+
+
+def plugin_abi():
+    """The plugin folder name of the tshark on the PATH: its major.minor."""
+    first_line = subprocess.run(["tshark", "--version"], stdout=subprocess.PIPE, universal_newlines=True,
+                                check=True).stdout.splitlines()[0]
+    return ".".join(re.search(r"(\d+)\.(\d+)\.\d+", first_line).groups())
 
 
 class Sandbox:
@@ -112,9 +120,10 @@ class Sandbox:
         os.makedirs(self.home)
         self.plugin_dirs = {"none": os.path.join(self.root, "plugins-none"),
                             "tcplife": os.path.join(self.root, "plugins-tcplife")}
+        abi = plugin_abi()
         for folder in self.plugin_dirs.values():
-            os.makedirs(os.path.join(folder, "4.0", "epan"))
-        shutil.copy(plugin, os.path.join(self.plugin_dirs["tcplife"], "4.0", "epan", "tcplife.so"))
+            os.makedirs(os.path.join(folder, abi, "epan"))
+        shutil.copy(plugin, os.path.join(self.plugin_dirs["tcplife"], abi, "epan", "tcplife.so"))
         self.lua = os.path.join(self.root, "lua_handshake.lua")
         shutil.copy(lua, self.lua)
         self.as_nobody = os.geteuid() == 0
@@ -271,6 +280,9 @@ def machine():
     hypervisor = "yes" if "hypervisor" in read("/proc/cpuinfo") else "no"
 
     def git(*args):
+        # A copy of the tree without git (a packaging or test root) has no commit to name.
+        if shutil.which("git") is None:
+            return "unknown"
         return subprocess.run(["git", "-C", REPO] + list(args), stdout=subprocess.PIPE,
                               stderr=subprocess.DEVNULL, universal_newlines=True).stdout.strip()
 

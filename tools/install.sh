@@ -11,7 +11,6 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build="$top/build-install"
 
-personal_dir="$HOME/.local/lib/wireshark/plugins/4.0/epan"
 if [ "$(id -u)" -eq 0 ]; then
   target_kind=system
 else
@@ -35,9 +34,13 @@ if [ "${1:-}" = "--uninstall" ]; then
   echo "tcplife: removed $batch_dir/tcplife-batch"
 fi
 
+# The folder for the plugin ABI the build is for (plugins/X.Y/epan: Wireshark loads only
+# plugins built for its own major.minor from it).
 plugin_dir() {
   if [ "$target_kind" = personal ]; then
-    echo "$personal_dir"
+    local abi
+    abi=$(sed -n 's/^TCPLIFE_WIRESHARK_ABI:INTERNAL=//p' "$build/CMakeCache.txt")
+    echo "$HOME/.local/lib/wireshark/plugins/$abi/epan"
   else
     cmake -L -N "$build" 2>/dev/null | sed -n 's/^TCPLIFE_PLUGIN_DIR:PATH=//p'
   fi

@@ -45,9 +45,10 @@ cleanup() {
 trap cleanup EXIT
 home="$sandbox/home"
 profile="$home/.config/wireshark/profiles/tcplife"
-mkdir -p "$sandbox/plugins/4.0/epan" "$home" "$sandbox/run" "$sandbox/parts"
+abi=$(sed -n 's/^TCPLIFE_WIRESHARK_ABI:INTERNAL=//p' "$build/CMakeCache.txt")
+mkdir -p "$sandbox/plugins/$abi/epan" "$home" "$sandbox/run" "$sandbox/parts"
 chmod 0700 "$sandbox/run"
-cp "$build/plugin/wireshark/tcplife.so" "$sandbox/plugins/4.0/epan/"
+cp "$build/plugin/wireshark/tcplife.so" "$sandbox/plugins/$abi/epan/"
 "$top/tools/install-profile.sh" "$home/.config/wireshark/profiles" >/dev/null
 
 # Each scenario starts 10 s after the previous one, so the Time column stays readable

@@ -1,5 +1,5 @@
 // Who is client and who is server when no SYN tells. Follows Zeek's rule
-// (../shared/zeek-conn-semantics.md, "Who is the originator") so that later
+// (Zeek's conn.log documentation, "Who is the originator") so that later
 // conn_state/history agree with Zeek on mid-stream captures.
 #pragma once
 

@@ -79,15 +79,18 @@ bool Timeline::push_back(const Moment &moment, const Moment &origin)
     return true;
 }
 
-// The block that holds `total` bytes (more than fit inline): allocated, or grown.
+// The block that holds `total` bytes (more than fit inline): allocated, or grown. The
+// bytes kept (used_ < total) always fit the new block; the copy says so, so that no
+// compiler has to prove it from the callers.
 std::uint8_t *Timeline::block_for(std::size_t total)
 {
-    if (more_ == nullptr || block_size(total) != block_size(used_)) {
-        std::uint8_t *block = new std::uint8_t[block_size(total)];
-        std::copy(bytes(), bytes() + used_, block);
-        delete[] more_;
-        more_ = block;
-    }
+    const std::size_t size = block_size(total);
+    if (more_ != nullptr && size == block_size(used_))
+        return more_;
+    auto *block = new std::uint8_t[size];
+    std::copy_n(bytes(), std::min<std::size_t>(used_, size), block);
+    delete[] more_;
+    more_ = block;
     return more_;
 }
 

@@ -1,6 +1,6 @@
 // Zeek's conn.log summary of one TCP conversation (one Wireshark tcp.stream):
 // conn_state, history, orig/resp bytes and packets, as defined in
-// ../shared/zeek-conn-semantics.md. Where that document is silent, this follows
+// Zeek's documentation of conn.log (base/protocols/conn/main.zeek). Where it is silent, this follows
 // Zeek's own code (TCPSessionAdapter.cc, TCP_Endpoint.*, TCP_Reassembler.cc,
 // Session.h, Conn.cc, base/protocols/conn/main.zeek); zeek_conn.cpp names the
 // function each rule comes from.

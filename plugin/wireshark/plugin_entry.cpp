@@ -1,6 +1,7 @@
-// The four symbols Wireshark's plugin loader looks up, and nothing else exported
-// (exports.map). Declared before they are defined: a C++ const defined inside
+// The symbols Wireshark's plugin loader looks up, and nothing else exported
+// (exports.map): the ABI wanted is the one of the headers built against. Declared before they are defined: a C++ const defined inside
 // extern "C" { } alone would get internal linkage and be invisible to the loader.
+#include "compat.hpp"
 #include "registration.hpp"
 #include "reports.hpp"
 
@@ -13,11 +14,21 @@ WS_DLL_PUBLIC const char plugin_version[];
 WS_DLL_PUBLIC const int plugin_want_major;
 WS_DLL_PUBLIC const int plugin_want_minor;
 WS_DLL_PUBLIC void plugin_register(void);
+#if TCPLIFE_PLUGIN_DESCRIBES_ITSELF
+WS_DLL_PUBLIC uint32_t plugin_describe(void);
+#endif
 }
 
 const char plugin_version[] = TCPLIFE_VERSION;
-const int plugin_want_major = TCPLIFE_WIRESHARK_MAJOR;
-const int plugin_want_minor = TCPLIFE_WIRESHARK_MINOR;
+const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
+const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
+
+#if TCPLIFE_PLUGIN_DESCRIBES_ITSELF
+uint32_t plugin_describe(void)
+{
+    return tcplife::wireshark::compat::plugin_description;
+}
+#endif
 
 void plugin_register(void)
 {

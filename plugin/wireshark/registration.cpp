@@ -1,6 +1,7 @@
 #include "registration.hpp"
 
 #include "capture_state.hpp"
+#include "compat.hpp"
 #include "render.hpp"
 #include "reports.hpp"
 #include "tcp_fields.hpp"
@@ -127,7 +128,7 @@ int *subtrees[] = {&ids.subtree};
 
 ei_register_info experts[expert_kind_count + 1];
 
-gboolean pref_info_column = TRUE;
+compat::pref_bool pref_info_column = true;
 guint pref_time_wait_seconds = 60;
 
 dissector_handle_t tcplife_handle;
@@ -165,7 +166,7 @@ int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *)
     queue_segment(pinfo, *record);
     // After the first pass every frame has been analysed: the conversation is final.
     render(*record, *capture, tvb, pinfo, tree,
-           RenderOptions{pref_info_column != FALSE, pref_time_wait_seconds, !first_pass});
+           RenderOptions{pref_info_column != 0, pref_time_wait_seconds, !first_pass});
     return static_cast<int>(tvb_captured_length(tvb));
 }
 

@@ -3,6 +3,7 @@
 #include "core/anomaly.hpp"
 #include "core/describe.hpp"
 #include "core/text.hpp"
+#include "compat.hpp"
 #include "registration.hpp"
 
 #include <epan/column-info.h>
@@ -217,8 +218,10 @@ void render(const FrameRecord &record, const CaptureState &capture, tvbuff_t *tv
     } else if (items) {
         add_anomalies(subtree, tvb, anomalies);
     }
-    if (info_marked && marks[0] != '\0')
+    if (info_marked && marks[0] != '\0') {
         col_append_str(pinfo->cinfo, COL_INFO, marks.data());
+        compat::refresh_info_column_items(tree, pinfo);
+    }
 }
 
 } // namespace tcplife::wireshark

@@ -1,12 +1,12 @@
 // -z tcplife,ladder[,filter]: the ladder diagram of every conversation with a segment
 // that passes the filter, drawn with all of its segments (a ladder of some segments
 // only would misnumber the steps).
+#include "compat.hpp"
 #include "reports.hpp"
 #include "tcp_fields.hpp"
 
 #include "core/ladder.hpp"
 
-#include <epan/dfilter/dfilter.h>
 #include <epan/epan_dissect.h>
 #include <epan/stat_tap_ui.h>
 #include <epan/tap.h>
@@ -27,11 +27,17 @@ struct TappedFrame {
     bool tapped = false;
 };
 
+// Two listeners fill it: one sees every segment (the frames to draw), the other only
+// the segments that pass the user's filter (the conversations to draw), so Wireshark
+// applies the filter, as for every other report.
 struct LadderReport {
     std::string filter;
-    dfilter_t *selection = nullptr; // the user's filter, applied here to every segment
-    std::vector<bool> selected;     // by stream index
+    std::vector<bool> selected;      // by stream index; unused without a filter
     std::vector<TappedFrame> frames; // by frame number
+};
+
+struct LadderSelection {
+    LadderReport *report;
 };
 
 std::int64_t frame_time_ns(const packet_info *pinfo)
@@ -46,11 +52,9 @@ void reset_ladder(void *data)
     report->frames.clear();
 }
 
-tap_packet_status ladder_packet(void *data, packet_info *pinfo, epan_dissect_t *edt, const void *segment, tap_flags_t)
+tap_packet_status ladder_packet(void *data, packet_info *pinfo, epan_dissect_t *edt, const void *, tap_flags_t)
 {
     auto *report = static_cast<LadderReport *>(data);
-    const std::uint32_t stream = static_cast<const FrameRecord *>(segment)->annotation.stream;
-    const bool matches = report->selection == nullptr || dfilter_apply_edt(report->selection, edt);
     TappedFrame frame{frame_time_ns(pinfo), {}, true};
     if (!read_header_numbers(edt->tree, pinfo, &frame.numbers))
         return TAP_PACKET_FAILED;
@@ -58,28 +62,45 @@ tap_packet_status ladder_packet(void *data, packet_info *pinfo, epan_dissect_t *
         if (pinfo->num >= report->frames.size())
             report->frames.resize(static_cast<std::size_t>(pinfo->num) + 1);
         report->frames[pinfo->num] = frame;
-        if (stream >= report->selected.size())
-            report->selected.resize(static_cast<std::size_t>(stream) + 1);
-        if (matches)
-            report->selected[stream] = true;
     } catch (...) {
         return TAP_PACKET_FAILED;
     }
     return TAP_PACKET_DONT_REDRAW;
 }
 
+tap_packet_status selection_packet(void *data, packet_info *, epan_dissect_t *, const void *segment, tap_flags_t)
+{
+    LadderReport *report = static_cast<LadderSelection *>(data)->report;
+    const std::uint32_t stream = static_cast<const FrameRecord *>(segment)->annotation.stream;
+    try {
+        if (stream >= report->selected.size())
+            report->selected.resize(static_cast<std::size_t>(stream) + 1);
+        report->selected[stream] = true;
+    } catch (...) {
+        return TAP_PACKET_FAILED;
+    }
+    return TAP_PACKET_DONT_REDRAW;
+}
+
+bool selected(const LadderReport &report, std::uint32_t stream)
+{
+    return report.filter.empty() || (stream < report.selected.size() && report.selected[stream]);
+}
+
 std::string ladder_output(const LadderReport &report)
 {
     const CaptureState *capture = current_capture();
-    std::vector<std::vector<LadderSegment>> segments(report.selected.size());
+    std::vector<std::vector<LadderSegment>> segments;
     for (std::uint32_t frame = 1; capture != nullptr && frame < report.frames.size(); ++frame) {
         const TappedFrame &tapped = report.frames[frame];
         const std::optional<FrameRecord> record = tapped.tapped ? capture->record(frame) : std::nullopt;
         if (!record || record->kind != FrameRecord::Kind::Analysed)
             continue;
         const std::uint32_t stream = record->annotation.stream;
-        if (stream >= report.selected.size() || !report.selected[stream])
+        if (!selected(report, stream))
             continue;
+        if (stream >= segments.size())
+            segments.resize(static_cast<std::size_t>(stream) + 1);
         const HeaderNumbers &n = tapped.numbers;
         segments[stream].push_back(LadderSegment{frame, tapped.time_ns, SeqNumber(n.seq), SeqNumber(n.ack), n.flags,
                                                  n.payload_length, record->annotation});
@@ -105,35 +126,52 @@ void draw_ladders(void *data)
 
 void finish_ladder(void *data)
 {
-    auto *report = static_cast<LadderReport *>(data);
-    dfilter_free(report->selection);
-    delete report;
+    delete static_cast<LadderReport *>(data);
 }
 
-void start_ladder(const char *argument, void *)
+void finish_selection(void *data)
+{
+    delete static_cast<LadderSelection *>(data);
+}
+
+bool failed(GString *error)
+{
+    const bool started = fail_report(cli, error->str);
+    g_string_free(error, TRUE);
+    return started;
+}
+
+bool start_ladder(const char *argument, void *)
 {
     auto *report = new LadderReport;
     report->filter = filter_after(argument, cli);
-    // The listener sees every segment, so whole conversations can be drawn; naming
-    // fields in its filter makes Wireshark fill them in for it on every pass: the
-    // header numbers, and those of the user's filter, which is checked in ladder_packet.
-    std::string listener_filter = std::string("tcplife || ") + header_number_fields;
-    if (!report->filter.empty()) {
-        gchar *error = nullptr;
-        if (!dfilter_compile(report->filter.c_str(), &report->selection, &error))
-            fail_report(cli, error != nullptr ? error : "invalid filter");
-        listener_filter = "(" + report->filter + ") || " + listener_filter;
+    // The frame listener sees every segment, so whole conversations can be drawn;
+    // naming the header numbers in its filter makes Wireshark fill them in for it on
+    // every pass.
+    const std::string frame_filter = std::string("tcplife || ") + header_number_fields;
+    GString *error = register_tap_listener("tcplife", report, frame_filter.c_str(), TL_REQUIRES_NOTHING,
+                                           reset_ladder, ladder_packet, draw_ladders, finish_ladder);
+    if (error != nullptr) {
+        delete report;
+        return failed(error);
     }
-    GString *error = register_tap_listener("tcplife", report, listener_filter.c_str(),
-                                           TL_REQUIRES_NOTHING, reset_ladder, ladder_packet, draw_ladders,
-                                           finish_ladder);
-    if (error != nullptr)
-        fail_report(cli, error->str);
+    if (report->filter.empty())
+        return true;
+    auto *selection = new LadderSelection{report};
+    error = register_tap_listener("tcplife", selection, report->filter.c_str(), TL_REQUIRES_NOTHING, nullptr,
+                                  selection_packet, nullptr, finish_selection);
+    if (error != nullptr) {
+        delete selection;
+        remove_tap_listener(report);
+        return failed(error);
+    }
+    return true;
 }
 
 tap_param ladder_parameters[] = {{PARAM_FILTER, "filter", "Filter", nullptr, TRUE}};
 
-stat_tap_ui ladder_ui = {REGISTER_STAT_GROUP_GENERIC, "TCP Lifecycle ladder diagrams", cli, start_ladder,
+stat_tap_ui ladder_ui = {REGISTER_STAT_GROUP_GENERIC, "TCP Lifecycle ladder diagrams", cli,
+                         compat::start_report<start_ladder>,
                          std::size(ladder_parameters), ladder_parameters};
 
 } // namespace

@@ -1,5 +1,7 @@
 #include "reports.hpp"
 
+#include "compat.hpp"
+
 #include "core/conversation_table.hpp"
 #include "core/summary.hpp"
 
@@ -8,7 +10,6 @@
 #include <wsutil/wmem/wmem.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <new>
 #include <string>
 #include <vector>
@@ -100,16 +101,18 @@ constexpr TableUi table_uis[] = {
     {"tcplife,summary", TableFormat::Summary, "TCP Lifecycle summary"},
 };
 
-void start_table(const char *argument, void *ui_data)
+bool start_table(const char *argument, void *ui_data)
 {
     const auto *ui = static_cast<const TableUi *>(ui_data);
     auto *report = new TableReport{ui->format, filter_after(argument, ui->cli), {}, false, 0};
     GString *error = register_tap_listener("tcplife", report, report->filter.empty() ? nullptr : report->filter.c_str(),
                                            TL_REQUIRES_NOTHING, reset_table, table_packet, draw_table, finish_table);
-    if (error != nullptr) {
-        delete report;
-        fail_report(ui->cli, error->str);
-    }
+    if (error == nullptr)
+        return true;
+    delete report;
+    const bool started = fail_report(ui->cli, error->str);
+    g_string_free(error, TRUE);
+    return started;
 }
 
 tap_param filter_parameter[] = {{PARAM_FILTER, "filter", "Filter", nullptr, TRUE}};
@@ -125,10 +128,10 @@ std::string filter_after(const char *argument, const char *prefix)
     return text.compare(0, start.size(), start) == 0 ? text.substr(start.size()) : std::string();
 }
 
-void fail_report(const char *cli, const char *reason)
+bool fail_report(const char *cli, const char *reason)
 {
     std::fprintf(stderr, "tshark: -z %s: %s\n", cli, reason);
-    std::exit(1);
+    return false;
 }
 
 std::int64_t capture_start_ns(const packet_info *pinfo)
@@ -160,7 +163,7 @@ void register_report_listeners()
         ui.group = REGISTER_STAT_GROUP_GENERIC;
         ui.title = table_uis[i].title;
         ui.cli_string = table_uis[i].cli;
-        ui.tap_init_cb = start_table;
+        ui.tap_init_cb = compat::start_report<start_table>;
         ui.nparams = std::size(filter_parameter);
         ui.params = filter_parameter;
         register_stat_tap_ui(&ui, const_cast<TableUi *>(&table_uis[i]));

@@ -25,8 +25,10 @@ const CaptureState *current_capture();
 // What follows "<cli prefix>," in a -z argument: the display filter, or nothing.
 std::string filter_after(const char *argument, const char *prefix);
 
-// A -z argument tshark cannot honour: says why and ends tshark, as its own reports do.
-[[noreturn]] void fail_report(const char *cli, const char *reason);
+// A -z argument tshark cannot honour: says why, and returns false for the report's
+// start callback to return (compat::start_report ends tshark where Wireshark has no
+// way to hear of it, as its own reports do).
+bool fail_report(const char *cli, const char *reason);
 
 // Writes the text `build()` returns to stdout; nothing escapes into Wireshark.
 template <typename Build> void print_report(Build build) noexcept

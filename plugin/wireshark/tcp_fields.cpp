@@ -1,6 +1,7 @@
 #include "tcp_fields.hpp"
 
 #include "capture_state.hpp"
+#include "compat.hpp"
 
 #include <epan/proto.h>
 #include <epan/proto_data.h>
@@ -150,7 +151,7 @@ struct TcpValues {
 
 guint32 uint_value(const field_info *item)
 {
-    return fvalue_get_uinteger(const_cast<fvalue_t *>(&item->value));
+    return compat::uint_value(item);
 }
 
 // A shown tree: TCP's own subtree (published per layer by TCP) holds every item.
@@ -298,14 +299,12 @@ bool read_network_addresses(packet_info *pinfo, const Layers &layers, Address *s
 
 void copy_address_field(const field_info *item, bool ipv4, Address *to)
 {
-    auto *value = const_cast<fvalue_t *>(&item->value);
     if (ipv4) {
-        const guint32 network_order = fvalue_get_uinteger(value); // FT_IPv4 keeps the wire byte order
         to->family = 4;
-        std::memcpy(to->bytes.data(), &network_order, sizeof network_order);
+        compat::ipv4_bytes(item, to->bytes.data());
     } else {
         to->family = 6;
-        std::memcpy(to->bytes.data(), fvalue_get_bytes(value), to->bytes.size());
+        compat::ipv6_bytes(item, to->bytes.data());
     }
 }
 

@@ -12,7 +12,7 @@ means the frame carries no tcplife tree at all, "incomplete" that tcplife report
 TCP header as too short to analyse (then the other columns are omitted).
   expert  FRAME  TEXT   -- some expert message on FRAME starts with TEXT (in the -2 run)
   stderr  TEXT          -- tshark's stderr contains TEXT (e.g. a cut-short file)
-  conv / conv@ / anomaly lines: see conversation_expectations.py
+  conv / conv@ / anomaly lines, version guards ("4.2+", "<4.2"): see conversation_expectations.py
 Every frame of the capture must be covered by exactly one row.
 """
 import argparse
@@ -72,14 +72,16 @@ def tcplife_view(stdout):
     return view
 
 
-def parse_expectations(path):
+def parse_expectations(path, version):
     rows, experts, stderr_texts, conversation_entries = [], [], [], []
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
             line = line.rstrip("\n")
             if not line.strip() or line.startswith("#"):
                 continue
-            cells = line.split("\t")
+            applies, cells = conversation.version_guard(line.split("\t"), version)
+            if not applies:
+                continue
             if conversation.is_conversation_line(cells):
                 conversation_entries.append(conversation.parse_line(cells, path, number))
             elif cells[0] == "expert":
@@ -118,7 +120,7 @@ def check_capture(tshark, capture, expect_path):
     for run in (one, two):
         if "tcplife" in run.stderr.lower() or "plugin" in run.stderr.lower():
             problems.append("tshark complains about the plugin: " + run.stderr.strip())
-    rows, experts, stderr_texts, conversation_entries = parse_expectations(expect_path)
+    rows, experts, stderr_texts, conversation_entries = parse_expectations(expect_path, tshark.version)
     frames = parse_output(one.stdout)
     final_frames = parse_output(two.stdout)
     problems += conversation.check(frames, final_frames, conversation_entries)

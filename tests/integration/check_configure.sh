@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Configure must stop with a message saying what to install when wireshark-dev is
-# missing or of another major.minor than the 4.0 plugin ABI.
+# missing or of a major.minor that is not one of the supported plugin ABIs.
 set -u
 source_dir=$1
 work=$(mktemp -d)
@@ -20,16 +20,18 @@ expect_failure() { # name, text the message must contain, cmake arguments...
 
 expect_failure missing_wireshark_dev "apt-get install wireshark-dev" -DCMAKE_DISABLE_FIND_PACKAGE_Wireshark=ON
 
-# A stand-in WiresharkConfig for another ABI, to show the version pin.
-mkdir -p "$work/ws42"
-cat >"$work/ws42/WiresharkConfig.cmake" <<'CFG'
-set(Wireshark_MAJOR_VERSION 4)
-set(Wireshark_MINOR_VERSION 2)
-set(Wireshark_VERSION "4.2.5")
-set(Wireshark_PLUGINS_ENABLED 1)
-CFG
-printf 'set(PACKAGE_VERSION "4.2.5")\nset(PACKAGE_VERSION_COMPATIBLE TRUE)\n' >"$work/ws42/WiresharkConfigVersion.cmake"
-expect_failure other_wireshark_abi "is 4.2" -DWireshark_DIR="$work/ws42"
+# Stand-in WiresharkConfigs for ABIs outside the list: an older one, and a newer one
+# whose headers nobody has read yet (a list, not "any newer").
+stand_in() { # folder, major, minor
+  mkdir -p "$work/$1"
+  printf 'set(Wireshark_MAJOR_VERSION %s)\nset(Wireshark_MINOR_VERSION %s)\nset(Wireshark_VERSION "%s.%s.1")\nset(Wireshark_PLUGINS_ENABLED 1)\n' \
+    "$2" "$3" "$2" "$3" >"$work/$1/WiresharkConfig.cmake"
+  printf 'set(PACKAGE_VERSION "%s.%s.1")\nset(PACKAGE_VERSION_COMPATIBLE TRUE)\n' "$2" "$3" >"$work/$1/WiresharkConfigVersion.cmake"
+}
+stand_in ws36 3 6
+expect_failure older_wireshark_abi "is 3.6" -DWireshark_DIR="$work/ws36"
+stand_in ws48 4 8
+expect_failure newer_wireshark_abi "supports the Wireshark plugin ABIs 4.0, 4.2, 4.4, 4.6" -DWireshark_DIR="$work/ws48"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -8,10 +8,18 @@ Expectation lines (tab-separated) in expected/<capture>.expect:
   conv@    FRAME   FIELD  VALUE   -- the value a one-pass run shows on FRAME (known so far)
   anomaly  FRAME   ID[,ID...]     -- exactly these anomalies on FRAME in the -2 run; frames without
                                      such a line have none
+Any line may start with a version guard cell, "4.2+" (Wireshark 4.2 and later) or "<4.2"
+(before 4.2): it holds only on those versions, and a comment beside it says what Wireshark
+does differently there (see version_guard()).
+Booleans are written 1/0 and absolute times as "Jan  1, 2024 00:01:00.213350000 UTC", as
+Wireshark 4.0 prints them in -T fields; 4.2 and later print booleans as True/False, and 4.6
+absolute times in ISO 8601, which value() reads back to the 4.0 spelling (differences of
+printing, not of tcplife).
 Every stream must state the REQUIRED fields. Checked besides: a one-pass run shows the same
 anomalies minus the end-of-capture ones, and on each stream's last frame the same
 conversation values as the -2 run.
 """
+import re
 
 FIELDS = ["handshake", "close", "close.initiator", "reset_by", "time_wait", "time_wait.until", "conn_state",
           "history", "client", "server", "frame.syn", "frame.synack", "frame.ack", "frame.fin1", "frame.last",
@@ -21,6 +29,16 @@ FIELDS = ["handshake", "close", "close.initiator", "reset_by", "time_wait", "tim
 TSHARK_FIELDS = ["tcplife.conv." + field for field in FIELDS] + ["tcplife.anomaly"]
 REQUIRED = ["handshake", "close", "close.initiator", "reset_by", "time_wait", "conn_state", "history"]
 END_OF_CAPTURE = {"syn_unanswered", "close_wait_at_end", "half_open"}
+
+
+def version_guard(cells, version):
+    """(applies, cells without the guard) for an expectation line on Wireshark `version`."""
+    guard = cells[0]
+    if guard.endswith("+") and guard[:-1].replace(".", "").isdigit():
+        return version[:2] >= tuple(int(part) for part in guard[:-1].split(".")), cells[1:]
+    if guard.startswith("<") and guard[1:].replace(".", "").isdigit():
+        return version[:2] < tuple(int(part) for part in guard[1:].split(".")), cells[1:]
+    return True, cells
 
 
 def is_conversation_line(cells):
@@ -37,9 +55,26 @@ def parse_line(cells, path, number):
     raise ValueError("%s:%d: malformed %s line" % (path, number, cells[0]))
 
 
+BOOLEAN_TEXT = {"True": "1", "False": "0"}
+ISO_8601 = re.compile(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d:\d\d:\d\d\.\d+)\+0000$")
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def printed_as_before_4_6(text):
+    """4.6 prints absolute times in -T fields as ISO 8601 (2024-01-01T00:01:00.2+0000),
+    earlier releases as "Jan  1, 2024 00:01:00.2 UTC"; expectations use the latter."""
+    text = BOOLEAN_TEXT.get(text, text)
+    match = ISO_8601.match(text)
+    if match:
+        year, month, day, clock = match.groups()
+        text = "%s %2d, %s %s UTC" % (MONTHS[int(month) - 1], int(day), year, clock)
+    return text
+
+
 def value(row, field):
     text = row.get("tcplife.conv." + field, "")
-    return text.replace("|", ",") if text else "-"
+    text = ",".join(printed_as_before_4_6(part) for part in text.split("|"))
+    return text if text else "-"
 
 
 def anomalies(row):

@@ -1,16 +1,27 @@
 """Runs tshark with a freshly built tcplife.so and nothing else from the user's setup.
 
-Wireshark 4.0 ignores WIRESHARK_PLUGIN_DIR and the personal plugin folder when the real
+Wireshark (4.0 to 4.6) ignores WIRESHARK_PLUGIN_DIR and the personal plugin folder when the real
 uid is 0, so as root tshark runs as nobody (setpriv) with a private HOME; the plugin dir
 then replaces the system plugin folder, so the system's own copy can never be tested
 by mistake.
 """
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 
 NOBODY = 65534
+
+
+def wireshark_version():
+    """(major, minor, micro) of the tshark on the PATH."""
+    first_line = subprocess.run(["tshark", "--version"], stdout=subprocess.PIPE, universal_newlines=True,
+                                check=True).stdout.splitlines()[0]
+    match = re.search(r"(\d+)\.(\d+)\.(\d+)", first_line)
+    if match is None:
+        raise RuntimeError("cannot read a version from %r" % first_line)
+    return tuple(int(part) for part in match.groups())
 
 
 class Tshark:
@@ -20,7 +31,9 @@ class Tshark:
         self.home = os.path.join(self.root, "home")
         self.plugins = os.path.join(self.root, "plugins")
         self.captures = os.path.join(self.root, "captures")
-        epan = os.path.join(self.plugins, "4.0", "epan")
+        self.version = wireshark_version()
+        # Wireshark looks in <plugin dir>/<major>.<minor>/epan for its own plugin ABI.
+        epan = os.path.join(self.plugins, "%d.%d" % self.version[:2], "epan")
         os.makedirs(epan)
         os.makedirs(self.home)
         os.makedirs(self.captures)

@@ -1,4 +1,4 @@
-// Zeek's conn_state and history (../shared/zeek-conn-semantics.md). Every expected
+// Zeek's conn_state and history (Zeek's documentation of conn.log's conn_state and history). Every expected
 // value below was worked out by hand from Zeek's rules; the comments show the working
 // where it is not obvious. Three histories are Zeek's own outputs: "SaR, RSTOS0",
 // "SaFR, OTH" and "R, OTH" (btest conn_state-RST-behavior), and "^haf" (the one-sided
