@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Tests tcplife on another Debian release, as a new user there would meet it: makes a
-# fresh minimal root of SUITE with mmdebstrap (trixie: Wireshark 4.4, sid: 4.6), copies
+# fresh minimal root of SUITE with mmdebstrap (bookworm: Wireshark 4.0, trixie: 4.4, sid: 4.6), copies
 # this tree into it, and inside it runs the README's two commands (tools/install.sh, then
 # tests/run-all.sh), then builds the .deb (tools/build-deb.sh), installs it with apt-get,
 # checks that tshark loads it from the system folder and that removing it removes the
@@ -58,7 +58,7 @@ mkdir "$root/src"
 (cd "$top" && git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf -) | tar -xf - -C "$root/src"
 
 run "tools/install.sh" inside /src/tools/install.sh
-version=$(inside tshark --version | sed -n '1s/^TShark (\(Wireshark [0-9.]*\)).*/\1/p')
+version=$(inside tshark --version 2>/dev/null | sed -n '1s/^TShark (Wireshark) \([0-9]*\.[0-9]*\.[0-9]*\).*/Wireshark \1/p')
 abi=$(echo "$version" | sed 's/^Wireshark \([0-9]*\.[0-9]*\).*/\1/')
 system_plugin="/usr/lib/$(inside dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)/wireshark/plugins/$abi/epan/tcplife.so"
 run "the demo shows the marks" grep -q "FIN+ACK 2+3/4" "$log"
@@ -77,4 +77,5 @@ run "the packaged plugin annotates" packaged_plugin_annotates
 run "the package ships the profile" test -f "$root/usr/share/wireshark/profiles/tcplife/preferences"
 run "apt-get remove tcplife" inside env DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq tcplife
 run "removal removes plugin and profile" removal_removes_plugin_and_profile
+rm -f "$log"
 echo "$suite ($version): passed"

@@ -32,13 +32,14 @@ set(CPACK_PACKAGE_CONTACT "tcplife developers <tcplife@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "Wireshark plugin that explains every TCP handshake and close (Wireshark ${TCPLIFE_FOUND_ABI})")
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "TCP Lifecycle (tcplife) is a Wireshark post-dissector: it annotates every TCP segment with its\n handshake or close step and both endpoints' RFC 9293 states, and gives every conversation a\n verdict, in the GUI, in display filters and in tshark reports. Built for the Wireshark\n ${TCPLIFE_FOUND_ABI} plugin ABI.")
+    "TCP Lifecycle (tcplife) is a Wireshark post-dissector. It annotates every TCP\nsegment with its handshake or close step and both endpoints' RFC 9293 states,\nand gives every conversation a verdict, in the GUI, in display filters and in\ntshark reports. Built for the Wireshark ${TCPLIFE_FOUND_ABI} plugin ABI.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 if(_tcplife_libwireshark_package)
-  set(CPACK_DEBIAN_PACKAGE_DEPENDS
-      "${_tcplife_libwireshark_package} (>= ${TCPLIFE_FOUND_ABI}.0), ${_tcplife_libwireshark_package} (<< ${_tcplife_next_abi}~)")
+    # dpkg-shlibdeps adds the lower bound (and the other libraries); the upper one keeps
+  # the package to this ABI even if a later release kept the soname.
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "${_tcplife_libwireshark_package} (<< ${_tcplife_next_abi}~)")
 else()
   message(STATUS "tcplife: libwireshark's package not found (no dpkg here); the package names no libwireshark")
 endif()
