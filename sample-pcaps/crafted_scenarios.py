@@ -511,6 +511,25 @@ def tcp_tunnel():
     return t
 
 
+def tunnel_midstream():
+    """The capture starts on an established TCP tunnel (GTP-U, port 2152): its first
+    frame carries an inner IP/TCP datagram, so the IP layer inside the payload has set
+    the frame's addresses by the time tcplife runs. The server's ACK that follows is a
+    plain segment."""
+    t = Trace()
+    conv = Conversation(t, CLIENT, SERVER, 50000, 2152, 0x3A8C1D20, 0x7F3E5B10)
+    conv.rcv[CLIENT], conv.rcv[SERVER] = conv.nxt[SERVER], conv.nxt[CLIENT]
+    inner_syn = IP(src="192.168.7.1", dst="192.168.7.2", id=1) / TCP(sport=1234, dport=80, flags="S", seq=77)
+    conv.send(CLIENT, "PA", gtp_user_data(inner_syn), after=0)
+    conv.send(SERVER, "A")
+    ping = IP(src="192.168.7.1", dst="192.168.7.2", id=2) / ICMP(type=8, id=7, seq=1)
+    conv.send(CLIENT, "FPA", gtp_user_data(ping), after=Decimal("0.01"))
+    conv.send(SERVER, "A")
+    conv.send(SERVER, "FA", after=Decimal("0.2"))
+    conv.send(CLIENT, "A", after=REACT)
+    return t
+
+
 def truncated_snaplen():
     # 40 = Ethernet 14 + IPv4 20 + 6 bytes of TCP: every record keeps the
     # ports and half of the sequence number, as tcpdump -s 40 would.
@@ -790,6 +809,8 @@ SCENARIOS = {
     "refused-retry": (refused_retry, dict(flagged={3, 4})),
     # Frame 4 carries the inner SYN: tcp.stream "0,1".
     "tcp-tunnel": (tcp_tunnel, dict(streams=2)),
+    # Frame 1 carries the inner SYN: tcp.stream "0,1".
+    "tunnel-midstream": (tunnel_midstream, dict(streams=2)),
     # The two SYN-ACK retransmissions.
     "no-final-ack": (no_final_ack, dict(flagged={3, 4})),
     "tfo-data-in-syn": (tfo_data_in_syn, {}),

@@ -141,7 +141,7 @@ SocketPair Conversation::start(const Segment &segment, Annotation &annotation)
 
 std::size_t Conversation::sender_of(const Segment &segment, const SocketPair &sockets)
 {
-    return segment.source == sockets[client] ? client : server;
+    return segment.source.matches(sockets[client]) ? client : server;
 }
 
 // The only place an endpoint's state changes after start().

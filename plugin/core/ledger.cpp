@@ -25,6 +25,13 @@ bool is_open_state(TcpState state)
 
 bool is_finished(TcpState state) { return state == TcpState::TimeWait || state == TcpState::Closed; }
 
+// A stream opened by a tunnel's segment starts with unknown addresses (SocketAddress::matches).
+void fill_unknown_address(Address &kept, const Address &seen)
+{
+    if (kept.family == 0)
+        kept = seen;
+}
+
 } // namespace
 
 void Ledger::record(const Segment &segment, const Annotation &annotation)
@@ -40,6 +47,8 @@ void Ledger::record(const Segment &segment, const Annotation &annotation)
         facts_.sockets[sender] = segment.source;
         facts_.sockets[1 - sender] = segment.destination;
     }
+    fill_unknown_address(facts_.sockets[sender].address, segment.source.address);
+    fill_unknown_address(facts_.sockets[1 - sender].address, segment.destination.address);
     facts_.last_frame = now.frame;
     facts_.earliest_ns = std::min(facts_.earliest_ns, segment.time_ns);
     facts_.latest_ns = std::max(facts_.latest_ns, segment.time_ns);

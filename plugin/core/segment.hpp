@@ -21,6 +21,14 @@ struct SocketAddress {
     std::uint16_t port = 0;
 
     bool operator==(const SocketAddress &o) const { return port == o.port && address == o.address; }
+
+    // The same endpoint as `o`. An unknown address stands for any: a tunnel's segment that
+    // opens its stream comes without the carrying IP layer's addresses, which the stream's
+    // later segments fill in (Ledger::record).
+    bool matches(const SocketAddress &o) const
+    {
+        return port == o.port && (address == o.address || address.family == 0 || o.address.family == 0);
+    }
 };
 
 // A conversation's two sockets by role, [0] client and [1] server. A stream keeps them

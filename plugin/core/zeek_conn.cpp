@@ -325,7 +325,7 @@ void ZeekConnection::observe(const Segment &segment, const SocketPair &sockets)
 void ZeekConnection::start(const Segment &segment, const SocketPair &sockets)
 {
     started_ = true;
-    first_sender_side_ = segment.source == sockets[0] ? 0 : 1; // endpoints_[0] sent it
+    first_sender_side_ = segment.source.matches(sockets[0]) ? 0 : 1; // endpoints_[0] sent it
     const bool syn = segment.has(tcp_flag::syn);
     const bool pure_syn = syn && !segment.has(tcp_flag::ack);
     const std::uint16_t from_port = segment.source.port;
@@ -361,7 +361,8 @@ void ZeekConnection::flip_after_lone_synack()
 // port; everything else is the responder.
 std::size_t ZeekConnection::sender_of(const Segment &segment, const SocketPair &sockets) const
 {
-    return segment.source == socket_of(originator_index_, sockets) ? originator_index_ : 1u - originator_index_;
+    return segment.source.matches(socket_of(originator_index_, sockets)) ? originator_index_
+                                                                         : 1u - originator_index_;
 }
 
 // SetPartialStatus: a connection is partial when the originator's first segment is

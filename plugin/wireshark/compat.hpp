@@ -13,7 +13,6 @@
 
 #include <cstdint>
 #include <cstdlib>
-#include <cstring>
 
 // True when the Wireshark built against is major.minor or newer (5.0 included).
 #define TCPLIFE_WIRESHARK_AT_LEAST(major, minor)                                                                     \
@@ -38,32 +37,6 @@ inline fvalue_t *field_value(const field_info *item)
 inline std::uint32_t uint_value(const field_info *item)
 {
     return fvalue_get_uinteger(field_value(item));
-}
-
-// An FT_IPv4 item's address, its four bytes in wire order. 4.4 adds a typed accessor
-// (host order); before it, the unsigned accessor gives the address in wire order.
-inline void ipv4_bytes(const field_info *item, std::uint8_t out[4])
-{
-#if TCPLIFE_WIRESHARK_AT_LEAST(4, 4)
-    const std::uint32_t host_order = fvalue_get_ipv4(field_value(item))->addr;
-    const std::uint8_t bytes[4] = {static_cast<std::uint8_t>(host_order >> 24), static_cast<std::uint8_t>(host_order >> 16),
-                                   static_cast<std::uint8_t>(host_order >> 8), static_cast<std::uint8_t>(host_order)};
-    std::memcpy(out, bytes, sizeof bytes);
-#else
-    const std::uint32_t wire_order = fvalue_get_uinteger(field_value(item));
-    std::memcpy(out, &wire_order, sizeof wire_order);
-#endif
-}
-
-// An FT_IPv6 item's sixteen bytes. 4.2 turns the bytes accessor into a GBytes (which
-// the old copy would read as if it were the address) and adds a typed one.
-inline void ipv6_bytes(const field_info *item, std::uint8_t out[16])
-{
-#if TCPLIFE_WIRESHARK_AT_LEAST(4, 2)
-    std::memcpy(out, fvalue_get_ipv6(field_value(item))->addr.bytes, 16);
-#else
-    std::memcpy(out, fvalue_get_bytes(field_value(item)), 16);
-#endif
 }
 
 // 4.4: boolean preferences are C bools.

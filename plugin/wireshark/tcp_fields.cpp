@@ -19,13 +19,10 @@ enum TcpField {
     // What a hidden tree needs primed (the order of the wanted array)
     Stream, SeqRaw, AckRaw, Flags, PayloadLength, Window,
     MssValue, WindowScaleShift, SackPermitted, Timestamps, FastOpen,
-    // Primed only once a tunnel needs them
-    Ipv4Source, Ipv4Destination, Ipv6Source, Ipv6Destination,
     // Never primed: keys of TCP's per-layer data, and the option list walked in a shown tree
     SourcePort, DestinationPort, Options,
     TcpFieldCount
 };
-constexpr int first_address_field = Ipv4Source;
 constexpr int first_unwanted_field = SourcePort;
 
 struct TcpFieldName {
@@ -45,10 +42,6 @@ constexpr TcpFieldName tcp_field_names[] = {
     {SackPermitted, "tcp.options.sack_perm"}, // the option's own item: kind 4
     {Timestamps, "tcp.options.timestamp"},    // kind 8
     {FastOpen, "tcp.options.tfo"},            // kind 34
-    {Ipv4Source, "ip.src"},
-    {Ipv4Destination, "ip.dst"},
-    {Ipv6Source, "ipv6.src"},
-    {Ipv6Destination, "ipv6.dst"},
     {SourcePort, "tcp.srcport"},
     {DestinationPort, "tcp.dstport"},
     {Options, "tcp.options"},
@@ -81,7 +74,6 @@ struct Wanted {
     dissector_handle_t postdissector = nullptr;
     const CaptureState *capture = nullptr;
     bool for_shown_trees = false; // only tcp.stream: the tree holds everything else
-    bool addresses = false;       // ip/ipv6 addresses too, for tunnels in hidden trees
 };
 Wanted wanted;
 
@@ -96,8 +88,7 @@ void update_wanted_fields()
     }
     // tcp.stream stays wanted even for shown trees: CaptureState analyses only frames
     // whose tree tracks wanted fields.
-    const int last = wanted.for_shown_trees ? Stream : wanted.addresses ? first_unwanted_field - 1
-                                                                         : first_address_field - 1;
+    const int last = wanted.for_shown_trees ? Stream : first_unwanted_field - 1;
     for (int field = 0; field <= last; ++field) {
         if (tcp_field_ids[field] > 0)
             g_array_append_val(fields, tcp_field_ids[field]);
@@ -297,59 +288,11 @@ bool read_network_addresses(packet_info *pinfo, const Layers &layers, Address *s
     return true;
 }
 
-void copy_address_field(const field_info *item, bool ipv4, Address *to)
-{
-    if (ipv4) {
-        to->family = 4;
-        compat::ipv4_bytes(item, to->bytes.data());
-    } else {
-        to->family = 6;
-        compat::ipv6_bytes(item, to->bytes.data());
-    }
-}
-
-// The address item of the IP layer carrying the TCP layer: the deepest ip/ipv6 item
-// before it. `items` come from the tree's primed fields or from a search of the tree.
-const field_info *carrying_address(GPtrArray *ipv4_items, GPtrArray *ipv6_items, const Layers &layers)
-{
-    const field_info *best = nullptr;
-    for (GPtrArray *items : {ipv4_items, ipv6_items}) {
-        for (guint i = 0; items != nullptr && i < items->len; ++i) {
-            const auto *item = static_cast<const field_info *>(g_ptr_array_index(items, i));
-            if (item->total_layer_num < layers.tcp && (best == nullptr || item->total_layer_num > best->total_layer_num))
-                best = item;
-        }
-    }
-    return best;
-}
-
-bool read_address_items(proto_tree *tree, bool shown, const Layers &layers, Address *source, Address *destination)
-{
-    const TcpField fields[2][2] = {{Ipv4Source, Ipv6Source}, {Ipv4Destination, Ipv6Destination}};
-    Address *targets[2] = {source, destination};
-    for (int i = 0; i < 2; ++i) {
-        GPtrArray *ipv4 = nullptr, *ipv6 = nullptr;
-        if (shown) { // a rare frame (a tunnel): search the tree
-            ipv4 = proto_find_finfo(tree, tcp_field_ids[fields[i][0]]);
-            ipv6 = proto_find_finfo(tree, tcp_field_ids[fields[i][1]]);
-        } else {
-            ipv4 = proto_get_finfo_ptr_array(tree, tcp_field_ids[fields[i][0]]);
-            ipv6 = proto_get_finfo_ptr_array(tree, tcp_field_ids[fields[i][1]]);
-        }
-        const field_info *item = carrying_address(ipv4, ipv6, layers);
-        if (shown) {
-            g_ptr_array_free(ipv4, TRUE);
-            g_ptr_array_free(ipv6, TRUE);
-        }
-        if (item == nullptr)
-            return false;
-        copy_address_field(item, item->hfinfo->id == tcp_field_ids[fields[i][0]], targets[i]);
-    }
-    return true;
-}
-
-// A tunnel frame in a hidden tree before the address fields were wanted: the stream's
-// two sockets are known from its earlier segments, and distinct ports tell which is which.
+// A tunnel's frame (an IP layer inside the TCP payload has set pinfo's addresses since):
+// the stream's two sockets are known from its earlier segments, and distinct ports tell
+// which is which. Read so whatever the tree, so that every kind of run gives the same
+// answer; a stream that a tunnel's frame opens starts with unknown addresses, which its
+// later segments fill in (SocketAddress::matches, Ledger::record).
 bool read_known_stream_addresses(guint32 stream, std::uint16_t source_port, std::uint16_t destination_port,
                                  Address *source, Address *destination)
 {
@@ -401,7 +344,7 @@ void want_tcp_fields(dissector_handle_t postdissector, const CaptureState *captu
         wanted = Wanted{};
         return;
     }
-    wanted = Wanted{postdissector, capture, false, false};
+    wanted = Wanted{postdissector, capture, false};
     update_wanted_fields();
 }
 
@@ -462,18 +405,8 @@ Extraction extract_segment(proto_tree *tree, packet_info *pinfo, Segment *out)
 
     Address &source = out->source.address;
     Address &destination = out->destination.address;
-    if (!read_network_addresses(pinfo, layers, &source, &destination)) {
-        if (shown || wanted.addresses) {
-            if (!read_address_items(tree, shown, layers, &source, &destination))
-                return Extraction::NotTcp;
-        } else {
-            wanted.addresses = true; // from the next frame on
-            update_wanted_fields();
-            if (!read_known_stream_addresses(v.stream, out->source.port, out->destination.port, &source,
-                                             &destination))
-                return Extraction::NotTcp; // a tunnel's first segment in a hidden first pass: unanalysed
-        }
-    }
+    if (!read_network_addresses(pinfo, layers, &source, &destination))
+        read_known_stream_addresses(v.stream, out->source.port, out->destination.port, &source, &destination);
 
     out->stream = v.stream;
     out->seq = SeqNumber(v.seq);

@@ -6,14 +6,14 @@
 //    tcp.dstport), whatever the tree;
 //  - the addresses: pinfo->net_src/net_dst, which the IP layer carrying the TCP layer
 //    set last when no IP layer follows the TCP one; in a frame with IP inside the TCP
-//    payload (a tunnel) the carrying layer's ip/ipv6 address fields instead;
+//    payload (a tunnel) the stream's sockets as its earlier segments showed them;
 //  - everything else (stream, seq, ack, flags, length, window, SYN options): in a
 //    shown tree, TCP's own subtree holds every item, so it is walked; in a hidden tree
 //    only wanted fields exist, so they are primed (set_postdissector_wanted_hfids).
 // Every wanted field costs tshark a pointer array per frame it occurs in (and in a
 // hidden tree makes TCP build the item), so the wanted set is kept to what the tree at
 // hand needs: it shrinks once a first-pass frame comes with a shown tree (tshark -V,
-// -T fields), and gains the address fields only once a tunnel needs them.
+// -T fields).
 #pragma once
 
 #include "core/segment.hpp"
