@@ -744,6 +744,18 @@ def synack_first():
     return t
 
 
+def wscale_over_14():
+    """The client's SYN offers a window scale shift of 15, one more than RFC 7323
+    2.3 allows (the receiver must use 14); the server offers 14, the largest."""
+    t = Trace()
+    conv = connection(t, stacks={CLIENT: Stack(window=64240, wscale=15),
+                                 SERVER: Stack(window=65160, wscale=14)})
+    conv.handshake()
+    conv.exchange()
+    conv.four_way_close()
+    return t
+
+
 IPV4 = "eth:ethertype:ip:tcp"
 # name: (builder, expectations checked with tshark after writing)
 #   stack:   accepted frame.protocols prefixes (the TCP must be dissected)
@@ -813,6 +825,7 @@ SCENARIOS = {
     "synack-first": (synack_first, {}),
     # Wireshark takes the forged RST's sequence number as the server's, so its FIN looks old.
     "rst-blind": (rst_blind, dict(flagged={11})),
+    "wscale-over-14": (wscale_over_14, {}),
 }
 
 FIELDS = ("frame.number", "frame.protocols", "tcp.stream", "tcp.analysis.flags",

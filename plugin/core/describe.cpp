@@ -317,6 +317,16 @@ void describe_anomaly_notes(const Annotation &a, const LedgerFacts *facts, Messa
         text.add(": the port was reused before TIME_WAIT ended; the waiting side accepts it only with a higher ISN "
                  "or newer timestamps (RFC 9293 3.6.1, RFC 6191)");
     }
+    if (a.has(note::window_scale_capped)) {
+        TextWriter text = messages.add(ExpertKind::WindowScaleCapped);
+        text.add("Window scale above %u in the %s's %s", max_window_shift, sender,
+                 a.handshake_step == 2 ? "SYN-ACK" : "SYN");
+        const TcpOptions *offered = facts != nullptr ? &facts->sides[a.sender == Role::Server ? 1 : 0].offered : nullptr;
+        if (offered != nullptr && offered->window_scale_capped())
+            text.add(" (shift %u)", offered->window_scale);
+        text.add(": RFC 7323 2.3 says to use %u instead and log it, so tcplife shows and uses %u", max_window_shift,
+                 max_window_shift);
+    }
 }
 
 } // namespace

@@ -42,6 +42,7 @@ enum class ExpertKind : std::uint8_t {
     ReuseInTimeWait,
     RstInTimeWait,
     DataAfterFin,
+    WindowScaleCapped,
     CloseWaitAtEnd,
     HalfOpen,
 };

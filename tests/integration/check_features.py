@@ -192,6 +192,16 @@ def time_wait_length_moves_the_reuse_window(tshark, captures, plugin):
     assert 12 not in shorter, shorter
 
 
+@check
+def window_scale_item_keeps_the_offer(tshark, captures, plugin):
+    capture = tshark.capture(os.path.join(captures, "wscale-over-14.pcap"))
+    tree = tshark.run("-2", "-r", capture, "-O", "tcplife", "-Y", "frame.number == 1").stdout
+    assert "[Client window scale: 14 (offered 15, capped: RFC 7323 2.3)]" in tree, tree
+    assert "[Server window scale: 14]" in tree, tree
+    assert frames_matching(tshark, capture, "tcplife.expert.window_scale_capped") == [1]
+    assert frames_matching(tshark, capture, "tcplife.conv.wscale.client == 14", "-2") == list(range(1, 12))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plugin", required=True)

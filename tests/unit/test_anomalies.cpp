@@ -226,12 +226,47 @@ static void test_time_wait_reused_tuple_is_not_waiting_any_more(void **)
 
 static void test_time_wait_over_before_the_new_syn(void **) { reuse_after(61, false); }
 
+// ---- Window scale above 14 (RFC 7323 2.3) ----------------------------------------
+
+static Segment offering_window_shift(Segment segment, std::uint8_t shift)
+{
+    segment.options.has_window_scale = true;
+    segment.options.window_scale = shift;
+    return segment;
+}
+
+static void test_listen_syn_window_scale_over_14(void **)
+{
+    Flow flow;
+    const Annotation syn = flow.observe(offering_window_shift(flow.exchange(Side::Client, SYN), 15));
+    assert_true(shows(syn, Anomaly::WindowScaleCapped));
+    assert_true(has_message(syn, ExpertKind::WindowScaleCapped,
+                            "Window scale above 14 in the client's SYN: RFC 7323 2.3 says to use 14 instead and log "
+                            "it, so tcplife shows and uses 14"));
+    const TcpOptions &offered = flow.facts().client().offered;
+    assert_int_equal(offered.window_scale, 15); // the raw offer stays known
+    assert_int_equal(offered.window_shift(), 14);
+}
+
+static void test_syn_sent_synack_window_scale_over_14(void **)
+{
+    Flow flow;
+    assert_false(shows(flow.observe(offering_window_shift(flow.exchange(Side::Client, SYN), 14)),
+                       Anomaly::WindowScaleCapped)); // 14 is the largest allowed
+    const Annotation synack = flow.observe(offering_window_shift(flow.exchange(Side::Server, SYN | ACK), 255));
+    assert_true(shows(synack, Anomaly::WindowScaleCapped));
+    assert_int_equal(flow.facts().server().offered.window_shift(), 14);
+    assert_int_equal(flow.facts().client().offered.window_shift(), 14);
+    assert_false(shows(flow.step(Side::Client, ACK), Anomaly::WindowScaleCapped));
+}
+
 static void test_anomaly_ids_are_stable(void **)
 {
     assert_string_equal(anomaly_id(Anomaly::SynUnanswered), "syn_unanswered");
     assert_string_equal(anomaly_id(Anomaly::ReuseInTimeWait), "reuse_in_time_wait");
     assert_string_equal(anomaly_id(Anomaly::CloseWaitAtEnd), "close_wait_at_end");
     assert_string_equal(anomaly_id(Anomaly::HalfOpen), "half_open");
+    assert_string_equal(anomaly_id(Anomaly::WindowScaleCapped), "window_scale_capped");
 }
 
 int main(void)
@@ -255,6 +290,8 @@ int main(void)
         cmocka_unit_test(test_time_wait_rst_out_of_window_assassinates_nothing),
         cmocka_unit_test(test_syn_sent_rst_without_ack_is_ignored),
         cmocka_unit_test(test_time_wait_over_before_the_new_syn),
+        cmocka_unit_test(test_listen_syn_window_scale_over_14),
+        cmocka_unit_test(test_syn_sent_synack_window_scale_over_14),
         cmocka_unit_test(test_anomaly_ids_are_stable),
     };
     return cmocka_run_group_tests_name("anomalies", tests, nullptr, nullptr);
