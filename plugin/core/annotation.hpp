@@ -41,6 +41,7 @@ constexpr std::uint16_t rst_in_time_wait = 1u << 10;    // a RST reaching a side
 constexpr std::uint16_t data_after_fin = 1u << 11;      // payload beyond the sender's own FIN
 constexpr std::uint16_t reuse_in_time_wait = 1u << 12;  // a new SYN while the 4-tuple is in TIME_WAIT
 constexpr std::uint16_t window_scale_capped = 1u << 13; // a SYN or SYN-ACK offering a shift above 14
+constexpr std::uint16_t time_backwards = 1u << 14;      // timestamped before its conversation's previous segment
 } // namespace note
 
 // What a RST means, as far as the observer can tell (RFC 9293 3.10.7, RFC 5961 3.2).

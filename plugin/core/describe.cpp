@@ -327,6 +327,12 @@ void describe_anomaly_notes(const Annotation &a, const LedgerFacts *facts, Messa
         text.add(": RFC 7323 2.3 says to use %u instead and log it, so tcplife shows and uses %u", max_window_shift,
                  max_window_shift);
     }
+    if (a.has(note::time_backwards)) {
+        messages.add(ExpertKind::TimeBackwards)
+            .add("Capture time goes backwards: this segment is timestamped before the previous segment of its "
+                 "conversation (a clock stepped back, or captures merged out of order); tcplife counts the time "
+                 "between them as zero");
+    }
 }
 
 } // namespace

@@ -43,6 +43,7 @@ enum class ExpertKind : std::uint8_t {
     RstInTimeWait,
     DataAfterFin,
     WindowScaleCapped,
+    TimeBackwards,
     CloseWaitAtEnd,
     HalfOpen,
 };

@@ -104,6 +104,8 @@ std::vector<std::string> step_labels(const Annotation &a)
         items.emplace_back("4-tuple reused in TIME_WAIT");
     if (a.has(note::window_scale_capped))
         items.emplace_back("window scale capped at 14");
+    if (a.has(note::time_backwards))
+        items.emplace_back("capture time goes backwards");
     return items;
 }
 

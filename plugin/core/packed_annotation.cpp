@@ -54,7 +54,8 @@ constexpr BitField rare_notes_in_rest_bit{7, 1};
 
 static_assert(static_cast<unsigned>(TcpState::TimeWait) < (1u << state_width), "a TcpState fits in 4 bits");
 static_assert(note::reuse_in_time_wait <= packed_notes, "the common notes fit in 13 bits");
-static_assert((note::window_scale_capped & packed_notes) == 0, "the rare notes lie above the 13 packed bits");
+static_assert((note::window_scale_capped & packed_notes) == 0 && (note::time_backwards & packed_notes) == 0,
+              "the rare notes lie above the 13 packed bits");
 static_assert(static_cast<unsigned>(ResetKind::OutOfWindow) < (1u << 3), "a ResetKind fits in 3 bits");
 
 template <typename Enum> unsigned raw(Enum value) { return static_cast<unsigned>(value); }

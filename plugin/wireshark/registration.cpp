@@ -65,6 +65,8 @@ constexpr ExpertSpec expert_specs[] = {
     {ExpertKind::DataAfterFin, "tcplife.expert.data_after_fin", PI_PROTOCOL, PI_ERROR, "Data after FIN"},
     {ExpertKind::WindowScaleCapped, "tcplife.expert.window_scale_capped", PI_PROTOCOL, PI_WARN,
      "Window scale above 14, used as 14 (RFC 7323 2.3)"},
+    {ExpertKind::TimeBackwards, "tcplife.expert.time_backwards", PI_SEQUENCE, PI_WARN,
+     "Capture time goes backwards"},
     {ExpertKind::CloseWaitAtEnd, "tcplife.expert.close_wait_at_end", PI_SEQUENCE, PI_WARN,
      "CLOSE_WAIT at the end of the capture"},
     {ExpertKind::HalfOpen, "tcplife.expert.half_open", PI_SEQUENCE, PI_WARN, "Half-open connection: one side vanished"},

@@ -179,7 +179,7 @@ void add_moment(proto_tree *timeline, tvbuff_t *tvb, const Moment &moment, const
     const Annotation &a = record->annotation;
     TextBuilder text;
     text.add("Frame ").add_uint(moment.frame).add(" (");
-    text.add_signed_seconds(saturating_difference(moment.time_ns, f.first.time_ns)).add(" s): ");
+    text.add_signed_seconds(elapsed_ns(f.first.time_ns, moment.time_ns)).add(" s): ");
     add_path(text, true, "client", a.client_before, a.client_path);
     add_path(text, a.client_path.length == 0, "server", a.server_before, a.server_path);
     generated(proto_tree_add_uint_format(timeline, c.timeline, tvb, 0, 0, moment.frame, "%s", text.c_str()));

@@ -2,6 +2,7 @@
 #include "flow.hpp"
 
 #include "core/anomaly.hpp"
+#include "core/conversation_table.hpp"
 #include "core/tracker.hpp"
 
 using namespace tcplife;
@@ -260,6 +261,64 @@ static void test_syn_sent_synack_window_scale_over_14(void **)
     assert_false(shows(flow.step(Side::Client, ACK), Anomaly::WindowScaleCapped));
 }
 
+// ---- Capture time going backwards ---------------------------------------------------
+
+// Segments of one conversation through a Tracker, each at the capture time given.
+class Clocked {
+public:
+    Annotation step(Side side, std::uint16_t flags, std::int64_t ms, std::uint32_t length = 0)
+    {
+        Segment segment = flow_.exchange(side, flags, length);
+        segment.frame = ++frame_;
+        segment.time_ns = ms * 1'000'000;
+        return tracker_.observe(segment);
+    }
+    const LedgerFacts &facts() const { return tracker_.stream(0)->ledger.facts(); }
+
+private:
+    Flow flow_;
+    Tracker tracker_;
+    std::uint32_t frame_ = 0;
+};
+
+static void test_syn_sent_synack_before_the_syn_in_time(void **)
+{
+    Clocked capture;
+    assert_false(shows(capture.step(Side::Client, SYN, 10), Anomaly::TimeBackwards));
+    const Annotation synack = capture.step(Side::Server, SYN | ACK, 9);
+    assert_true(shows(synack, Anomaly::TimeBackwards));
+    assert_true(has_message(synack, ExpertKind::TimeBackwards,
+                            "Capture time goes backwards: this segment is timestamped before the previous segment "
+                            "of its conversation (a clock stepped back, or captures merged out of order); tcplife "
+                            "counts the time between them as zero"));
+    assert_true(shows(capture.step(Side::Client, ACK, 8), Anomaly::TimeBackwards));
+    const Timings t = timings(capture.facts());
+    assert_true(t.has_irtt() && t.has_handshake_time);
+    assert_int_equal(t.syn_synack, 0);
+    assert_int_equal(t.synack_ack, 0);
+    assert_int_equal(t.irtt(), 0);
+    assert_int_equal(t.handshake_time, 0);
+    assert_int_equal(t.duration, 2'000'000); // earliest to latest, whatever the order
+}
+
+static void test_established_time_backwards_against_the_previous_segment(void **)
+{
+    Clocked capture;
+    capture.step(Side::Client, SYN, 1);
+    capture.step(Side::Server, SYN | ACK, 2);
+    capture.step(Side::Client, ACK, 3);
+    assert_false(shows(capture.step(Side::Client, ACK | PSH, 30, 10), Anomaly::TimeBackwards));
+    assert_true(shows(capture.step(Side::Server, ACK, 20), Anomaly::TimeBackwards));
+    // Later than the previous segment, though not than the one before it: time went on.
+    assert_false(shows(capture.step(Side::Client, FIN | ACK, 25), Anomaly::TimeBackwards));
+    capture.step(Side::Server, FIN | ACK, 26);
+    assert_true(shows(capture.step(Side::Client, ACK, 24), Anomaly::TimeBackwards));
+    const Timings t = timings(capture.facts());
+    assert_true(t.has_close_duration);
+    assert_int_equal(t.close_duration, 0); // the last ACK is timestamped before the first FIN
+    assert_int_equal(t.syn_synack, 1'000'000);
+}
+
 static void test_anomaly_ids_are_stable(void **)
 {
     assert_string_equal(anomaly_id(Anomaly::SynUnanswered), "syn_unanswered");
@@ -267,6 +326,7 @@ static void test_anomaly_ids_are_stable(void **)
     assert_string_equal(anomaly_id(Anomaly::CloseWaitAtEnd), "close_wait_at_end");
     assert_string_equal(anomaly_id(Anomaly::HalfOpen), "half_open");
     assert_string_equal(anomaly_id(Anomaly::WindowScaleCapped), "window_scale_capped");
+    assert_string_equal(anomaly_id(Anomaly::TimeBackwards), "time_backwards");
 }
 
 int main(void)
@@ -292,6 +352,8 @@ int main(void)
         cmocka_unit_test(test_time_wait_over_before_the_new_syn),
         cmocka_unit_test(test_listen_syn_window_scale_over_14),
         cmocka_unit_test(test_syn_sent_synack_window_scale_over_14),
+        cmocka_unit_test(test_syn_sent_synack_before_the_syn_in_time),
+        cmocka_unit_test(test_established_time_backwards_against_the_previous_segment),
         cmocka_unit_test(test_anomaly_ids_are_stable),
     };
     return cmocka_run_group_tests_name("anomalies", tests, nullptr, nullptr);

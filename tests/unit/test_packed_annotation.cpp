@@ -71,7 +71,7 @@ static Annotation widest()
     a.close_steps = 0xf;
     a.merged_close = true;
     a.attempt = 255;
-    a.notes = static_cast<std::uint16_t>((note::window_scale_capped << 1) - 1);
+    a.notes = static_cast<std::uint16_t>((note::time_backwards << 1) - 1);
     a.client_before = S::TimeWait;
     a.client_after = S::TimeWait;
     a.server_before = S::TimeWait;
@@ -136,11 +136,11 @@ static void test_packed_common_frames_need_no_rest(void **)
     assert_true(PackedAnnotation(via).needs_rest());
 }
 
-// A rare note (window_scale_capped) alone sends the frame's rest beside
+// A rare note (time_backwards, window_scale_capped) alone sends the frame's rest beside
 // it; the common notes do not.
 static void test_packed_rare_notes_in_rest(void **)
 {
-    for (const std::uint16_t rare : {note::window_scale_capped}) {
+    for (const std::uint16_t rare : {note::window_scale_capped, note::time_backwards}) {
         Annotation a;
         a.notes = static_cast<std::uint16_t>(rare | note::midstream_start);
         assert_true(PackedAnnotation(a).needs_rest());
