@@ -337,6 +337,8 @@ void describe_anomaly_notes(const Annotation &a, const LedgerFacts *facts, Messa
 
 } // namespace
 
+const char *sender_text(const Annotation &annotation) { return role_text(annotation, annotation.sender); }
+
 ExpertMessages describe_end_of_capture(const Verdict &verdict, const LedgerFacts &facts)
 {
     ExpertMessages out;

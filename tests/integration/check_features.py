@@ -226,6 +226,19 @@ def window_scale_item_keeps_the_offer(tshark, captures, plugin):
     assert frames_matching(tshark, capture, "tcplife.conv.wscale.client == 14", "-2") == list(range(1, 12))
 
 
+@check
+def guessed_sender_is_filterable(tshark, captures, plugin):
+    capture = tshark.capture(os.path.join(captures, "midstream.pcap"))  # client port 51000, server port 80
+    assert frames_matching(tshark, capture, 'tcplife.sender == "client"') == [1, 4, 5, 7, 8, 11]
+    assert frames_matching(tshark, capture, "tcplife.roles_guessed") == list(range(1, 12))
+    assert frames_matching(tshark, capture, 'tcplife.sender == "unknown"') == []
+    tree = tshark.run("-r", capture, "-O", "tcplife", "-Y", "frame.number == 2").stdout
+    assert "TCP Lifecycle, stream 0, sent by server (guessed from ports)" in tree, tree
+    assert "[Sender: server (guessed from ports)]" in tree, tree
+    handshake = tshark.capture(os.path.join(captures, "merged-close.pcap"))
+    assert frames_matching(tshark, handshake, "tcplife.roles_guessed") == []
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plugin", required=True)
