@@ -763,6 +763,38 @@ def synack_first():
     return t
 
 
+def time_backwards():
+    """Capture times that go backwards in file order (a clock stepped back, or
+    captures merged out of order): the SYN-ACK and the handshake ACK are
+    timestamped before the SYN, and the last ACK before the first FIN."""
+    t = Trace()
+    conv = connection(t)
+    conv.send(CLIENT, "S", after=0)
+    conv.send(SERVER, "SA", after=Decimal("-0.001"))
+    conv.send(CLIENT, "A", after=Decimal("-0.001"))
+    conv.send(CLIENT, "PA", REQUEST, after=Decimal("0.01"))
+    conv.send(SERVER, "A")
+    conv.send(SERVER, "PA", RESPONSE, after=Decimal("0.0002"))
+    conv.send(CLIENT, "A", after=REACT)
+    conv.send(CLIENT, "FA", after=Decimal("0.01"))
+    conv.send(SERVER, "A")
+    conv.send(SERVER, "FA", after=Decimal("0.2"))
+    conv.send(CLIENT, "A", after=Decimal("-0.3"))
+    return t
+
+
+def wscale_over_14():
+    """The client's SYN offers a window scale shift of 15, one more than RFC 7323
+    2.3 allows (the receiver must use 14); the server offers 14, the largest."""
+    t = Trace()
+    conv = connection(t, stacks={CLIENT: Stack(window=64240, wscale=15),
+                                 SERVER: Stack(window=65160, wscale=14)})
+    conv.handshake()
+    conv.exchange()
+    conv.four_way_close()
+    return t
+
+
 IPV4 = "eth:ethertype:ip:tcp"
 # name: (builder, expectations checked with tshark after writing)
 #   stack:   accepted frame.protocols prefixes (the TCP must be dissected)
@@ -834,6 +866,8 @@ SCENARIOS = {
     "synack-first": (synack_first, {}),
     # Wireshark takes the forged RST's sequence number as the server's, so its FIN looks old.
     "rst-blind": (rst_blind, dict(flagged={11})),
+    "time-backwards": (time_backwards, {}),
+    "wscale-over-14": (wscale_over_14, {}),
 }
 
 FIELDS = ("frame.number", "frame.protocols", "tcp.stream", "tcp.analysis.flags",

@@ -40,6 +40,8 @@ constexpr std::uint16_t segment_after_close = 1u << 9;  // sent by a side that i
 constexpr std::uint16_t rst_in_time_wait = 1u << 10;    // a RST reaching a side in TIME_WAIT
 constexpr std::uint16_t data_after_fin = 1u << 11;      // payload beyond the sender's own FIN
 constexpr std::uint16_t reuse_in_time_wait = 1u << 12;  // a new SYN while the 4-tuple is in TIME_WAIT
+constexpr std::uint16_t window_scale_capped = 1u << 13; // a SYN or SYN-ACK offering a shift above 14
+constexpr std::uint16_t time_backwards = 1u << 14;      // timestamped before its conversation's previous segment
 } // namespace note
 
 // What a RST means, as far as the observer can tell (RFC 9293 3.10.7, RFC 5961 3.2).
@@ -54,8 +56,8 @@ enum class ResetKind : std::uint8_t {
 
 struct Annotation {
     std::uint32_t stream = 0;
-    Role sender = Role::Unknown;  // who sent it, by the roles as known or guessed
-    bool roles_guessed = false;   // no SYN or SYN-ACK seen: roles come from the ports
+    Role sender = Role::Unknown;  // who sent it, by the roles as known or guessed (tcplife.sender)
+    bool roles_guessed = false;   // no SYN or SYN-ACK seen: roles come from the ports (tcplife.roles_guessed)
     std::uint8_t handshake_step = 0; // 1 SYN, 2 SYN-ACK, 3 ACK; 0 none
     std::uint8_t close_steps = 0;    // bit n-1 set for close step n (1 FIN, 2 ACK, 3 FIN, 4 ACK)
     bool merged_close = false;       // one segment is both close step 2 and 3
@@ -80,8 +82,6 @@ struct Annotation {
     bool has_close_step(unsigned step) const { return (close_steps & (1u << (step - 1))) != 0; }
     bool has(std::uint16_t note_bit) const { return (notes & note_bit) != 0; }
     bool is_retransmission() const { return attempt >= 2; }
-    // tcplife.sender: "unknown" while the roles are only a guess.
-    Role reported_sender() const { return roles_guessed ? Role::Unknown : sender; }
 };
 
 } // namespace tcplife

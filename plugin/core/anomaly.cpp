@@ -20,6 +20,8 @@ const char *anomaly_id(Anomaly anomaly)
     case Anomaly::RstOutOfWindow: return "rst_out_of_window";
     case Anomaly::FinRetransmitted: return "fin_retransmitted";
     case Anomaly::DataAfterFin: return "data_after_fin";
+    case Anomaly::WindowScaleCapped: return "window_scale_capped";
+    case Anomaly::TimeBackwards: return "time_backwards";
     case Anomaly::CloseWaitAtEnd: return "close_wait_at_end";
     case Anomaly::HalfOpen: return "half_open";
     }
@@ -42,6 +44,8 @@ AnomalySet segment_anomalies(const Annotation &a)
         {note::reuse_in_time_wait, Anomaly::ReuseInTimeWait},
         {note::rst_in_time_wait, Anomaly::RstInTimeWait},
         {note::data_after_fin, Anomaly::DataAfterFin},
+        {note::window_scale_capped, Anomaly::WindowScaleCapped},
+        {note::time_backwards, Anomaly::TimeBackwards},
     };
     AnomalySet set;
     for (const NoteAnomaly &entry : from_notes) {

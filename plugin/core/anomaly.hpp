@@ -24,6 +24,8 @@ enum class Anomaly : std::uint8_t {
     RstOutOfWindow,        // RFC 5961 blind reset
     FinRetransmitted,
     DataAfterFin,
+    WindowScaleCapped,     // RFC 7323 2.3: a shift above 14 is used as 14
+    TimeBackwards,         // capture timestamps decrease: durations across them count as zero
     CloseWaitAtEnd,        // end of capture: a side got a FIN and never closed
     HalfOpen,              // end of capture: one side's retransmissions went unanswered
 };

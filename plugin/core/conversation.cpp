@@ -88,6 +88,8 @@ std::uint16_t Conversation::anomaly_notes(std::size_t sender, const Segment &seg
         notes |= note::reuse_in_time_wait; // 3.6: a new incarnation while the old one waits out 2 MSL
     if (rst)
         return notes;
+    if (syn && segment.options.window_scale_capped())
+        notes |= note::window_scale_capped; // RFC 7323 2.3: used as 14, and worth a log line
     const bool fin_again = segment.has(tcp_flag::fin) && from.fin_seq() &&
                            segment.seq + segment.payload_length == *from.fin_seq();
     if (segment.payload_length != 0) {

@@ -67,7 +67,7 @@ std::vector<std::string> row_values(const ConversationRow &row)
         zeek_conn_state_name(row.zeek->conn_state()),
         history_of(*row.zeek),
         seconds_text(f.earliest_ns),
-        seconds_text(saturating_difference(f.latest_ns, f.earliest_ns)),
+        seconds_text(t.duration),
         t.has_irtt() ? seconds_text(t.irtt()) : std::string(),
         t.has_handshake_time ? seconds_text(t.handshake_time) : std::string(),
         std::to_string(f.client().bytes),
@@ -152,16 +152,16 @@ Timings timings(const LedgerFacts &f)
     t.has_syn_synack = f.synack.seen() && f.has_syn_answered;
     t.has_synack_ack = f.handshake_ack.seen() && f.has_synack_answered;
     if (t.has_syn_synack)
-        t.syn_synack = saturating_difference(f.synack.time_ns, f.syn_answered_ns);
+        t.syn_synack = elapsed_ns(f.syn_answered_ns, f.synack.time_ns);
     if (t.has_synack_ack)
-        t.synack_ack = saturating_difference(f.handshake_ack.time_ns, f.synack_answered_ns);
+        t.synack_ack = elapsed_ns(f.synack_answered_ns, f.handshake_ack.time_ns);
     t.has_handshake_time = f.syn.seen() && f.handshake_ack.seen();
     if (t.has_handshake_time)
-        t.handshake_time = saturating_difference(f.handshake_ack.time_ns, f.syn.time_ns);
-    t.duration = saturating_difference(f.latest_ns, f.earliest_ns);
+        t.handshake_time = elapsed_ns(f.syn.time_ns, f.handshake_ack.time_ns);
+    t.duration = elapsed_ns(f.earliest_ns, f.latest_ns);
     t.has_close_duration = f.has_close_done && f.first_fin.seen();
     if (t.has_close_duration)
-        t.close_duration = saturating_difference(f.close_done_ns, f.first_fin.time_ns);
+        t.close_duration = elapsed_ns(f.first_fin.time_ns, f.close_done_ns);
     return t;
 }
 
@@ -199,7 +199,8 @@ std::string conversation_table_text(const std::vector<ConversationRow> &rows, co
         std::vector<std::string> values = row_values(row);
         if (row.facts->roles_guessed)
             values[Client] += '*';
-        values[Start] = seconds_text(saturating_difference(row.facts->earliest_ns, context.capture_start_ns));
+        // A conversation timestamped before the capture's first frame starts at zero.
+        values[Start] = seconds_text(elapsed_ns(context.capture_start_ns, row.facts->earliest_ns));
         values[Anomalies] = anomaly_list(row.anomalies, ',');
         table.emplace_back();
         for (Column column : shown)

@@ -317,9 +317,27 @@ void describe_anomaly_notes(const Annotation &a, const LedgerFacts *facts, Messa
         text.add(": the port was reused before TIME_WAIT ended; the waiting side accepts it only with a higher ISN "
                  "or newer timestamps (RFC 9293 3.6.1, RFC 6191)");
     }
+    if (a.has(note::window_scale_capped)) {
+        TextWriter text = messages.add(ExpertKind::WindowScaleCapped);
+        text.add("Window scale above %u in the %s's %s", max_window_shift, sender,
+                 a.handshake_step == 2 ? "SYN-ACK" : "SYN");
+        const TcpOptions *offered = facts != nullptr ? &facts->sides[a.sender == Role::Server ? 1 : 0].offered : nullptr;
+        if (offered != nullptr && offered->window_scale_capped())
+            text.add(" (shift %u)", offered->window_scale);
+        text.add(": RFC 7323 2.3 says to use %u instead and log it, so tcplife shows and uses %u", max_window_shift,
+                 max_window_shift);
+    }
+    if (a.has(note::time_backwards)) {
+        messages.add(ExpertKind::TimeBackwards)
+            .add("Capture time goes backwards: this segment is timestamped before the previous segment of its "
+                 "conversation (a clock stepped back, or captures merged out of order); tcplife counts the time "
+                 "between them as zero");
+    }
 }
 
 } // namespace
+
+const char *sender_text(const Annotation &annotation) { return role_text(annotation, annotation.sender); }
 
 ExpertMessages describe_end_of_capture(const Verdict &verdict, const LedgerFacts &facts)
 {

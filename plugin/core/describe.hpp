@@ -42,6 +42,8 @@ enum class ExpertKind : std::uint8_t {
     ReuseInTimeWait,
     RstInTimeWait,
     DataAfterFin,
+    WindowScaleCapped,
+    TimeBackwards,
     CloseWaitAtEnd,
     HalfOpen,
 };
@@ -73,6 +75,11 @@ ExpertMessages describe(const Annotation &annotation, const DescribeOptions &opt
 
 // The anomalies only the end of the capture reveals, for the conversation's last segment.
 ExpertMessages describe_end_of_capture(const Verdict &verdict, const LedgerFacts &facts);
+
+// The sender as the tree names it: "client", or "client (guessed from ports)" while no
+// handshake has told the roles, as the expert messages name it. tcplife.sender's value
+// is role_name(sender) either way, so that a filter on "client" finds guessed ones too.
+const char *sender_text(const Annotation &annotation);
 
 // E.g. " [HS 2/3]", " [FIN+ACK 2+3/4]", " [ACK 4/4] [TIME_WAIT]"; empty when the
 // segment is no step.

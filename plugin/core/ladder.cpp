@@ -83,7 +83,7 @@ Layout make_layout(const std::vector<LadderSegment> &segments, const LadderOptio
     for (const LadderSegment &s : segments) {
         layout.frame_width = std::max(layout.frame_width, std::to_string(s.frame).size());
         layout.time_width =
-            std::max(layout.time_width, seconds_text(saturating_difference(s.time_ns, start)).size());
+            std::max(layout.time_width, seconds_text(elapsed_ns(start, s.time_ns)).size());
     }
     const std::size_t fixed = layout.frame_width + 1 + layout.time_width + 2 + state_width + 1 + 2 + 1 + state_width;
     if (options.width >= fixed + min_arrow_width)
@@ -165,7 +165,7 @@ public:
 private:
     std::string time_of(const LadderSegment &s) const
     {
-        return seconds_text(saturating_difference(s.time_ns, segments_.front().time_ns));
+        return seconds_text(elapsed_ns(segments_.front().time_ns, s.time_ns));
     }
 
     // One fact a line, so that a pasted ladder reads as a small report.
@@ -195,7 +195,7 @@ private:
         const std::size_t count = segments_.size();
         drawing_.paragraph(with_commas(count) + (count == 1 ? " segment" : " segments") + ", frames " +
                            std::to_string(segments_.front().frame) + "-" + std::to_string(segments_.back().frame) +
-                           ", " + seconds_text(saturating_difference(latest, earliest)) + " s");
+                           ", " + seconds_text(elapsed_ns(earliest, latest)) + " s");
     }
 
     static const char *handshake_gloss(HandshakeVerdict verdict)

@@ -102,6 +102,10 @@ std::vector<std::string> step_labels(const Annotation &a)
         items.emplace_back("TIME_WAIT assassinated (RFC 1337)");
     if (a.has(note::reuse_in_time_wait))
         items.emplace_back("4-tuple reused in TIME_WAIT");
+    if (a.has(note::window_scale_capped))
+        items.emplace_back("window scale capped at 14");
+    if (a.has(note::time_backwards))
+        items.emplace_back("capture time goes backwards");
     return items;
 }
 

@@ -50,6 +50,7 @@ void Ledger::record(const Segment &segment, const Annotation &annotation)
     fill_unknown_address(facts_.sockets[sender].address, segment.source.address);
     fill_unknown_address(facts_.sockets[1 - sender].address, segment.destination.address);
     facts_.last_frame = now.frame;
+    facts_.last_ns = now.time_ns;
     facts_.earliest_ns = std::min(facts_.earliest_ns, segment.time_ns);
     facts_.latest_ns = std::max(facts_.latest_ns, segment.time_ns);
     facts_.roles_guessed = annotation.roles_guessed;

@@ -32,6 +32,15 @@ inline std::int64_t saturating_difference(std::int64_t a, std::int64_t b)
     return difference;
 }
 
+// The length of time from `from_ns` to `to_ns`, two capture times: the one place that
+// subtracts them for a duration, an offset or a handshake leg. Never negative: when the
+// capture's clock went backwards between the two (the time_backwards anomaly), zero.
+inline std::int64_t elapsed_ns(std::int64_t from_ns, std::int64_t to_ns)
+{
+    const std::int64_t difference = saturating_difference(to_ns, from_ns);
+    return difference > 0 ? difference : 0;
+}
+
 // A 64-bit count aligned to 4 bytes (a typedef may lower alignment in GCC): a struct of
 // otherwise 32-bit members then needs no padding after its last member.
 typedef std::uint64_t Count64 __attribute__((aligned(4)));
@@ -67,6 +76,7 @@ struct LedgerFacts {
     Timeline timeline;              // segments that changed a state, in order, kept from `first`
     std::int64_t earliest_ns = 0;   // capture times need not grow with the frame number
     std::int64_t latest_ns = 0;
+    std::int64_t last_ns = 0;       // the capture time of the latest segment (last_frame's)
     // Steps whose frame nobody asks for, by capture time; seen when their has_ bit is set.
     std::int64_t syn_answered_ns = 0;    // the latest SYN before the first SYN-ACK: the one it answers
     std::int64_t synack_answered_ns = 0; // the latest SYN-ACK before the handshake ACK
@@ -121,6 +131,12 @@ class Ledger {
 public:
     void record(const Segment &segment, const Annotation &annotation);
     void record_reuse_of(std::uint32_t earlier_stream) { facts_.reused_stream_plus_one = earlier_stream + 1; }
+    // Whether `segment`, not yet recorded, is timestamped before the conversation's
+    // previous segment: the capture's clock went backwards (time_backwards).
+    bool goes_back_in_time(const Segment &segment) const
+    {
+        return facts_.first.seen() && segment.time_ns < facts_.last_ns;
+    }
     const LedgerFacts &facts() const { return facts_; }
 
 private:

@@ -19,8 +19,10 @@ struct BitField {
     }
 };
 
-// bits_: every value that needs fewer than 8 bits, and the owner's tag.
+// bits_: every value that needs fewer than 8 bits, and the owner's tag. The notes
+// above the 13 bits kept here are rare ones: they wait in the rest.
 constexpr BitField notes_bits{0, 13};
+constexpr std::uint16_t packed_notes = (1u << 13) - 1;
 constexpr BitField reset_bits{13, 3};
 constexpr BitField handshake_step_bits{16, 2};
 constexpr BitField close_steps_bits{18, 4};
@@ -48,9 +50,12 @@ constexpr BitField client_shape_bits{0, 2};
 constexpr BitField server_shape_bits{2, 2};
 constexpr BitField number_shape_bits{4, 2};
 constexpr BitField server_port_in_rest_bit{6, 1};
+constexpr BitField rare_notes_in_rest_bit{7, 1};
 
 static_assert(static_cast<unsigned>(TcpState::TimeWait) < (1u << state_width), "a TcpState fits in 4 bits");
-static_assert(note::reuse_in_time_wait < (1u << 13), "the notes fit in 13 bits");
+static_assert(note::reuse_in_time_wait <= packed_notes, "the common notes fit in 13 bits");
+static_assert((note::window_scale_capped & packed_notes) == 0 && (note::time_backwards & packed_notes) == 0,
+              "the rare notes lie above the 13 packed bits");
 static_assert(static_cast<unsigned>(ResetKind::OutOfWindow) < (1u << 3), "a ResetKind fits in 3 bits");
 
 template <typename Enum> unsigned raw(Enum value) { return static_cast<unsigned>(value); }
@@ -100,6 +105,7 @@ PackedAnnotation::PackedAnnotation(const Annotation &a)
     client_shape_bits.put(shape_, shape_of(a.client_path, a.client_after));
     server_shape_bits.put(shape_, shape_of(a.server_path, a.server_after));
     number_shape_bits.put(shape_, number_shape_of(a));
+    rare_notes_in_rest_bit.put(shape_, (a.notes & ~packed_notes) != 0 ? 1 : 0);
 }
 
 void PackedAnnotation::keep_server_port_in_rest() { server_port_in_rest_bit.put(shape_, 1); }
@@ -107,12 +113,14 @@ void PackedAnnotation::keep_server_port_in_rest() { server_port_in_rest_bit.put(
 bool PackedAnnotation::needs_rest() const
 {
     return client_shape_bits.get(shape_) == InRest || server_shape_bits.get(shape_) == InRest ||
-           number_shape_bits.get(shape_) == ExpectedInRest || server_port_in_rest_bit.get(shape_) != 0;
+           number_shape_bits.get(shape_) == ExpectedInRest || server_port_in_rest_bit.get(shape_) != 0 ||
+           rare_notes_in_rest_bit.get(shape_) != 0;
 }
 
 AnnotationRest rest_of(const Annotation &a)
 {
-    return AnnotationRest{a.expected_number, a.client_path, a.server_path, a.server_port};
+    return AnnotationRest{a.expected_number, a.client_path, a.server_path, a.server_port,
+                          static_cast<std::uint16_t>(a.notes & ~packed_notes)};
 }
 
 Annotation PackedAnnotation::unpack(std::uint16_t stream_server_port, const AnnotationRest *rest) const
@@ -126,6 +134,8 @@ Annotation PackedAnnotation::unpack(std::uint16_t stream_server_port, const Anno
     a.merged_close = merged_close_bit.get(bits_) != 0;
     a.attempt = attempt_;
     a.notes = static_cast<std::uint16_t>(notes_bits.get(bits_));
+    if (rare_notes_in_rest_bit.get(shape_) != 0)
+        a.notes = static_cast<std::uint16_t>(a.notes | rest->rare_notes);
     a.client_before = static_cast<TcpState>(client_before_bits.get(states_));
     a.client_after = static_cast<TcpState>(client_after_bits.get(states_));
     a.server_before = static_cast<TcpState>(server_before_bits.get(states_));

@@ -3,7 +3,8 @@
 // padding, on values of 1 to 4 bits, and carries values that are the same on most
 // frames. Those go elsewhere (FrameCache): the server port, kept once per stream, and,
 // for the few frames where they say something, the expected number (when it differs
-// from the number) and a state path that went through more than one state. Packing
+// from the number), a state path that went through more than one state, and the rare
+// notes (note:: bits from window_scale_capped up). Packing
 // is exact: unpacking with them gives back every field as it was.
 #pragma once
 
@@ -19,6 +20,7 @@ struct AnnotationRest {
     StatePath client_path;
     StatePath server_path;
     std::uint16_t server_port = 0;
+    std::uint16_t rare_notes = 0; // the note:: bits above those the 16 bytes hold
 };
 
 class PackedAnnotation {

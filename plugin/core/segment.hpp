@@ -45,11 +45,14 @@ constexpr std::uint16_t ece = 0x40;
 constexpr std::uint16_t cwr = 0x80;
 } // namespace tcp_flag
 
+// RFC 7323 2.3: a receiver uses 14 for any larger shift count, and logs the error.
+constexpr std::uint8_t max_window_shift = 14;
+
 // The options a SYN or SYN-ACK offers (RFC 9293 3.2, RFC 7323, RFC 2018, RFC 7413);
 // read only from segments with SYN set, where they are negotiated.
 struct TcpOptions {
     std::uint16_t mss = 0;
-    std::uint8_t window_scale = 0;   // shift count
+    std::uint8_t window_scale = 0;   // shift count as offered, possibly above max_window_shift
     bool has_mss : 1;
     bool has_window_scale : 1;
     bool sack_permitted : 1;
@@ -59,6 +62,10 @@ struct TcpOptions {
     TcpOptions() : has_mss(false), has_window_scale(false), sack_permitted(false), timestamps(false), fast_open(false)
     {
     }
+
+    // The shift count its peer uses: the offered one, capped (RFC 7323 2.3).
+    std::uint8_t window_shift() const { return window_scale > max_window_shift ? max_window_shift : window_scale; }
+    bool window_scale_capped() const { return has_window_scale && window_scale > max_window_shift; }
 };
 
 struct Segment {

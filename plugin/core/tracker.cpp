@@ -66,6 +66,8 @@ Annotation Tracker::observe(const Segment &segment)
     StreamRecord &record = this->record(segment.stream);
     const bool first_segment = !record.ledger.facts().first.seen();
     Annotation annotation = record.observer.observe(segment, record.ledger.facts().sockets);
+    if (record.ledger.goes_back_in_time(segment))
+        annotation.notes |= note::time_backwards;
     if (first_segment && is_pure_syn(segment)) {
         check_reuse(segment, record, annotation);
         time_wait_streams_.erase(tuple_key(segment)); // the tuple has a new incarnation now

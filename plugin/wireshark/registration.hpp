@@ -56,6 +56,7 @@ struct RegisteredIds {
     int subtree = -1;
     int stream = -1;
     int sender = -1;
+    int roles_guessed = -1;
     int handshake_step = -1;
     int close_step = -1;
     int close_merged = -1;

@@ -134,25 +134,27 @@ void add_anomalies(proto_tree *tree, tvbuff_t *tvb, AnomalySet anomalies)
 }
 
 // "TCP Lifecycle, stream 0, sent by server [FIN+ACK 2+3/4]"
-proto_item *add_top(proto_tree *tree, tvbuff_t *tvb, const Annotation &a, const char *sender, const char *marks)
+proto_item *add_top(proto_tree *tree, tvbuff_t *tvb, const Annotation &a, const char *marks)
 {
     if (!tree_is_shown(tree))
         return proto_tree_add_item(tree, ids.protocol, tvb, 0, 0, ENC_NA);
     TextBuilder text;
-    text.add(protocol_name).add(", stream ").add_uint(a.stream).add(", sent by ").add(sender).add(marks);
+    text.add(protocol_name).add(", stream ").add_uint(a.stream).add(", sent by ").add(sender_text(a)).add(marks);
     return proto_tree_add_protocol_format(tree, ids.protocol, tvb, 0, 0, "%s", text.c_str());
 }
 
-void add_segment_items(proto_tree *subtree, tvbuff_t *tvb, const Annotation &a, const char *sender)
+void add_segment_items(proto_tree *subtree, tvbuff_t *tvb, const Annotation &a)
 {
     mark_generated(proto_tree_add_uint(subtree, ids.stream, tvb, 0, 0, a.stream));
+    const char *sender = role_name(a.sender);
     if (a.roles_guessed && tree_is_shown(subtree)) {
-        TextBuilder text;
-        text.add(sender).add(" (no handshake seen; ").add(role_name(a.sender)).add(" by the ports)");
-        mark_generated(proto_tree_add_string_format_value(subtree, ids.sender, tvb, 0, 0, sender, "%s", text.c_str()));
+        mark_generated(
+            proto_tree_add_string_format_value(subtree, ids.sender, tvb, 0, 0, sender, "%s", sender_text(a)));
     } else {
         mark_generated(proto_tree_add_string(subtree, ids.sender, tvb, 0, 0, sender));
     }
+    if (a.roles_guessed)
+        mark_generated(proto_tree_add_boolean(subtree, ids.roles_guessed, tvb, 0, 0, TRUE));
     if (a.handshake_step != 0)
         mark_generated(proto_tree_add_uint(subtree, ids.handshake_step, tvb, 0, 0, a.handshake_step));
     for (unsigned step = 1; a.close_steps != 0 && step <= 4; ++step) {
@@ -188,12 +190,11 @@ void render(const FrameRecord &record, const CaptureState &capture, tvbuff_t *tv
     if (shown || info_marked)
         marks = info_marks(a);
 
-    const char *sender = role_name(a.reported_sender());
     // Without items the expert infos hang off the tree itself, as off a faked item.
-    proto_item *top = items ? add_top(tree, tvb, a, sender, marks.data()) : tree;
+    proto_item *top = items ? add_top(tree, tvb, a, marks.data()) : tree;
     proto_tree *subtree = items ? proto_item_add_subtree(top, ids.subtree) : nullptr;
     if (items)
-        add_segment_items(subtree, tvb, a, sender);
+        add_segment_items(subtree, tvb, a);
 
     const StreamRecord *stream = capture.stream(a.stream);
     const LedgerFacts *facts = stream != nullptr ? &stream->ledger.facts() : nullptr;

@@ -106,6 +106,22 @@ void add_offer(proto_tree *tree, int field, tvbuff_t *tvb, const OptionOffer &of
         proto_item_append_text(item, " (only the %s offered it)", offer.client ? "client" : "server");
 }
 
+// The shift count in use, and the raw offer beside it when RFC 7323 2.3 capped it:
+// "14 (offered 15, capped: RFC 7323 2.3)".
+void add_window_shift(proto_tree *tree, int field, tvbuff_t *tvb, const TcpOptions &offered)
+{
+    if (!offered.has_window_scale)
+        return;
+    if (!offered.window_scale_capped() || !tree_is_shown(tree)) {
+        generated(proto_tree_add_uint(tree, field, tvb, 0, 0, offered.window_shift()));
+        return;
+    }
+    TextBuilder text;
+    text.add_uint(offered.window_shift()).add(" (offered ").add_uint(offered.window_scale);
+    text.add(", capped: RFC 7323 2.3)");
+    generated(proto_tree_add_uint_format_value(tree, field, tvb, 0, 0, offered.window_shift(), "%s", text.c_str()));
+}
+
 void add_options(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f)
 {
     const Negotiation negotiation = negotiate(f);
@@ -123,10 +139,8 @@ void add_options(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f)
         proto_item_append_text(wscale, " (only the %s offered it, so neither side scales)",
                                negotiation.window_scaling.client ? "client" : "server");
     proto_tree *scales = proto_item_add_subtree(wscale, c.subtree);
-    if (client.offered.has_window_scale)
-        generated(proto_tree_add_uint(scales, c.wscale_client, tvb, 0, 0, client.offered.window_scale));
-    if (server.offered.has_window_scale)
-        generated(proto_tree_add_uint(scales, c.wscale_server, tvb, 0, 0, server.offered.window_scale));
+    add_window_shift(scales, c.wscale_client, tvb, client.offered);
+    add_window_shift(scales, c.wscale_server, tvb, server.offered);
     add_offer(tree, c.sack, tvb, negotiation.sack);
     add_offer(tree, c.timestamps, tvb, negotiation.timestamps);
     add_offer(tree, c.ecn, tvb, negotiation.ecn);
@@ -165,7 +179,7 @@ void add_moment(proto_tree *timeline, tvbuff_t *tvb, const Moment &moment, const
     const Annotation &a = record->annotation;
     TextBuilder text;
     text.add("Frame ").add_uint(moment.frame).add(" (");
-    text.add_signed_seconds(saturating_difference(moment.time_ns, f.first.time_ns)).add(" s): ");
+    text.add_signed_seconds(elapsed_ns(f.first.time_ns, moment.time_ns)).add(" s): ");
     add_path(text, true, "client", a.client_before, a.client_path);
     add_path(text, a.client_path.length == 0, "server", a.server_before, a.server_path);
     generated(proto_tree_add_uint_format(timeline, c.timeline, tvb, 0, 0, moment.frame, "%s", text.c_str()));

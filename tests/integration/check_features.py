@@ -4,6 +4,7 @@ exports only the plugin symbols, answers display filters, honours its preference
 feeds `-z expert`, and stays out of the way when disabled."""
 import argparse
 import os
+import re
 import subprocess
 import sys
 
@@ -190,6 +191,52 @@ def time_wait_length_moves_the_reuse_window(tshark, captures, plugin):
                            "-o", "tcplife.time_wait_seconds:10") == [12]
     shorter = frames_matching(tshark, capture, "tcplife.anomaly", "-o", "tcplife.time_wait_seconds:1")
     assert 12 not in shorter, shorter
+
+
+# A time printed with a minus sign: "-0.001000", "(-0.002000 s)".
+NEGATIVE_TIME = re.compile(r"-\d+\.\d{6}")
+
+
+@check
+def times_never_go_negative(tshark, captures, plugin):
+    # The tree (timeline offsets, handshake legs, durations) and every report, on a
+    # capture whose timestamps go backwards (README: Times).
+    capture = tshark.capture(os.path.join(captures, "time-backwards.pcap"))
+    for passes in ([], ["-2"]):
+        tree = tshark.run(*passes, "-r", capture, "-O", "tcplife")
+        assert tree.returncode == 0, tree.stderr
+        tcplife_lines = [line for line in tree.stdout.splitlines() if line.startswith("    ")]
+        negative = [line for line in tcplife_lines if NEGATIVE_TIME.search(line)]
+        assert not negative, negative
+        assert "[Frame 2 (+0.000000 s): client SYN_SENT" in tree.stdout, tree.stdout
+        for report in ("conv", "csv", "zeek", "ladder"):
+            result = tshark.run(*passes, "-r", capture, "-q", "-z", "tcplife," + report)
+            assert result.returncode == 0, result.stderr
+            assert not NEGATIVE_TIME.search(result.stdout), (report, result.stdout)
+    assert frames_matching(tshark, capture, "tcplife.expert.time_backwards") == [2, 3, 11]
+
+
+@check
+def window_scale_item_keeps_the_offer(tshark, captures, plugin):
+    capture = tshark.capture(os.path.join(captures, "wscale-over-14.pcap"))
+    tree = tshark.run("-2", "-r", capture, "-O", "tcplife", "-Y", "frame.number == 1").stdout
+    assert "[Client window scale: 14 (offered 15, capped: RFC 7323 2.3)]" in tree, tree
+    assert "[Server window scale: 14]" in tree, tree
+    assert frames_matching(tshark, capture, "tcplife.expert.window_scale_capped") == [1]
+    assert frames_matching(tshark, capture, "tcplife.conv.wscale.client == 14", "-2") == list(range(1, 12))
+
+
+@check
+def guessed_sender_is_filterable(tshark, captures, plugin):
+    capture = tshark.capture(os.path.join(captures, "midstream.pcap"))  # client port 51000, server port 80
+    assert frames_matching(tshark, capture, 'tcplife.sender == "client"') == [1, 4, 5, 7, 8, 11]
+    assert frames_matching(tshark, capture, "tcplife.roles_guessed") == list(range(1, 12))
+    assert frames_matching(tshark, capture, 'tcplife.sender == "unknown"') == []
+    tree = tshark.run("-r", capture, "-O", "tcplife", "-Y", "frame.number == 2").stdout
+    assert "TCP Lifecycle, stream 0, sent by server (guessed from ports)" in tree, tree
+    assert "[Sender: server (guessed from ports)]" in tree, tree
+    handshake = tshark.capture(os.path.join(captures, "merged-close.pcap"))
+    assert frames_matching(tshark, handshake, "tcplife.roles_guessed") == []
 
 
 def main():

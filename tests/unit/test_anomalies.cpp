@@ -2,6 +2,7 @@
 #include "flow.hpp"
 
 #include "core/anomaly.hpp"
+#include "core/conversation_table.hpp"
 #include "core/tracker.hpp"
 
 using namespace tcplife;
@@ -226,12 +227,106 @@ static void test_time_wait_reused_tuple_is_not_waiting_any_more(void **)
 
 static void test_time_wait_over_before_the_new_syn(void **) { reuse_after(61, false); }
 
+// ---- Window scale above 14 (RFC 7323 2.3) ----------------------------------------
+
+static Segment offering_window_shift(Segment segment, std::uint8_t shift)
+{
+    segment.options.has_window_scale = true;
+    segment.options.window_scale = shift;
+    return segment;
+}
+
+static void test_listen_syn_window_scale_over_14(void **)
+{
+    Flow flow;
+    const Annotation syn = flow.observe(offering_window_shift(flow.exchange(Side::Client, SYN), 15));
+    assert_true(shows(syn, Anomaly::WindowScaleCapped));
+    assert_true(has_message(syn, ExpertKind::WindowScaleCapped,
+                            "Window scale above 14 in the client's SYN: RFC 7323 2.3 says to use 14 instead and log "
+                            "it, so tcplife shows and uses 14"));
+    const TcpOptions &offered = flow.facts().client().offered;
+    assert_int_equal(offered.window_scale, 15); // the raw offer stays known
+    assert_int_equal(offered.window_shift(), 14);
+}
+
+static void test_syn_sent_synack_window_scale_over_14(void **)
+{
+    Flow flow;
+    assert_false(shows(flow.observe(offering_window_shift(flow.exchange(Side::Client, SYN), 14)),
+                       Anomaly::WindowScaleCapped)); // 14 is the largest allowed
+    const Annotation synack = flow.observe(offering_window_shift(flow.exchange(Side::Server, SYN | ACK), 255));
+    assert_true(shows(synack, Anomaly::WindowScaleCapped));
+    assert_int_equal(flow.facts().server().offered.window_shift(), 14);
+    assert_int_equal(flow.facts().client().offered.window_shift(), 14);
+    assert_false(shows(flow.step(Side::Client, ACK), Anomaly::WindowScaleCapped));
+}
+
+// ---- Capture time going backwards ---------------------------------------------------
+
+// Segments of one conversation through a Tracker, each at the capture time given.
+class Clocked {
+public:
+    Annotation step(Side side, std::uint16_t flags, std::int64_t ms, std::uint32_t length = 0)
+    {
+        Segment segment = flow_.exchange(side, flags, length);
+        segment.frame = ++frame_;
+        segment.time_ns = ms * 1'000'000;
+        return tracker_.observe(segment);
+    }
+    const LedgerFacts &facts() const { return tracker_.stream(0)->ledger.facts(); }
+
+private:
+    Flow flow_;
+    Tracker tracker_;
+    std::uint32_t frame_ = 0;
+};
+
+static void test_syn_sent_synack_before_the_syn_in_time(void **)
+{
+    Clocked capture;
+    assert_false(shows(capture.step(Side::Client, SYN, 10), Anomaly::TimeBackwards));
+    const Annotation synack = capture.step(Side::Server, SYN | ACK, 9);
+    assert_true(shows(synack, Anomaly::TimeBackwards));
+    assert_true(has_message(synack, ExpertKind::TimeBackwards,
+                            "Capture time goes backwards: this segment is timestamped before the previous segment "
+                            "of its conversation (a clock stepped back, or captures merged out of order); tcplife "
+                            "counts the time between them as zero"));
+    assert_true(shows(capture.step(Side::Client, ACK, 8), Anomaly::TimeBackwards));
+    const Timings t = timings(capture.facts());
+    assert_true(t.has_irtt() && t.has_handshake_time);
+    assert_int_equal(t.syn_synack, 0);
+    assert_int_equal(t.synack_ack, 0);
+    assert_int_equal(t.irtt(), 0);
+    assert_int_equal(t.handshake_time, 0);
+    assert_int_equal(t.duration, 2'000'000); // earliest to latest, whatever the order
+}
+
+static void test_established_time_backwards_against_the_previous_segment(void **)
+{
+    Clocked capture;
+    capture.step(Side::Client, SYN, 1);
+    capture.step(Side::Server, SYN | ACK, 2);
+    capture.step(Side::Client, ACK, 3);
+    assert_false(shows(capture.step(Side::Client, ACK | PSH, 30, 10), Anomaly::TimeBackwards));
+    assert_true(shows(capture.step(Side::Server, ACK, 20), Anomaly::TimeBackwards));
+    // Later than the previous segment, though not than the one before it: time went on.
+    assert_false(shows(capture.step(Side::Client, FIN | ACK, 25), Anomaly::TimeBackwards));
+    capture.step(Side::Server, FIN | ACK, 26);
+    assert_true(shows(capture.step(Side::Client, ACK, 24), Anomaly::TimeBackwards));
+    const Timings t = timings(capture.facts());
+    assert_true(t.has_close_duration);
+    assert_int_equal(t.close_duration, 0); // the last ACK is timestamped before the first FIN
+    assert_int_equal(t.syn_synack, 1'000'000);
+}
+
 static void test_anomaly_ids_are_stable(void **)
 {
     assert_string_equal(anomaly_id(Anomaly::SynUnanswered), "syn_unanswered");
     assert_string_equal(anomaly_id(Anomaly::ReuseInTimeWait), "reuse_in_time_wait");
     assert_string_equal(anomaly_id(Anomaly::CloseWaitAtEnd), "close_wait_at_end");
     assert_string_equal(anomaly_id(Anomaly::HalfOpen), "half_open");
+    assert_string_equal(anomaly_id(Anomaly::WindowScaleCapped), "window_scale_capped");
+    assert_string_equal(anomaly_id(Anomaly::TimeBackwards), "time_backwards");
 }
 
 int main(void)
@@ -255,6 +350,10 @@ int main(void)
         cmocka_unit_test(test_time_wait_rst_out_of_window_assassinates_nothing),
         cmocka_unit_test(test_syn_sent_rst_without_ack_is_ignored),
         cmocka_unit_test(test_time_wait_over_before_the_new_syn),
+        cmocka_unit_test(test_listen_syn_window_scale_over_14),
+        cmocka_unit_test(test_syn_sent_synack_window_scale_over_14),
+        cmocka_unit_test(test_syn_sent_synack_before_the_syn_in_time),
+        cmocka_unit_test(test_established_time_backwards_against_the_previous_segment),
         cmocka_unit_test(test_anomaly_ids_are_stable),
     };
     return cmocka_run_group_tests_name("anomalies", tests, nullptr, nullptr);

@@ -71,7 +71,7 @@ static Annotation widest()
     a.close_steps = 0xf;
     a.merged_close = true;
     a.attempt = 255;
-    a.notes = static_cast<std::uint16_t>((note::reuse_in_time_wait << 1) - 1);
+    a.notes = static_cast<std::uint16_t>((note::time_backwards << 1) - 1);
     a.client_before = S::TimeWait;
     a.client_after = S::TimeWait;
     a.server_before = S::TimeWait;
@@ -134,6 +134,21 @@ static void test_packed_common_frames_need_no_rest(void **)
     Annotation via = a;
     via.client_path.push(S::FinWait2); // a path that does not end where the state is
     assert_true(PackedAnnotation(via).needs_rest());
+}
+
+// A rare note (time_backwards, window_scale_capped) alone sends the frame's rest beside
+// it; the common notes do not.
+static void test_packed_rare_notes_in_rest(void **)
+{
+    for (const std::uint16_t rare : {note::window_scale_capped, note::time_backwards}) {
+        Annotation a;
+        a.notes = static_cast<std::uint16_t>(rare | note::midstream_start);
+        assert_true(PackedAnnotation(a).needs_rest());
+        assert_round_trip(a);
+    }
+    Annotation common;
+    common.notes = note::reuse_in_time_wait;
+    assert_false(PackedAnnotation(common).needs_rest());
 }
 
 static void test_packed_widest_values(void **)
@@ -315,6 +330,7 @@ int main()
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_packed_default),
         cmocka_unit_test(test_packed_common_frames_need_no_rest),
+        cmocka_unit_test(test_packed_rare_notes_in_rest),
         cmocka_unit_test(test_packed_widest_values),
         cmocka_unit_test(test_packed_every_number_shape),
         cmocka_unit_test(test_packed_each_field_alone),
