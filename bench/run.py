@@ -515,6 +515,11 @@ def report(run, info, corpora, main_label, med, samples, scaling, micro):
                 "%.0f B per conversation (100k conversations of the mix)." % (
                     sizes["frame_cache_bytes_per_frame"], sizes["frame_cache_peak_bytes_per_frame"],
                     sizes["bytes_per_conversation"]))
+        flood = next((b for b in micro if "bytes_per_syn_only_conversation" in b), None)
+        if flood:
+            add("")
+            add("A conversation that never gets past its SYN (a flood's, a scan's) is kept as that segment: "
+                "%.0f B each (`BM_memory_syn_flood`, 100k SYNs)." % flood["bytes_per_syn_only_conversation"])
         add("")
     add("## Every run")
     add("")

@@ -7,6 +7,7 @@
 //
 // bench/README.md explains the numbers; bench/run.py puts them in the results file.
 
+#include "heap_accounting.hpp"
 #include "shapes.hpp"
 
 #include "core/describe.hpp"
@@ -15,51 +16,8 @@
 
 #include <benchmark/benchmark.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
 
 // ---------------------------------------------------------------------------------
-// Heap accounting: every operator new goes through here, so a benchmark can read how
-// many bytes are live (and the peak) around the code it measures.
-
-namespace {
-
-std::atomic<std::size_t> live_bytes{0};
-std::atomic<std::size_t> peak_bytes{0};
-constexpr std::size_t header = alignof(std::max_align_t);
-
-void *counted_alloc(std::size_t size)
-{
-    auto *base = static_cast<unsigned char *>(std::malloc(size + header));
-    if (base == nullptr)
-        throw std::bad_alloc();
-    *reinterpret_cast<std::size_t *>(base) = size;
-    const std::size_t now = live_bytes.fetch_add(size) + size;
-    std::size_t peak = peak_bytes.load();
-    while (now > peak && !peak_bytes.compare_exchange_weak(peak, now)) {
-    }
-    return base + header;
-}
-
-void counted_free(void *p) noexcept
-{
-    if (p == nullptr)
-        return;
-    auto *base = static_cast<unsigned char *>(p) - header;
-    live_bytes.fetch_sub(*reinterpret_cast<std::size_t *>(base));
-    std::free(base);
-}
-
-} // namespace
-
-void *operator new(std::size_t size) { return counted_alloc(size); }
-void *operator new[](std::size_t size) { return counted_alloc(size); }
-void operator delete(void *p) noexcept { counted_free(p); }
-void operator delete[](void *p) noexcept { counted_free(p); }
-void operator delete(void *p, std::size_t) noexcept { counted_free(p); }
-void operator delete[](void *p, std::size_t) noexcept { counted_free(p); }
-
 namespace {
 
 using tcplife::Segment;
@@ -100,13 +58,13 @@ void observe(benchmark::State &state, Shape shape, std::uint32_t conversations, 
     const std::vector<Segment> segments = corpus(shape, conversations, interleave);
     std::size_t heap_after = 0;
     for (auto _ : state) {
-        const std::size_t before = live_bytes.load();
+        const std::size_t before = tcplife::test::live_heap_bytes();
         Tracker tracker;
         for (const Segment &segment : segments) {
             tcplife::Annotation annotation = tracker.observe(segment);
             benchmark::DoNotOptimize(annotation);
         }
-        heap_after = live_bytes.load() - before;
+        heap_after = tcplife::test::live_heap_bytes() - before;
         benchmark::ClobberMemory();
     }
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(segments.size()));
@@ -171,21 +129,21 @@ void BM_memory(benchmark::State &state)
     annotations.reserve(segments.size());
     for (auto _ : state) {
         annotations.clear();
-        const std::size_t before = live_bytes.load();
+        const std::size_t before = tcplife::test::live_heap_bytes();
         {
             Tracker tracker;
             for (const Segment &segment : segments)
                 annotations.push_back(tracker.observe(segment));
-            tracker_bytes = live_bytes.load() - before;
+            tracker_bytes = tcplife::test::live_heap_bytes() - before;
         }
-        const std::size_t base = live_bytes.load();
-        peak_bytes.store(base);
+        const std::size_t base = tcplife::test::live_heap_bytes();
+        tcplife::test::reset_peak_heap_bytes();
         {
             tcplife::FrameCache frames;
             for (std::uint32_t num = 1; num <= annotations.size(); ++num)
                 frames.store(num, 1, annotations[num - 1]);
-            frame_bytes = live_bytes.load() - base;
-            frame_peak = peak_bytes.load() - base;
+            frame_bytes = tcplife::test::live_heap_bytes() - base;
+            frame_peak = tcplife::test::peak_heap_bytes() - base;
         }
     }
     state.counters["segments"] = static_cast<double>(segments.size());
@@ -203,6 +161,31 @@ void BM_memory(benchmark::State &state)
     state.counters["sizeof_ExpertMessages"] = sizeof(tcplife::ExpertMessages);
 }
 BENCHMARK(BM_memory)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// A SYN flood: 100,000 streams that never get past their SYN (issue 18: they are kept
+// as that segment alone).
+void BM_memory_syn_flood(benchmark::State &state)
+{
+    const std::uint32_t conversations = 100000;
+    std::vector<Segment> syns;
+    syns.reserve(conversations);
+    for (std::uint32_t stream = 0; stream < conversations; ++stream) {
+        tcplife::test::Hosts hosts(static_cast<std::uint16_t>(1024 + stream % 60000), 80, stream);
+        Segment syn = hosts.exchange(tcplife::test::Side::Client, tcplife::test::SYN);
+        syn.frame = stream + 1;
+        syns.push_back(syn);
+    }
+    std::size_t tracker_bytes = 0;
+    for (auto _ : state) {
+        const std::size_t before = tcplife::test::live_heap_bytes();
+        Tracker tracker;
+        for (const Segment &syn : syns)
+            benchmark::DoNotOptimize(tracker.observe(syn));
+        tracker_bytes = tcplife::test::live_heap_bytes() - before;
+    }
+    state.counters["bytes_per_syn_only_conversation"] = static_cast<double>(tracker_bytes) / conversations;
+}
+BENCHMARK(BM_memory_syn_flood)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 } // namespace
 

@@ -11,6 +11,7 @@
 #include "zeek_conn.hpp"
 
 #include <cstdint>
+#include <vector>
 
 namespace tcplife {
 
@@ -31,22 +32,46 @@ public:
     explicit Tracker(TrackerOptions options = {}) : options_(options) {}
 
     Annotation observe(const Segment &segment);
-    // Null for a stream no segment was observed on.
+    // Null for a stream no segment was observed on. A stream that has shown one segment
+    // only is kept as that segment (a SYN flood's or a port scan's streams, most of them
+    // never answered) and rebuilt here on demand: its record stays valid until the next
+    // call of stream() or observe().
     const StreamRecord *stream(std::uint32_t index) const;
     // One more than the highest stream index observed.
     std::uint32_t stream_count() const { return stream_count_; }
     void clear();
 
 private:
-    StreamRecord &record(std::uint32_t index); // may throw std::bad_alloc
-    StreamRecord *find(std::uint32_t index) const;
-    void check_reuse(const Segment &segment, StreamRecord &record, Annotation &annotation) const;
+    // A stream's first segment, and what its SYN found in the TIME_WAIT table then (the
+    // table changes later, so a rebuild must not look again).
+    struct FirstSegment {
+        Segment segment;
+        std::uint32_t reused_stream = 0;
+        bool reuses_time_wait = false;
+    };
+    // Where a stream's record is: 0 nowhere yet; otherwise a pool index + 1, in the pool
+    // of first segments when the top bit is set, else in the pool of full records.
+    using Slot = std::uint32_t;
+    static constexpr Slot first_segment_slot = 0x8000'0000u;
+
+    Annotation observe_stream(StreamRecord &record, const Segment &segment, const FirstSegment *rebuilt);
+    void rebuild(StreamRecord &record, const FirstSegment &first) const;
+    FirstSegment find_reuse(const Segment &segment) const;
 
     TrackerOptions options_;
-    ChunkedArray<StreamRecord, 10> records_; // by stream index, 1,024 a chunk
+    ChunkedArray<Slot, 12> slots_;                  // by stream index
+    ChunkedArray<StreamRecord, 10> records_;        // streams with two segments or more, 1,024 a chunk
+    ChunkedArray<FirstSegment, 10> first_segments_; // streams with one; a slot freed on the second
+    std::uint32_t records_used_ = 0;
+    std::uint32_t first_segments_used_ = 0;
+    std::vector<std::uint32_t> free_first_segments_;
     std::uint32_t stream_count_ = 0;
     // The latest stream on each 4-tuple that entered TIME_WAIT, by a hash of the tuple.
     StreamMap time_wait_streams_;
+    // The one-segment stream stream() rebuilt last.
+    mutable StreamRecord rebuilt_;
+    mutable std::uint32_t rebuilt_stream_ = 0;
+    mutable bool has_rebuilt_ = false;
 };
 
 } // namespace tcplife

@@ -227,6 +227,33 @@ static void test_time_wait_reused_tuple_is_not_waiting_any_more(void **)
 
 static void test_time_wait_over_before_the_new_syn(void **) { reuse_after(61, false); }
 
+// The SYN that cut into TIME_WAIT is kept alone until its stream's second segment; by
+// then the TIME_WAIT table has moved on, and the record rebuilt from the SYN still
+// knows which stream it reused.
+static void test_time_wait_reuse_survives_until_the_second_segment(void **)
+{
+    Tracker tracker(TrackerOptions{60'000'000'000});
+    std::uint32_t frame = 0;
+    auto step = [&](Flow &flow, Side side, std::uint16_t flags, std::int64_t seconds) {
+        return tracker.observe(at(flow.exchange(side, flags), ++frame, seconds));
+    };
+    Flow first(40000, 80, 0);
+    step(first, Side::Client, SYN, 0);
+    step(first, Side::Server, SYN | ACK, 0);
+    step(first, Side::Client, ACK, 0);
+    step(first, Side::Client, FIN | ACK, 1);
+    step(first, Side::Server, FIN | ACK, 1);
+    step(first, Side::Client, ACK, 1);
+    Flow second(40000, 80, 1);
+    assert_true(shows(step(second, Side::Client, SYN, 2), Anomaly::ReuseInTimeWait));
+    const Annotation synack = step(second, Side::Server, SYN | ACK, 100); // long after TIME_WAIT
+    assert_false(shows(synack, Anomaly::ReuseInTimeWait));
+    const StreamRecord *record = tracker.stream(1);
+    assert_non_null(record);
+    assert_int_equal(record->ledger.facts().reused_stream_plus_one, 1);
+    assert_true(record->anomalies.has(Anomaly::ReuseInTimeWait));
+}
+
 // ---- Window scale above 14 (RFC 7323 2.3) ----------------------------------------
 
 static Segment offering_window_shift(Segment segment, std::uint8_t shift)
@@ -347,6 +374,7 @@ int main(void)
         cmocka_unit_test(test_established_rst_out_of_window),
         cmocka_unit_test(test_time_wait_new_syn_on_the_tuple),
         cmocka_unit_test(test_time_wait_reused_tuple_is_not_waiting_any_more),
+        cmocka_unit_test(test_time_wait_reuse_survives_until_the_second_segment),
         cmocka_unit_test(test_time_wait_rst_out_of_window_assassinates_nothing),
         cmocka_unit_test(test_syn_sent_rst_without_ack_is_ignored),
         cmocka_unit_test(test_time_wait_over_before_the_new_syn),

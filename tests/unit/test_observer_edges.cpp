@@ -83,6 +83,50 @@ static void test_tracker_new_stream_starts_fresh(void **)
     assert_states(a, S::SynSent, S::Listen);
 }
 
+// A stream that has shown one segment is kept as that segment and rebuilt on demand;
+// what the tracker answers must not tell the difference.
+static void test_tracker_one_segment_streams_are_rebuilt_on_demand(void **)
+{
+    Tracker tracker;
+    Flow first(40000, 80, 0), second(40001, 80, 1);
+    Flow first_alone(40000, 80, 0), second_alone(40001, 80, 1); // each on its own, as the truth
+    const Segment syn_0 = first.exchange(Side::Client, SYN);
+    const Segment syn_1 = second.exchange(Side::Client, SYN);
+    assert_states(tracker.observe(syn_0), S::SynSent, S::Listen);
+    assert_states(tracker.observe(syn_1), S::SynSent, S::Listen);
+    first_alone.observe(syn_0);
+    second_alone.observe(syn_1);
+    // Read back in turn: each answer is its own stream's, whichever was rebuilt last.
+    for (int round = 0; round < 2; ++round) {
+        const StreamRecord *zero = tracker.stream(0);
+        assert_non_null(zero);
+        assert_int_equal(zero->ledger.facts().first.frame, syn_0.frame);
+        assert_true(zero->ledger.facts().client_socket() == first_alone.facts().client_socket());
+        assert_int_equal(zero->ledger.facts().sides[0].state, first_alone.facts().sides[0].state);
+        const StreamRecord *one = tracker.stream(1);
+        assert_non_null(one);
+        assert_true(one->ledger.facts().client_socket() == second_alone.facts().client_socket());
+    }
+    assert_null(tracker.stream(2));
+}
+
+static void test_tracker_second_segment_continues_from_the_first(void **)
+{
+    Tracker tracker;
+    Flow flow(40000, 80, 0);
+    tracker.observe(flow.exchange(Side::Client, SYN));
+    tracker.stream(0); // rebuilt once already: the second segment must not be observed twice
+    const Annotation synack = tracker.observe(flow.exchange(Side::Server, SYN | ACK));
+    assert_states_before(synack, S::SynSent, S::Listen);
+    assert_states(synack, S::Established, S::SynReceived);
+    const Annotation ack = tracker.observe(flow.exchange(Side::Client, ACK));
+    assert_states(ack, S::Established, S::Established);
+    const StreamRecord *record = tracker.stream(0);
+    assert_non_null(record);
+    assert_int_equal(record->observer.client_segments(), 2);
+    assert_int_equal(record->observer.server_segments(), 1);
+}
+
 // ---- Sequence numbers -------------------------------------------------------------
 
 static void test_seq_number_compares_across_wrap(void **)
@@ -149,6 +193,8 @@ int main(void)
         cmocka_unit_test(test_unknown_first_segment_from_server_port),
         cmocka_unit_test(test_roles_follow_zeek_likely_server_ports),
         cmocka_unit_test(test_tracker_new_stream_starts_fresh),
+        cmocka_unit_test(test_tracker_one_segment_streams_are_rebuilt_on_demand),
+        cmocka_unit_test(test_tracker_second_segment_continues_from_the_first),
         cmocka_unit_test(test_seq_number_compares_across_wrap),
         cmocka_unit_test(test_table_rst_closes_every_synchronized_state),
         cmocka_unit_test(test_table_unexpected_event_keeps_state),
