@@ -165,9 +165,15 @@ Timings timings(const LedgerFacts &f)
     return t;
 }
 
-ConversationRow conversation_row(std::uint32_t stream, const StreamRecord &record)
+std::optional<ConversationRow> conversation_row(const Tracker &tracker, std::uint32_t stream)
 {
+    const StreamRecord *found = tracker.stream(stream);
+    if (found == nullptr)
+        return std::nullopt;
     ConversationRow row;
+    if (tracker.rebuilds(stream))
+        row.kept = std::make_shared<const StreamRecord>(*found);
+    const StreamRecord &record = row.kept ? *row.kept : *found;
     row.stream = stream;
     row.facts = &record.ledger.facts();
     row.observer = &record.observer;

@@ -8,6 +8,8 @@
 #include "verdict.hpp"
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,15 +34,19 @@ Timings timings(const LedgerFacts &facts);
 
 struct ConversationRow {
     std::uint32_t stream = 0;
-    const LedgerFacts *facts = nullptr; // owned by the tracker
+    const LedgerFacts *facts = nullptr; // the tracker's, or `kept`'s
     const Conversation *observer = nullptr;
     const ZeekConnection *zeek = nullptr;
+    // A copy of a record the tracker rebuilt for the asking (a one-segment stream).
+    std::shared_ptr<const StreamRecord> kept;
     Verdict verdict;
     Timings times;
     AnomalySet anomalies; // every segment's, and the end of capture's
 };
 
-ConversationRow conversation_row(std::uint32_t stream, const StreamRecord &record);
+// The row of `stream`, valid as long as the tracker is and unchanged; empty when the
+// stream has no segment. May throw std::bad_alloc.
+std::optional<ConversationRow> conversation_row(const Tracker &tracker, std::uint32_t stream);
 
 // What a table says about where its rows come from.
 struct TableContext {

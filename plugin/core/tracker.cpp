@@ -179,6 +179,12 @@ const StreamRecord *Tracker::stream(std::uint32_t index) const
     return &rebuilt_;
 }
 
+bool Tracker::rebuilds(std::uint32_t index) const
+{
+    const Slot *slot = slots_.find(index);
+    return slot != nullptr && (*slot & first_segment_slot) != 0;
+}
+
 void Tracker::clear()
 {
     slots_.clear();

@@ -37,6 +37,9 @@ public:
     // never answered) and rebuilt here on demand: its record stays valid until the next
     // call of stream() or observe().
     const StreamRecord *stream(std::uint32_t index) const;
+    // True when stream(index) rebuilds the record: whoever keeps it past the next call
+    // must keep a copy (conversation_row does).
+    bool rebuilds(std::uint32_t index) const;
     // One more than the highest stream index observed.
     std::uint32_t stream_count() const { return stream_count_; }
     void clear();

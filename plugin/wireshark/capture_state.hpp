@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/annotation.hpp"
+#include "core/conversation_table.hpp"
 #include "core/frame_cache.hpp"
 #include "core/tracker.hpp"
 
@@ -29,7 +30,13 @@ public:
     // Empty when the frame was never analysed or holds no TCP segment.
     std::optional<FrameRecord> record(guint32 frame) const noexcept;
     // The conversation of an analysed frame.
+    // Valid until the next call of stream() or analyse(); rows stay valid (conversation_row).
     const StreamRecord *stream(std::uint32_t index) const noexcept { return tracker_.stream(index); }
+    // May throw std::bad_alloc.
+    std::optional<ConversationRow> conversation_row(std::uint32_t index) const
+    {
+        return tcplife::conversation_row(tracker_, index);
+    }
     std::uint32_t stream_count() const noexcept { return tracker_.stream_count(); }
 
 private:

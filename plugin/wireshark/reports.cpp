@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <new>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tcplife::wireshark {
@@ -64,9 +65,10 @@ std::string table_output(const TableReport &report)
     const CaptureState *capture = current_capture();
     std::vector<ConversationRow> rows;
     for (std::uint32_t stream = 0; capture != nullptr && stream < report.selected.size(); ++stream) {
-        const StreamRecord *record = report.selected[stream] ? capture->stream(stream) : nullptr;
-        if (record != nullptr)
-            rows.push_back(conversation_row(stream, *record));
+        if (!report.selected[stream])
+            continue;
+        if (std::optional<ConversationRow> row = capture->conversation_row(stream))
+            rows.push_back(std::move(*row));
     }
     const TableContext context{report.start_ns, report.filter};
     switch (report.format) {

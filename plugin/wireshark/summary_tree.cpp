@@ -113,16 +113,17 @@ tap_packet_status tree_packet(stats_tree *st, packet_info *, epan_dissect_t *, c
         return TAP_PACKET_DONT_REDRAW;
     Tally &t = *found->second;
     const std::uint32_t stream = static_cast<const FrameRecord *>(segment)->annotation.stream;
-    const StreamRecord *record = capture->stream(stream);
-    if (record == nullptr)
-        return TAP_PACKET_DONT_REDRAW;
+    std::optional<ConversationRow> found_row;
     try {
-        if (stream >= t.streams.size())
+        found_row = capture->conversation_row(stream);
+        if (found_row && stream >= t.streams.size())
             t.streams.resize(static_cast<std::size_t>(stream) + 1);
     } catch (...) {
         return TAP_PACKET_FAILED;
     }
-    const ConversationRow row = conversation_row(stream, *record);
+    if (!found_row)
+        return TAP_PACKET_DONT_REDRAW;
+    const ConversationRow &row = *found_row;
     Contribution now;
     now.counted = true;
     now.handshake = row.verdict.handshake;

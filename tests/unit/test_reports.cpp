@@ -33,7 +33,7 @@ public:
         segment.time_ns = static_cast<std::int64_t>(frames_) * 1'000'000;
         tracker_.observe(segment);
     }
-    ConversationRow row(std::uint32_t stream) const { return conversation_row(stream, *tracker_.stream(stream)); }
+    ConversationRow row(std::uint32_t stream) const { return *conversation_row(tracker_, stream); }
     std::vector<ConversationRow> rows() const
     {
         std::vector<ConversationRow> all;
@@ -222,10 +222,29 @@ void test_summary_of_nothing(void **)
 
 } // namespace
 
+// Streams with a SYN only are rebuilt for the asking; rows kept side by side must each
+// keep their own stream's values (the CSV of a SYN flood).
+static void test_rows_of_unanswered_syns_keep_their_own_values(void **)
+{
+    Capture capture;
+    capture.step(0, Side::Client, SYN);
+    capture.step(1, Side::Client, SYN);
+    merged_close(capture, 2);
+    capture.step(3, Side::Client, SYN);
+    const std::vector<ConversationRow> rows = capture.rows();
+    assert_int_equal(rows.size(), 4);
+    for (std::uint32_t stream = 0; stream < 4; ++stream) {
+        assert_int_equal(rows[stream].stream, stream);
+        assert_int_equal(rows[stream].facts->client_socket().port, 40000 + stream);
+    }
+    assert_int_equal(rows[2].verdict.handshake, HandshakeVerdict::Complete);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv_header_names_every_column),
+        cmocka_unit_test(test_rows_of_unanswered_syns_keep_their_own_values),
         cmocka_unit_test(test_csv_row_of_a_merged_close),
         cmocka_unit_test(test_csv_unknown_values_are_empty),
         cmocka_unit_test(test_csv_lists_every_anomaly_of_the_conversation),
