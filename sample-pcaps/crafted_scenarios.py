@@ -493,6 +493,19 @@ def gtp_user_data(inner):
     return struct.pack("!BBHI", 0x30, 0xFF, len(body), 1) + body
 
 
+def tunnel_traffic(conv, first_after):
+    """What both tunnel captures carry: an inner TCP SYN, the server's ACK, an inner
+    ICMP echo riding on the client's FIN, and the rest of a four-way close."""
+    inner_syn = IP(src="192.168.7.1", dst="192.168.7.2", id=1) / TCP(sport=1234, dport=80, flags="S", seq=77)
+    conv.send(CLIENT, "PA", gtp_user_data(inner_syn), after=first_after)
+    conv.send(SERVER, "A")
+    ping = IP(src="192.168.7.1", dst="192.168.7.2", id=2) / ICMP(type=8, id=7, seq=1)
+    conv.send(CLIENT, "FPA", gtp_user_data(ping), after=Decimal("0.01"))
+    conv.send(SERVER, "A")
+    conv.send(SERVER, "FA", after=Decimal("0.2"))
+    conv.send(CLIENT, "A", after=REACT)
+
+
 def tcp_tunnel():
     """Inner IP datagrams carried in a TCP connection (GTP-U, port 2152): an inner
     TCP SYN, and an ICMP echo riding on the tunnel's FIN. Only the outer TCP is a
@@ -500,14 +513,7 @@ def tcp_tunnel():
     t = Trace()
     conv = Conversation(t, CLIENT, SERVER, 50000, 2152, 0x3A8C1D20, 0x7F3E5B10)
     conv.handshake()
-    inner_syn = IP(src="192.168.7.1", dst="192.168.7.2", id=1) / TCP(sport=1234, dport=80, flags="S", seq=77)
-    conv.send(CLIENT, "PA", gtp_user_data(inner_syn), after=REACT)
-    conv.send(SERVER, "A")
-    ping = IP(src="192.168.7.1", dst="192.168.7.2", id=2) / ICMP(type=8, id=7, seq=1)
-    conv.send(CLIENT, "FPA", gtp_user_data(ping), after=Decimal("0.01"))
-    conv.send(SERVER, "A")
-    conv.send(SERVER, "FA", after=Decimal("0.2"))
-    conv.send(CLIENT, "A", after=REACT)
+    tunnel_traffic(conv, first_after=REACT)
     return t
 
 
@@ -519,14 +525,7 @@ def tunnel_midstream():
     t = Trace()
     conv = Conversation(t, CLIENT, SERVER, 50000, 2152, 0x3A8C1D20, 0x7F3E5B10)
     conv.rcv[CLIENT], conv.rcv[SERVER] = conv.nxt[SERVER], conv.nxt[CLIENT]
-    inner_syn = IP(src="192.168.7.1", dst="192.168.7.2", id=1) / TCP(sport=1234, dport=80, flags="S", seq=77)
-    conv.send(CLIENT, "PA", gtp_user_data(inner_syn), after=0)
-    conv.send(SERVER, "A")
-    ping = IP(src="192.168.7.1", dst="192.168.7.2", id=2) / ICMP(type=8, id=7, seq=1)
-    conv.send(CLIENT, "FPA", gtp_user_data(ping), after=Decimal("0.01"))
-    conv.send(SERVER, "A")
-    conv.send(SERVER, "FA", after=Decimal("0.2"))
-    conv.send(CLIENT, "A", after=REACT)
+    tunnel_traffic(conv, first_after=0)
     return t
 
 
