@@ -140,10 +140,7 @@ struct TcpValues {
     const proto_node *options_node = nullptr; // shown tree: TCP's option list
 };
 
-guint32 uint_value(const field_info *item)
-{
-    return compat::uint_value(item);
-}
+using compat::uint_value;
 
 // A shown tree: TCP's own subtree (published per layer by TCP) holds every item.
 void read_shown_tcp_tree(const proto_node *tcp_tree, TcpValues *v)
