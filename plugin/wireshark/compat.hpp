@@ -4,11 +4,13 @@
 // as read from that release's installed headers.
 #pragma once
 
+#include <epan/address.h>
 #include <epan/column-info.h>
 #include <epan/ftypes/ftypes.h>
 #include <epan/prefs.h>
 #include <epan/proto.h>
 #include <epan/stat_tap_ui.h>
+#include <epan/tap.h>
 #include <ws_version.h>
 
 #include <cstdint>
@@ -81,5 +83,65 @@ constexpr std::uint32_t plugin_description = WS_PLUGIN_DESC_DISSECTOR | WS_PLUGI
 #else
 #define TCPLIFE_PLUGIN_DESCRIBES_ITSELF 0
 #endif
+
+// ---- The Flow Graph (Statistics -> Flow Graph, tshark -z flow,...) -------------------------
+// No release's wireshark-dev installs epan/sequence_analysis.h, though libwireshark
+// exports its functions. tcplife declares what it uses, laid out as each release's
+// libwireshark has it: read from the machine code of its exported sequence_analysis_*
+// functions (the size they allocate, the offsets they write) for 4.0, 4.4 and 4.6.
+// 4.2 is taken to be 4.4's layout: the header's glib types became C99 ones (gboolean
+// to bool) in the 4.1 development series.
+
+// One arrow of the graph. Wireshark allocates it, owns it and frees its strings and
+// addresses with g_free.
+struct FlowItem {
+    guint32 frame_number;
+    address source;
+    guint16 source_port;
+    address destination;
+    guint16 destination_port;
+    char *label;      // above the arrow
+    char *time_text;  // filled in by Wireshark
+    char *comment;    // right of the graph
+    guint16 conversation;
+    unsigned foreground;
+    unsigned background;
+#if TCPLIFE_WIRESHARK_AT_LEAST(4, 2)
+    bool has_colour_rule;
+    bool display;
+#else
+    gboolean has_colour_rule;
+    gboolean display;
+#endif
+    unsigned source_node;      // Wireshark's own bookkeeping
+    unsigned destination_node;
+    guint16 line_width;
+    int extra_kind;            // tcplife attaches nothing
+    void *extra;
+#if TCPLIFE_WIRESHARK_AT_LEAST(4, 6)
+    void (*free_extra)(void *);
+#endif
+};
+static_assert(sizeof(FlowItem) == (TCPLIFE_WIRESHARK_AT_LEAST(4, 6) ? 144 : TCPLIFE_WIRESHARK_AT_LEAST(4, 2) ? 136 : 144),
+              "the size libwireshark allocates for a flow item");
+
+// The start of the list a flow graph's tap listener is given; tcplife touches no more.
+struct FlowList {
+    const char *name;
+#if TCPLIFE_WIRESHARK_AT_LEAST(4, 2)
+    bool any_address;
+#else
+    gboolean any_address;
+#endif
+    int conversations;
+    GQueue *items;
+};
+
+extern "C" {
+void register_seq_analysis(const char *name, const char *ui_name, const int proto_id, const char *tap_listener,
+                           guint tap_flags, tap_packet_cb tap_func);
+// A new item with the frame's addresses (network or any, as the list asks) and time.
+FlowItem *sequence_analysis_create_sai_with_addresses(packet_info *pinfo, FlowList *list);
+}
 
 } // namespace tcplife::wireshark::compat

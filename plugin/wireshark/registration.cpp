@@ -153,6 +153,8 @@ void start_capture()
     // Wanted fields make epan build a tree for every frame, so ask only while enabled.
     const bool enabled = proto_is_protocol_enabled(find_protocol_by_id(ids.protocol));
     want_tcp_fields(enabled ? tcplife_handle : nullptr, capture);
+    // tshark registers its -z listeners before it opens the capture.
+    keep_header_numbers_primed(have_tcplife_listener());
 }
 
 void end_capture()
@@ -221,6 +223,7 @@ void register_protocol()
                                    10, &pref_time_wait_seconds);
 
     register_tcplife_tap();
+    register_flow_graph(ids.protocol);
     tcplife_handle = create_dissector_handle(dissect_tcplife, ids.protocol);
     register_init_routine(start_capture);
     register_cleanup_routine(end_capture);

@@ -2,6 +2,8 @@
 // builds by concatenation must not change by being built faster.
 #include "cmocka_cpp.hpp"
 
+#include "core/flow_text.hpp"
+#include "core/segment.hpp"
 #include "core/text.hpp"
 
 #include <arpa/inet.h>
@@ -108,6 +110,33 @@ static void test_text_seconds_like_printf(void **)
     }
 }
 
+// The Flow Graph's words are the ladder's flags and the Info column's marks.
+static void test_text_flow_label_and_comment(void **)
+{
+    tcplife::Annotation syn;
+    syn.sender = tcplife::Role::Client;
+    syn.handshake_step = 1;
+    syn.client_after = tcplife::TcpState::SynSent;
+    syn.server_after = tcplife::TcpState::Listen;
+    assert_string_equal(tcplife::flow_label(tcplife::tcp_flag::syn, syn).c_str(), "SYN [HS 1/3]");
+    assert_string_equal(tcplife::flow_comment(syn).c_str(), "client SYN_SENT, server LISTEN");
+
+    tcplife::Annotation merged;
+    merged.sender = tcplife::Role::Server;
+    merged.close_steps = 0x6; // steps 2 and 3
+    merged.merged_close = true;
+    merged.client_after = tcplife::TcpState::TimeWait;
+    merged.server_after = tcplife::TcpState::LastAck;
+    const std::uint16_t fin_ack = tcplife::tcp_flag::fin | tcplife::tcp_flag::ack;
+    assert_string_equal(tcplife::flow_label(fin_ack, merged).c_str(), "FIN,ACK [FIN+ACK 2+3/4]");
+    assert_string_equal(tcplife::flow_comment(merged).c_str(), "server LAST_ACK, client TIME_WAIT");
+
+    tcplife::Annotation data; // no step: the flags alone
+    data.sender = tcplife::Role::Client;
+    const std::uint16_t psh_ack = tcplife::tcp_flag::psh | tcplife::tcp_flag::ack;
+    assert_string_equal(tcplife::flow_label(psh_ack, data).c_str(), "PSH,ACK");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -116,6 +145,7 @@ int main(void)
         cmocka_unit_test(test_text_ipv4_like_inet_ntop),
         cmocka_unit_test(test_text_ipv6_like_inet_ntop),
         cmocka_unit_test(test_text_seconds_like_printf),
+        cmocka_unit_test(test_text_flow_label_and_comment),
     };
     return cmocka_run_group_tests_name("text", tests, nullptr, nullptr);
 }
