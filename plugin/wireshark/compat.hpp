@@ -89,8 +89,14 @@ constexpr std::uint32_t plugin_description = WS_PLUGIN_DESC_DISSECTOR | WS_PLUGI
 // exports its functions. tcplife declares what it uses, laid out as each release's
 // libwireshark has it: read from the machine code of its exported sequence_analysis_*
 // functions (the size they allocate, the offsets they write) for 4.0, 4.4 and 4.6.
-// 4.2 is taken to be 4.4's layout: the header's glib types became C99 ones (gboolean
-// to bool) in the 4.1 development series.
+// 4.2's layout could not be read (no 4.2 library where tcplife is tested): writing a
+// guessed one into Wireshark's allocation could corrupt it, so 4.2 has no TCP Lifecycle
+// flow (TCPLIFE_HAS_FLOW_GRAPH); the layout below is 4.4's, for 4.4 and later.
+#if TCPLIFE_WIRESHARK_AT_LEAST(4, 2) && !TCPLIFE_WIRESHARK_AT_LEAST(4, 4)
+#define TCPLIFE_HAS_FLOW_GRAPH 0
+#else
+#define TCPLIFE_HAS_FLOW_GRAPH 1
+#endif
 
 // One arrow of the graph. Wireshark allocates it, owns it and frees its strings and
 // addresses with g_free.

@@ -90,8 +90,13 @@ tap_packet_status primer_packet(void *, packet_info *, epan_dissect_t *, const v
 void register_flow_graph(int protocol)
 {
     register_tap("tcplife.primer");
+#if TCPLIFE_HAS_FLOW_GRAPH
     compat::register_seq_analysis("tcplife", "TCP Lifecycle", protocol, "tcplife", TL_REQUIRES_PROTO_TREE,
                                   flow_packet);
+#else
+    static_cast<void>(protocol);
+    static_cast<void>(flow_packet);
+#endif
 }
 
 void register_header_number_primer()
