@@ -96,7 +96,7 @@ void Tracker::check_reuse(const Segment &segment, StreamRecord &record, Annotati
         return;
     for (const SideFacts &side : earlier.sides) {
         if (side.state == TcpState::TimeWait &&
-            segment.time_ns < saturating_add(side.time_wait.time_ns, options_.time_wait_ns)) {
+            still_in_time_wait(side.time_wait.time_ns, options_.time_wait_ns, segment.time_ns)) {
             annotation.notes |= note::reuse_in_time_wait;
             record.ledger.record_reuse_of(found.stream);
             return;
