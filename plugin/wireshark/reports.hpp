@@ -18,6 +18,7 @@ void queue_segment(packet_info *pinfo, const FrameRecord &record);
 void register_report_listeners();                   // from the tap plugin hook
 void register_summary_tree();                       // summary_tree.cpp
 void register_ladder_report();                      // report_ladder.cpp
+void register_states_report();                      // report_states.cpp
 
 // The open capture's state, or null between captures (registration.cpp).
 const CaptureState *current_capture();
