@@ -12,18 +12,6 @@ namespace {
 
 constexpr std::int64_t ns_per_second = 1'000'000'000;
 
-// "12.000345": seconds with microseconds, as Wireshark's tables and Zeek's logs write them.
-std::string seconds_text(std::int64_t ns)
-{
-    const bool negative = ns < 0;
-    const std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(ns) : static_cast<std::uint64_t>(ns);
-    const std::uint64_t micros = (magnitude + 500) / 1000;
-    char text[40];
-    std::snprintf(text, sizeof text, "%s%" PRIu64 ".%06" PRIu64, negative ? "-" : "", micros / 1'000'000,
-                  micros % 1'000'000);
-    return text;
-}
-
 std::string anomaly_list(AnomalySet anomalies, char separator)
 {
     std::string list;
@@ -136,6 +124,17 @@ std::string zeek_uid(const ConversationRow &row)
 }
 
 } // namespace
+
+std::string seconds_text(std::int64_t ns)
+{
+    const bool negative = ns < 0;
+    const std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(ns) : static_cast<std::uint64_t>(ns);
+    const std::uint64_t micros = (magnitude + 500) / 1000;
+    char text[40];
+    std::snprintf(text, sizeof text, "%s%" PRIu64 ".%06" PRIu64, negative ? "-" : "", micros / 1'000'000,
+                  micros % 1'000'000);
+    return text;
+}
 
 const char *const csv_columns[] = {
     "stream",    "client",        "server",       "roles_guessed", "handshake",    "close",

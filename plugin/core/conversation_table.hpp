@@ -59,6 +59,9 @@ std::string conversation_table_text(const std::vector<ConversationRow> &rows, co
 std::string conversation_table_csv(const std::vector<ConversationRow> &rows);
 std::string conversation_table_zeek(const std::vector<ConversationRow> &rows, const TableContext &context);
 
+// "12.000345": seconds with microseconds, as Wireshark's tables and Zeek's logs write them.
+std::string seconds_text(std::int64_t ns);
+
 // The column names of the CSV, in order (tcplife-batch and the tests read them).
 extern const char *const csv_columns[];
 extern const std::size_t csv_column_count;

@@ -23,8 +23,6 @@ bool is_open_state(TcpState state)
     }
 }
 
-bool is_finished(TcpState state) { return state == TcpState::TimeWait || state == TcpState::Closed; }
-
 // A stream opened by a tunnel's segment starts with unknown addresses (SocketAddress::matches).
 void fill_unknown_address(Address &kept, const Address &seen)
 {

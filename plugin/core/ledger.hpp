@@ -41,6 +41,20 @@ inline std::int64_t elapsed_ns(std::int64_t from_ns, std::int64_t to_ns)
     return difference > 0 ? difference : 0;
 }
 
+// RFC 9293 3.6: an endpoint that entered TIME_WAIT at `entered_ns` waits there for
+// `length_ns` (the tcplife.time_wait_seconds preference), then is CLOSED: the one rule for
+// when that wait ends, shared by the reuse check, the conversation fields and the
+// states-over-time report.
+inline std::int64_t time_wait_end_ns(std::int64_t entered_ns, std::int64_t length_ns)
+{
+    return saturating_add(entered_ns, length_ns);
+}
+
+inline bool still_in_time_wait(std::int64_t entered_ns, std::int64_t length_ns, std::int64_t now_ns)
+{
+    return now_ns < time_wait_end_ns(entered_ns, length_ns);
+}
+
 // A 64-bit count aligned to 4 bytes (a typedef may lower alignment in GCC): a struct of
 // otherwise 32-bit members then needs no padding after its last member.
 typedef std::uint64_t Count64 __attribute__((aligned(4)));

@@ -25,4 +25,8 @@ enum class TcpState : std::uint8_t {
 // tcplife.*.state fields, so display filters can compare against them.
 const char *state_name(TcpState state);
 
+// CLOSED or TIME_WAIT: the endpoint is done with the connection (TIME_WAIT only guards
+// the 4-tuple). A conversation whose two endpoints are finished has ended.
+inline bool is_finished(TcpState state) { return state == TcpState::TimeWait || state == TcpState::Closed; }
+
 } // namespace tcplife

@@ -151,7 +151,7 @@ Tracker::FirstSegment Tracker::find_reuse(const Segment &segment) const
         return first;
     for (const SideFacts &side : earlier.sides) {
         if (side.state == TcpState::TimeWait &&
-            segment.time_ns < saturating_add(side.time_wait.time_ns, options_.time_wait_ns)) {
+            still_in_time_wait(side.time_wait.time_ns, options_.time_wait_ns, segment.time_ns)) {
             first.reused_stream = found.stream;
             first.reuses_time_wait = true;
             return first;

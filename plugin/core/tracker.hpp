@@ -42,6 +42,7 @@ public:
     bool rebuilds(std::uint32_t index) const;
     // One more than the highest stream index observed.
     std::uint32_t stream_count() const { return stream_count_; }
+    const TrackerOptions &options() const { return options_; }
     void clear();
 
 private:

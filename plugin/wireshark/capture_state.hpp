@@ -38,6 +38,8 @@ public:
         return tcplife::conversation_row(tracker_, index);
     }
     std::uint32_t stream_count() const noexcept { return tracker_.stream_count(); }
+    // How long an endpoint stays in TIME_WAIT in this capture's analysis.
+    std::int64_t time_wait_ns() const noexcept { return tracker_.options().time_wait_ns; }
 
 private:
     Tracker tracker_;

@@ -62,7 +62,7 @@ void add_time_wait(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const 
         const SideFacts &facts = f.sides[side];
         if (facts.state != TcpState::TimeWait)
             continue;
-        const nstime_t until = to_nstime(saturating_add(facts.time_wait.time_ns, length));
+        const nstime_t until = to_nstime(time_wait_end_ns(facts.time_wait.time_ns, length));
         proto_item *until_item = proto_tree_add_time(tree, c.time_wait_until, tvb, 0, 0, &until);
         generated(until_item);
         if (tree_is_shown(tree))

@@ -26,6 +26,7 @@ bool have_tcplife_listener();
 // Makes Wireshark fill in the TCP header numbers on every pass while `tcplife_listened`
 // (the Flow Graph needs them), and stops it otherwise. Cheap when nothing changes.
 void keep_header_numbers_primed(bool tcplife_listened);
+void register_states_report();                      // report_states.cpp
 
 // The open capture's state, or null between captures (registration.cpp).
 const CaptureState *current_capture();

@@ -1,0 +1,195 @@
+// -z tcplife,states[,interval[,filter]] and tcplife,states_csv: endpoints in each state
+// interval by interval. The glue only collects each conversation's state changes from
+// the tap and prints what the core counts (core/states_over_time.hpp).
+#include "compat.hpp"
+#include "reports.hpp"
+
+#include "core/states_over_time.hpp"
+
+#include <epan/stat_tap_ui.h>
+#include <epan/tap.h>
+
+#include <string>
+#include <vector>
+
+namespace tcplife::wireshark {
+namespace {
+
+enum class StatesFormat { Text, Csv };
+
+// Two listeners fill it, as for the ladder: one sees every segment (the changes to
+// count), the other only the segments that pass the user's filter (the conversations
+// to count), so a conversation is counted whole.
+struct StatesReport {
+    StatesFormat format;
+    std::int64_t interval_ns;
+    std::string filter;
+    std::vector<StateChange> changes; // in frame order
+    std::vector<bool> seen;           // by stream index: its first segment is in `changes`
+    std::vector<bool> selected;       // by stream index; unused without a filter
+    bool started = false;
+    std::int64_t start_ns = 0;
+    std::int64_t latest_ns = 0;
+};
+
+struct StatesSelection {
+    StatesReport *report;
+};
+
+void mark(std::vector<bool> &streams, std::uint32_t stream)
+{
+    if (stream >= streams.size())
+        streams.resize(static_cast<std::size_t>(stream) + 1);
+    streams[stream] = true;
+}
+
+void reset_states(void *data)
+{
+    auto *report = static_cast<StatesReport *>(data);
+    report->changes.clear();
+    report->seen.clear();
+    report->selected.clear();
+    report->started = false;
+}
+
+tap_packet_status states_packet(void *data, packet_info *pinfo, epan_dissect_t *, const void *segment, tap_flags_t)
+{
+    auto *report = static_cast<StatesReport *>(data);
+    const Annotation &a = static_cast<const FrameRecord *>(segment)->annotation;
+    const std::int64_t time_ns = static_cast<std::int64_t>(pinfo->abs_ts.secs) * 1'000'000'000 + pinfo->abs_ts.nsecs;
+    if (!report->started) {
+        report->start_ns = capture_start_ns(pinfo);
+        report->latest_ns = time_ns;
+        report->started = true;
+    }
+    report->latest_ns = std::max(report->latest_ns, time_ns);
+    const bool first = a.stream >= report->seen.size() || !report->seen[a.stream];
+    if (!first && a.client_after == a.client_before && a.server_after == a.server_before)
+        return TAP_PACKET_DONT_REDRAW;
+    try {
+        mark(report->seen, a.stream);
+        report->changes.push_back(
+            StateChange{time_ns, a.stream, a.client_after, a.server_after, a.reset != ResetKind::None});
+    } catch (...) {
+        return TAP_PACKET_FAILED; // out of memory
+    }
+    return TAP_PACKET_DONT_REDRAW;
+}
+
+tap_packet_status selection_packet(void *data, packet_info *, epan_dissect_t *, const void *segment, tap_flags_t)
+{
+    StatesReport *report = static_cast<StatesSelection *>(data)->report;
+    try {
+        mark(report->selected, static_cast<const FrameRecord *>(segment)->annotation.stream);
+    } catch (...) {
+        return TAP_PACKET_FAILED;
+    }
+    return TAP_PACKET_DONT_REDRAW;
+}
+
+std::string states_output(const StatesReport &report)
+{
+    const CaptureState *capture = current_capture();
+    std::vector<StateChange> chosen;
+    for (const StateChange &change : report.changes) {
+        const bool selected = report.filter.empty() ||
+                              (change.stream < report.selected.size() && report.selected[change.stream]);
+        if (selected)
+            chosen.push_back(change);
+    }
+    StatesOptions options;
+    options.start_ns = report.start_ns;
+    options.latest_ns = report.latest_ns;
+    options.interval_ns = report.interval_ns;
+    if (capture != nullptr)
+        options.time_wait_ns = capture->time_wait_ns();
+    // Every interval of the capture is shown, even when the filter chose nothing.
+    if (chosen.empty() && report.started)
+        return report.format == StatesFormat::Csv
+                   ? states_csv(count_states_over_time({}, options))
+                   : states_text(count_states_over_time({}, options), StatesContext{report.filter});
+    const StatesOverTime states = count_states_over_time(chosen, options);
+    return report.format == StatesFormat::Csv ? states_csv(states) : states_text(states, StatesContext{report.filter});
+}
+
+void draw_states(void *data)
+{
+    print_report([data] { return states_output(*static_cast<StatesReport *>(data)); });
+}
+
+void finish_states(void *data)
+{
+    delete static_cast<StatesReport *>(data);
+}
+
+void finish_selection(void *data)
+{
+    delete static_cast<StatesSelection *>(data);
+}
+
+struct StatesUi {
+    const char *cli;
+    StatesFormat format;
+    const char *title;
+};
+
+constexpr StatesUi states_uis[] = {
+    {"tcplife,states", StatesFormat::Text, "TCP Lifecycle states over time"},
+    {"tcplife,states_csv", StatesFormat::Csv, "TCP Lifecycle states over time (CSV)"},
+};
+
+bool failed(const char *cli, GString *error)
+{
+    const bool started = fail_report(cli, error->str);
+    g_string_free(error, TRUE);
+    return started;
+}
+
+bool start_states(const char *argument, void *ui_data)
+{
+    const auto *ui = static_cast<const StatesUi *>(ui_data);
+    const StatesArgument parsed = parse_states_argument(filter_after(argument, ui->cli));
+    if (!parsed.valid)
+        return fail_report(ui->cli, parsed.error.c_str());
+    auto *report = new StatesReport{ui->format, parsed.interval_ns, parsed.filter, {}, {}, {}, false, 0, 0};
+    GString *error = register_tap_listener("tcplife", report, nullptr, TL_REQUIRES_NOTHING, reset_states,
+                                           states_packet, draw_states, finish_states);
+    if (error != nullptr) {
+        delete report;
+        return failed(ui->cli, error);
+    }
+    if (report->filter.empty())
+        return true;
+    auto *selection = new StatesSelection{report};
+    error = register_tap_listener("tcplife", selection, report->filter.c_str(), TL_REQUIRES_NOTHING, nullptr,
+                                  selection_packet, nullptr, finish_selection);
+    if (error != nullptr) {
+        delete selection;
+        remove_tap_listener(report);
+        return failed(ui->cli, error);
+    }
+    return true;
+}
+
+// The interval and the filter share one text parameter: "5", "5,tcp.port == 80" or a filter.
+tap_param states_parameters[] = {{PARAM_FILTER, "interval_filter", "[Interval (s),] filter", nullptr, TRUE}};
+
+stat_tap_ui states_stat_uis[std::size(states_uis)];
+
+} // namespace
+
+void register_states_report()
+{
+    for (std::size_t i = 0; i < std::size(states_uis); ++i) {
+        stat_tap_ui &ui = states_stat_uis[i];
+        ui.group = REGISTER_STAT_GROUP_GENERIC;
+        ui.title = states_uis[i].title;
+        ui.cli_string = states_uis[i].cli;
+        ui.tap_init_cb = compat::start_report<start_states>;
+        ui.nparams = std::size(states_parameters);
+        ui.params = states_parameters;
+        register_stat_tap_ui(&ui, const_cast<StatesUi *>(&states_uis[i]));
+    }
+}
+
+} // namespace tcplife::wireshark
