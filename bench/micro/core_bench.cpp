@@ -10,9 +10,9 @@
 #include "heap_accounting.hpp"
 #include "shapes.hpp"
 
-#include "core/describe.hpp"
-#include "core/frame_cache.hpp"
-#include "core/tracker.hpp"
+#include "text/describe.hpp"
+#include "capture/frame_cache.hpp"
+#include "capture/tracker.hpp"
 
 #include <benchmark/benchmark.h>
 

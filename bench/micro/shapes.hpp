@@ -2,7 +2,7 @@
 // (tests/support/hosts.hpp), so each shape states only who sends which flags.
 #pragma once
 
-#include "core/segment.hpp"
+#include "tcp/segment.hpp"
 #include "hosts.hpp"
 
 #include <cstdint>

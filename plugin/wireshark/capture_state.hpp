@@ -4,10 +4,10 @@
 // on the pass.
 #pragma once
 
-#include "core/annotation.hpp"
-#include "core/conversation_table.hpp"
-#include "core/frame_cache.hpp"
-#include "core/tracker.hpp"
+#include "tcp/annotation.hpp"
+#include "report/conversation_table.hpp"
+#include "capture/frame_cache.hpp"
+#include "capture/tracker.hpp"
 
 #include <epan/packet.h>
 

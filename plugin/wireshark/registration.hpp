@@ -2,7 +2,7 @@
 // expert infos, and the preferences' current values.
 #pragma once
 
-#include "core/describe.hpp"
+#include "text/describe.hpp"
 
 #include <epan/expert.h>
 #include <epan/packet.h>

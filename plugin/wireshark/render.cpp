@@ -1,8 +1,8 @@
 #include "render.hpp"
 
-#include "core/anomaly.hpp"
-#include "core/describe.hpp"
-#include "core/text.hpp"
+#include "conversation/anomaly.hpp"
+#include "text/describe.hpp"
+#include "text/text.hpp"
 #include "compat.hpp"
 #include "registration.hpp"
 

@@ -14,7 +14,7 @@
 #pragma once
 
 #include "capture_state.hpp"
-#include "core/verdict.hpp"
+#include "conversation/verdict.hpp"
 
 #include <epan/packet.h>
 

@@ -3,10 +3,10 @@
 // Wireshark calls here, because those calls may longjmp.
 #include "render.hpp"
 
-#include "core/text.hpp"
+#include "text/text.hpp"
 #include "registration.hpp"
 
-#include "core/conversation_table.hpp"
+#include "report/conversation_table.hpp"
 
 #include <epan/proto.h>
 

@@ -15,7 +15,7 @@
 #include "reports.hpp"
 #include "tcp_fields.hpp"
 
-#include "core/flow_text.hpp"
+#include "text/flow_text.hpp"
 
 #include <epan/epan_dissect.h>
 #include <epan/tap.h>

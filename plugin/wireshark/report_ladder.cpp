@@ -5,7 +5,7 @@
 #include "reports.hpp"
 #include "tcp_fields.hpp"
 
-#include "core/ladder.hpp"
+#include "report/ladder.hpp"
 
 #include <epan/epan_dissect.h>
 #include <epan/stat_tap_ui.h>

@@ -4,7 +4,7 @@
 #include "compat.hpp"
 #include "reports.hpp"
 
-#include "core/states_over_time.hpp"
+#include "report/states_over_time.hpp"
 
 #include <epan/stat_tap_ui.h>
 #include <epan/tap.h>

@@ -2,8 +2,8 @@
 
 #include "compat.hpp"
 
-#include "core/conversation_table.hpp"
-#include "core/summary.hpp"
+#include "report/conversation_table.hpp"
+#include "report/summary.hpp"
 
 #include <epan/stat_tap_ui.h>
 #include <epan/tap.h>

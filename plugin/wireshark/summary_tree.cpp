@@ -8,8 +8,8 @@
 // or drop the Rate and burst columns (the burst ones follow a user preference).
 #include "reports.hpp"
 
-#include "core/conversation_table.hpp"
-#include "core/summary.hpp"
+#include "report/conversation_table.hpp"
+#include "report/summary.hpp"
 
 #include <epan/stats_tree.h>
 

@@ -10,7 +10,7 @@
 #include <climits>
 #include <cstring>
 
-#include "core/ledger.hpp"
+#include "conversation/ledger.hpp"
 
 namespace tcplife::wireshark {
 namespace {

@@ -16,7 +16,7 @@
 // -T fields).
 #pragma once
 
-#include "core/segment.hpp"
+#include "tcp/segment.hpp"
 
 #include <epan/packet.h>
 

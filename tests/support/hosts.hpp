@@ -4,7 +4,7 @@
 // micro-benchmark (bench/micro/shapes.hpp).
 #pragma once
 
-#include "core/segment.hpp"
+#include "tcp/segment.hpp"
 
 #include <cstdint>
 

@@ -5,12 +5,12 @@
 #include "cmocka_cpp.hpp"
 #include "hosts.hpp"
 
-#include "core/annotation.hpp"
-#include "core/conversation.hpp"
-#include "core/describe.hpp"
-#include "core/ledger.hpp"
-#include "core/segment.hpp"
-#include "core/verdict.hpp"
+#include "tcp/annotation.hpp"
+#include "tcp/observer.hpp"
+#include "text/describe.hpp"
+#include "conversation/ledger.hpp"
+#include "tcp/segment.hpp"
+#include "conversation/verdict.hpp"
 
 #include <cstring>
 

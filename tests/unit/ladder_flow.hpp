@@ -4,7 +4,7 @@
 
 #include "flow.hpp"
 
-#include "core/ladder.hpp"
+#include "report/ladder.hpp"
 
 #include <string>
 #include <vector>

@@ -1,9 +1,9 @@
 // The anomaly catalogue (anomaly.hpp): each named anomaly on the segment that shows it.
 #include "flow.hpp"
 
-#include "core/anomaly.hpp"
-#include "core/conversation_table.hpp"
-#include "core/tracker.hpp"
+#include "conversation/anomaly.hpp"
+#include "report/conversation_table.hpp"
+#include "capture/tracker.hpp"
 
 using namespace tcplife;
 using namespace tcplife::test;

@@ -5,7 +5,7 @@
 // docs/ladder-example.txt holds (the ladder_example build target does so).
 #include "ladder_flow.hpp"
 
-#include "core/socket_text.hpp"
+#include "text/socket_text.hpp"
 
 #include <arpa/inet.h>
 

@@ -5,7 +5,7 @@
 #include "heap_accounting.hpp"
 #include "hosts.hpp"
 
-#include "core/tracker.hpp"
+#include "capture/tracker.hpp"
 
 #include <vector>
 

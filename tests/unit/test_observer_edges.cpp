@@ -2,9 +2,9 @@
 // guessing, reused 4-tuples, and the building blocks (sequence numbers, the table).
 #include "flow.hpp"
 
-#include "core/roles.hpp"
-#include "core/tracker.hpp"
-#include "core/transitions.hpp"
+#include "tcp/roles.hpp"
+#include "capture/tracker.hpp"
+#include "tcp/transitions.hpp"
 
 using namespace tcplife;
 using namespace tcplife::test;

@@ -2,8 +2,8 @@
 // whether it fits the 16-byte PackedAnnotation or needs its rest kept beside it.
 #include "flow.hpp"
 
-#include "core/frame_cache.hpp"
-#include "core/packed_annotation.hpp"
+#include "capture/frame_cache.hpp"
+#include "capture/packed_annotation.hpp"
 
 #include <iterator>
 #include <optional>

@@ -4,9 +4,9 @@
 #include "cmocka_cpp.hpp"
 #include "hosts.hpp"
 
-#include "core/conversation_table.hpp"
-#include "core/summary.hpp"
-#include "core/tracker.hpp"
+#include "report/conversation_table.hpp"
+#include "report/summary.hpp"
+#include "capture/tracker.hpp"
 
 #include <string>
 #include <vector>

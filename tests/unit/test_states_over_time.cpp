@@ -3,7 +3,7 @@
 // since the capture's first frame; intervals are 1 s unless a test says otherwise.
 #include "cmocka_cpp.hpp"
 
-#include "core/states_over_time.hpp"
+#include "report/states_over_time.hpp"
 
 #include <string>
 #include <vector>

@@ -2,7 +2,7 @@
 // answer exactly as the std::unordered_map it replaced.
 #include "cmocka_cpp.hpp"
 
-#include "core/stream_map.hpp"
+#include "capture/stream_map.hpp"
 
 #include <random>
 #include <unordered_map>

@@ -2,9 +2,9 @@
 // builds by concatenation must not change by being built faster.
 #include "cmocka_cpp.hpp"
 
-#include "core/flow_text.hpp"
-#include "core/segment.hpp"
-#include "core/text.hpp"
+#include "text/flow_text.hpp"
+#include "tcp/segment.hpp"
+#include "text/text.hpp"
 
 #include <arpa/inet.h>
 #include <cinttypes>

@@ -2,7 +2,7 @@
 // whatever it is given, it must give back exactly, inline or spilled, copied or not.
 #include "cmocka_cpp.hpp"
 
-#include "core/timeline.hpp"
+#include "conversation/timeline.hpp"
 
 #include <climits>
 #include <random>

@@ -6,7 +6,7 @@
 #include "cmocka_cpp.hpp"
 #include "hosts.hpp"
 
-#include "core/zeek_conn.hpp"
+#include "zeek/zeek_conn.hpp"
 
 #include <string>
 

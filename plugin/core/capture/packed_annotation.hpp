@@ -1,0 +1,58 @@
+// One frame's Annotation in 16 fixed bytes, for the per-frame cache, which holds one
+// per frame of a capture (millions of them). Annotation itself spends whole bytes, and
+// padding, on values of 1 to 4 bits, and carries values that are the same on most
+// frames. Those go elsewhere (FrameCache): the server port, kept once per stream, and,
+// for the few frames where they say something, the expected number (when it differs
+// from the number), a state path that went through more than one state, and the rare
+// notes (note:: bits from window_scale_capped up). Packing
+// is exact: unpacking with them gives back every field as it was.
+#pragma once
+
+#include "tcp/annotation.hpp"
+
+#include <cstdint>
+
+namespace tcplife {
+
+// What PackedAnnotation leaves out of its 16 bytes.
+struct AnnotationRest {
+    std::uint32_t expected_number = 0;
+    StatePath client_path;
+    StatePath server_path;
+    std::uint16_t server_port = 0;
+    std::uint16_t rare_notes = 0; // the note:: bits above those the 16 bytes hold
+};
+
+class PackedAnnotation {
+public:
+    PackedAnnotation() = default;
+    explicit PackedAnnotation(const Annotation &annotation);
+
+    // The server port is given to unpack() as the stream's; an annotation with
+    // another one takes it from its rest.
+    void keep_server_port_in_rest();
+    // Whether unpacking needs the annotation's AnnotationRest.
+    bool needs_rest() const;
+    // `rest` may be null when needs_rest() is false.
+    Annotation unpack(std::uint16_t stream_server_port, const AnnotationRest *rest) const;
+    std::uint32_t stream() const { return stream_; }
+
+    // Two bits the cache that stores the annotation may use for its own bookkeeping
+    // (what a slot holds), so that a slot needs no byte of its own. Zero by default.
+    unsigned tag() const;
+    void set_tag(unsigned tag);
+
+private:
+    std::uint32_t stream_ = 0;
+    std::uint32_t number_ = 0;
+    std::uint32_t bits_ = 0;   // the small values: see the layout in packed_annotation.cpp
+    std::uint16_t states_ = 0; // client before, client after, server before, server after
+    std::uint8_t attempt_ = 0;
+    std::uint8_t shape_ = 0;   // how each path and the expected number relate to the rest
+};
+
+static_assert(sizeof(PackedAnnotation) == 16, "the per-frame cache is sized for 16-byte annotations");
+
+AnnotationRest rest_of(const Annotation &annotation);
+
+} // namespace tcplife

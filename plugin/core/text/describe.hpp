@@ -1,0 +1,88 @@
+// The words for an Annotation: expert messages that explain each step as a teacher
+// would, and the short marks appended to the Info column. Plain text into fixed
+// buffers, so the Wireshark glue can render it without owning C++ objects.
+#pragma once
+
+#include "tcp/annotation.hpp"
+#include "conversation/ledger.hpp"
+#include "conversation/verdict.hpp"
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+namespace tcplife {
+
+// One per expert-info entry the plugin registers (tcplife.expert.<id>); the glue
+// gives each its group and severity.
+enum class ExpertKind : std::uint8_t {
+    HandshakeSyn,
+    HandshakeSynAck,
+    HandshakeAck,
+    HandshakeAckMismatch,
+    SynRetransmitted,
+    SynAckRetransmitted,
+    AckRetransmitted,
+    SimultaneousOpen,
+    UnsolicitedSynAck,
+    CloseFin,
+    CloseAck,
+    MergedClose,
+    TimeWait,
+    SimultaneousClose,
+    FinRetransmitted,
+    Reset,
+    ResetOutOfWindow,
+    SynRejected,
+    MidstreamStart,
+    SynUnanswered,
+    DataBeforeEstablished,
+    DataInSyn,
+    SegmentAfterClose,
+    ReuseInTimeWait,
+    RstInTimeWait,
+    DataAfterFin,
+    WindowScaleCapped,
+    TimeBackwards,
+    CloseWaitAtEnd,
+    HalfOpen,
+};
+constexpr std::size_t expert_kind_count = static_cast<std::size_t>(ExpertKind::HalfOpen) + 1;
+
+// Only the first `count` items are written; the rest stay uninitialised, so that asking
+// about an ordinary data segment costs nothing.
+struct ExpertMessage {
+    ExpertKind kind = ExpertKind::HandshakeSyn;
+    std::array<char, 240> text;
+};
+
+struct ExpertMessages {
+    std::array<ExpertMessage, 8> items;
+    std::size_t count = 0;
+};
+
+struct DescribeOptions {
+    unsigned time_wait_seconds = 60;
+    // false: only the kinds, with empty texts (for a dissection nobody reads them in:
+    // each message then costs no formatting).
+    bool texts = true;
+};
+
+// `facts`, when given, are the segment's conversation's, for messages that name
+// another stream (a 4-tuple reused during TIME_WAIT).
+ExpertMessages describe(const Annotation &annotation, const DescribeOptions &options,
+                        const LedgerFacts *facts = nullptr);
+
+// The anomalies only the end of the capture reveals, for the conversation's last segment.
+ExpertMessages describe_end_of_capture(const Verdict &verdict, const LedgerFacts &facts);
+
+// The sender as the tree names it: "client", or "client (guessed from ports)" while no
+// handshake has told the roles, as the expert messages name it. tcplife.sender's value
+// is role_name(sender) either way, so that a filter on "client" finds guessed ones too.
+const char *sender_text(const Annotation &annotation);
+
+// E.g. " [HS 2/3]", " [FIN+ACK 2+3/4]", " [ACK 4/4] [TIME_WAIT]"; empty when the
+// segment is no step.
+std::array<char, 64> info_marks(const Annotation &annotation);
+
+} // namespace tcplife

@@ -1,0 +1,167 @@
+// Zeek's conn.log summary of one TCP conversation (one Wireshark tcp.stream):
+// conn_state, history, orig/resp bytes and packets, as defined in
+// Zeek's documentation of conn.log (base/protocols/conn/main.zeek). Where it is silent, this follows
+// Zeek's own code (TCPSessionAdapter.cc, TCP_Endpoint.*, TCP_Reassembler.cc,
+// Session.h, Conn.cc, base/protocols/conn/main.zeek); zeek_conn.cpp names the
+// function each rule comes from.
+//
+// Differences from Zeek that are deliberate (the document, "Where Zeek and one
+// Wireshark stream differ"):
+//  - Zeek splits a 4-tuple into several connections by timers and on reuse (for
+//    example a SYN with a new ISN); this class sees one tcp.stream as one connection.
+//  - No C/c (bad checksum) letter: Wireshark does not verify TCP checksums by default,
+//    so every segment counts as valid; Zeek would drop a bad one and log C/c instead.
+//  - Zeek's TCP reassembler is modelled by what the G/g letter needs: the contiguous
+//    end of each direction's data plus one run held above a hole (see data_sent). Zeek
+//    reassembles from the first packet (dpd_reassemble_first_packets); this assumes it
+//    keeps doing so for the whole connection.
+// It matches current Zeek: the lone-SYN-ACK flip ("^h") exists since Zeek 5.1 (zeek
+// PR #2191), and packet counts follow a flip since zeek PR #5047 (Zeek 8.0 still
+// counted the segment that caused a flip for its old role).
+#pragma once
+
+#include "tcp/segment.hpp"
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+namespace tcplife {
+
+enum class ZeekConnState : std::uint8_t { S0, S1, SF, REJ, S2, S3, RSTO, RSTR, RSTOS0, RSTRH, SH, SHR, OTH };
+
+const char *zeek_conn_state_name(ZeekConnState state); // "S0", "RSTOS0", ...
+
+// Zeek's endpoint states (TCP_Endpoint.h EndpointState): coarser than RFC 9293,
+// they say only what a passive observer has seen an endpoint do.
+enum class ZeekEndpointState : std::uint8_t {
+    Inactive,    // nothing seen from it that changed its state
+    SynSent,     // sent a SYN as originator
+    SynAckSent,  // sent a SYN-ACK as originator (its peer's SYN was not seen)
+    Partial,     // sent data or an ACK without a SYN seen
+    Established, // a handshake seen, or a missed SYN inferred
+    Closed,      // sent a FIN
+    Reset,       // sent a RST
+};
+
+const char *zeek_endpoint_state_name(ZeekEndpointState state); // Zeek's spelling: "TCP_SYN_SENT", ...
+
+class ZeekConnection { // one per Wireshark tcp.stream
+public:
+    // Letters kept inline; Zeek's histories stay short because most letters are written
+    // once per direction and T/W/G only at the 1st, 10th, 100th... occurrence.
+    static constexpr std::size_t history_capacity = 23;
+
+    ZeekConnection()
+        : originator_index_(0), first_sender_side_(0), started_(false), is_partial_(false), history_truncated_(false)
+    {
+    }
+
+    // Segments in capture order; `sockets`: the stream's, as its ledger keeps them.
+    void observe(const Segment &segment, const SocketPair &sockets);
+
+    ZeekConnState conn_state() const;
+    std::string_view history() const;
+    // True when the history outgrew its inline buffer: history() is then the first
+    // history_capacity letters of Zeek's history. conn_state() stays exact.
+    bool history_truncated() const { return history_truncated_; }
+
+    // As Zeek's roles stand now (after flips), taken from the stream's `sockets`.
+    const SocketAddress &originator(const SocketPair &sockets) const;
+    const SocketAddress &responder(const SocketPair &sockets) const;
+    ZeekEndpointState originator_state() const;
+    ZeekEndpointState responder_state() const;
+
+    // Zeek's orig_bytes / resp_bytes: taken from sequence numbers (TCP_Endpoint::Size),
+    // so bytes acknowledged but never captured count too. Zeek logs them only when the
+    // connection lasted longer than 0 s; that choice is the caller's.
+    std::uint64_t originator_bytes() const;
+    std::uint64_t responder_bytes() const;
+    std::uint32_t originator_packets() const; // orig_pkts / resp_pkts
+    std::uint32_t responder_packets() const;
+
+private:
+    // What Zeek keeps per endpoint (TCP_Endpoint), in 32 bits where Zeek uses 64:
+    // sequence numbers keep Zeek's wrap counters, relative positions are compared
+    // wrap-safe, which holds while they are less than 2 GiB apart.
+    struct Endpoint {
+        std::uint32_t start_seq = 0;     // sequence number of its SYN, or one before its first octet
+        std::uint32_t last_seq = 0;      // one past the highest sequence number it sent
+        std::uint32_t ack_seq = 0;       // highest of its sequence numbers the peer acknowledged
+        std::uint32_t last_syn_at = 0;   // relative sequence number of its latest SYN (S/H repeat rule)
+        std::uint32_t last_fin_end = 0;  // relative end of its latest FIN segment (F repeat rule)
+        std::uint32_t last_rst_at = 0;   // relative sequence number of its latest RST (R repeat rule)
+        std::uint32_t delivered_to = 1;  // relative: its data is contiguous (or given up as a gap) below this
+        std::uint32_t held_from = 0;     // relative start of its data held above a hole; 0: none
+        std::uint32_t retransmissions = 0; // T/t events
+        std::uint16_t zero_windows = 0;    // W/w events, saturating
+        std::uint16_t gaps = 0;            // G/g events, saturating
+        std::uint32_t packets = 0;
+        std::uint8_t seq_wraps = 0;      // times last_seq wrapped past 2^32 (Zeek's seq_wraps), saturating
+        std::uint8_t ack_wraps = 0;
+        ZeekEndpointState state : 3;
+        ZeekEndpointState prev_state : 3; // the state before the last change (Zeek's prev_state)
+        bool sent_fin : 1;               // Zeek's FIN_cnt > 0
+        bool sent_any : 1;               // Zeek's first_packet_seen bit, which follows the endpoint
+
+        Endpoint()
+            : state(ZeekEndpointState::Inactive), prev_state(ZeekEndpointState::Inactive), sent_fin(false),
+              sent_any(false)
+        {
+        }
+
+        void init_from_segment(bool syn, std::uint32_t seq, std::uint32_t end);
+        void restart(std::uint32_t start, std::uint32_t last);
+        std::uint64_t relative(std::uint32_t value, std::uint32_t last, unsigned wraps, bool &underflow) const;
+        void advance_last(std::uint32_t end);
+        void advance_ack(std::uint32_t ack);
+        bool no_data_acked() const;
+        bool cleanly_open() const;
+        std::uint32_t held_data_end() const;
+    };
+
+    enum class Event : std::uint8_t;
+    static bool next_state(ZeekEndpointState state, Event event, ZeekEndpointState &next);
+
+    void start(const Segment &segment, const SocketPair &sockets);
+    void flip_roles();
+    void flip_after_lone_synack();
+    std::size_t sender_of(const Segment &segment, const SocketPair &sockets) const;
+    // endpoints_[endpoint]'s socket: the first segment's sender is sockets[first_sender_side_].
+    const SocketAddress &socket_of(std::size_t endpoint, const SocketPair &sockets) const
+    {
+        return sockets[endpoint ^ first_sender_side_];
+    }
+    bool is_originator(std::size_t endpoint) const { return endpoint == originator_index_; }
+    const Endpoint &originator_endpoint() const { return endpoints_[originator_index_]; }
+    const Endpoint &responder_endpoint() const { return endpoints_[1 - originator_index_]; }
+
+    void note_partial_status(std::size_t sender, const Segment &segment);
+    void record_history(std::size_t sender, const Segment &segment, std::uint64_t rel_seq);
+    bool seen_once(std::size_t sender, std::uint16_t mask, char code);
+    template <typename Counter> void count_event(std::size_t endpoint, Counter &counter, char code);
+    void add_letter(std::size_t endpoint, char code);
+    void append_history(char letter);
+    void update_last_seq(std::size_t sender, std::uint32_t end, const Segment &segment);
+    void run_state_machine(std::size_t sender, ZeekEndpointState handler, const Segment &segment,
+                           bool syn_at_implied_start);
+    void apply(Endpoint &endpoint, Event event);
+    void ack_received(std::size_t endpoint, std::uint64_t rel_ack);
+    void data_sent(std::size_t sender, std::uint64_t rel_data_seq, std::uint32_t length);
+    static void deliver_held(Endpoint &endpoint);
+    void count_gap(std::size_t endpoint);
+    std::uint64_t size_of(const Endpoint &endpoint, const Endpoint &peer) const;
+
+    std::array<Endpoint, 2> endpoints_{}; // [0] sent the first segment, [1] received it
+    std::uint16_t letters_seen_ = 0;     // Zeek's hist_seen: once-per-direction letters, by role
+    std::uint8_t history_length_ = 0;
+    std::uint8_t rstos0_match_ = 0;      // where the history stands in /\^?S[^HAFGIQ]*R.*/
+    std::uint8_t originator_index_ : 1;  // which of endpoints_ originates, as the roles stand now
+    std::uint8_t first_sender_side_ : 1; // which of the stream's sockets sent the first segment
+    bool started_ : 1;
+    bool is_partial_ : 1;                // Zeek's TCPSessionAdapter::is_partial
+    bool history_truncated_ : 1;
+    std::array<char, history_capacity> history_{};
+};
+
+} // namespace tcplife
