@@ -14,7 +14,6 @@
 #include <ws_version.h>
 
 #include <cstdint>
-#include <cstdlib>
 
 // True when the Wireshark built against is major.minor or newer (5.0 included).
 #define TCPLIFE_WIRESHARK_AT_LEAST(major, minor)                                                                     \
@@ -48,8 +47,11 @@ using pref_bool = bool;
 using pref_bool = gboolean;
 #endif
 
-// 4.6: a stat tap's start callback says whether it started; before, a start that
-// fails can only end the program, as Wireshark's own command-line taps do.
+// 4.6: a stat tap's start callback says whether it started, and tshark stops with an
+// error when one did not. Before, the callback cannot say so: Wireshark's own
+// command-line taps end the program, but a plugin must not end the process it is
+// loaded in (the GUI takes -z too), so the report says why and does not start, and the
+// rest of the run goes on (tshark's exit status stays 0).
 #if TCPLIFE_WIRESHARK_AT_LEAST(4, 6)
 using report_start_result = bool;
 #else
@@ -64,8 +66,7 @@ report_start_result start_report(const char *argument, void *ui_data)
 #if TCPLIFE_WIRESHARK_AT_LEAST(4, 6)
     return start(argument, ui_data);
 #else
-    if (!start(argument, ui_data))
-        std::exit(1);
+    start(argument, ui_data);
 #endif
 }
 

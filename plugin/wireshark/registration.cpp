@@ -1,6 +1,6 @@
 #include "registration.hpp"
 
-#include "capture_state.hpp"
+#include "first_pass.hpp"
 #include "compat.hpp"
 #include "render.hpp"
 #include "reports.hpp"
@@ -17,77 +17,30 @@ RegisteredIds ids;
 
 namespace {
 
-struct ExpertSpec {
-    ExpertKind kind;
-    const char *name;
-    int group;
-    int severity;
-    const char *summary;
-};
-
-constexpr ExpertSpec expert_specs[] = {
-    {ExpertKind::HandshakeSyn, "tcplife.expert.handshake_syn", PI_SEQUENCE, PI_CHAT, "Handshake step 1 (SYN)"},
-    {ExpertKind::HandshakeSynAck, "tcplife.expert.handshake_synack", PI_SEQUENCE, PI_CHAT,
-     "Handshake step 2 (SYN-ACK)"},
-    {ExpertKind::HandshakeAck, "tcplife.expert.handshake_ack", PI_SEQUENCE, PI_CHAT, "Handshake step 3 (ACK)"},
-    {ExpertKind::HandshakeAckMismatch, "tcplife.expert.handshake_ack_mismatch", PI_PROTOCOL, PI_WARN,
-     "Handshake ACK does not acknowledge the peer's ISN + 1"},
-    {ExpertKind::SynRetransmitted, "tcplife.expert.syn_retransmitted", PI_SEQUENCE, PI_NOTE, "SYN retransmitted"},
-    {ExpertKind::SynAckRetransmitted, "tcplife.expert.synack_retransmitted", PI_SEQUENCE, PI_NOTE,
-     "SYN-ACK retransmitted"},
-    {ExpertKind::AckRetransmitted, "tcplife.expert.ack_repeated", PI_SEQUENCE, PI_NOTE,
-     "Handshake or close ACK sent again"},
-    {ExpertKind::SimultaneousOpen, "tcplife.expert.simultaneous_open", PI_SEQUENCE, PI_NOTE, "Simultaneous open"},
-    {ExpertKind::UnsolicitedSynAck, "tcplife.expert.unsolicited_synack", PI_SEQUENCE, PI_WARN,
-     "SYN-ACK without a SYN"},
-    {ExpertKind::CloseFin, "tcplife.expert.close_fin", PI_SEQUENCE, PI_CHAT, "Close step (FIN)"},
-    {ExpertKind::CloseAck, "tcplife.expert.close_ack", PI_SEQUENCE, PI_CHAT, "Close step (ACK)"},
-    {ExpertKind::MergedClose, "tcplife.expert.merged_close", PI_SEQUENCE, PI_NOTE, "FIN+ACK merged close"},
-    {ExpertKind::TimeWait, "tcplife.expert.time_wait", PI_SEQUENCE, PI_NOTE, "TIME_WAIT expected"},
-    {ExpertKind::SimultaneousClose, "tcplife.expert.simultaneous_close", PI_SEQUENCE, PI_NOTE, "Simultaneous close"},
-    {ExpertKind::FinRetransmitted, "tcplife.expert.fin_retransmitted", PI_SEQUENCE, PI_NOTE, "FIN retransmitted"},
-    {ExpertKind::Reset, "tcplife.expert.reset", PI_SEQUENCE, PI_WARN, "Connection reset"},
-    {ExpertKind::ResetOutOfWindow, "tcplife.expert.rst_out_of_window", PI_SECURITY, PI_WARN,
-     "RST out of window, ignored (RFC 5961)"},
-    {ExpertKind::SynRejected, "tcplife.expert.syn_rejected", PI_SEQUENCE, PI_WARN,
-     "Connection refused: RST answers the SYN"},
-    {ExpertKind::MidstreamStart, "tcplife.expert.midstream", PI_SEQUENCE, PI_NOTE, "Capture began mid-stream"},
-    {ExpertKind::SynUnanswered, "tcplife.expert.syn_unanswered", PI_SEQUENCE, PI_WARN, "SYN never answered"},
-    {ExpertKind::DataBeforeEstablished, "tcplife.expert.data_before_established", PI_PROTOCOL, PI_WARN,
-     "Data before the handshake completed"},
-    {ExpertKind::DataInSyn, "tcplife.expert.data_in_syn", PI_SEQUENCE, PI_NOTE, "Data in SYN (TCP Fast Open)"},
-    {ExpertKind::SegmentAfterClose, "tcplife.expert.segment_after_close", PI_SEQUENCE, PI_WARN,
-     "Segment after the connection closed"},
-    {ExpertKind::ReuseInTimeWait, "tcplife.expert.reuse_in_time_wait", PI_SEQUENCE, PI_WARN,
-     "New SYN on a 4-tuple still in TIME_WAIT"},
-    {ExpertKind::RstInTimeWait, "tcplife.expert.rst_in_time_wait", PI_SECURITY, PI_WARN,
-     "RST in TIME_WAIT (TIME-WAIT assassination, RFC 1337)"},
-    {ExpertKind::DataAfterFin, "tcplife.expert.data_after_fin", PI_PROTOCOL, PI_ERROR, "Data after FIN"},
-    {ExpertKind::WindowScaleCapped, "tcplife.expert.window_scale_capped", PI_PROTOCOL, PI_WARN,
-     "Window scale above 14, used as 14 (RFC 7323 2.3)"},
-    {ExpertKind::TimeBackwards, "tcplife.expert.time_backwards", PI_SEQUENCE, PI_WARN,
-     "Capture time goes backwards"},
-    {ExpertKind::CloseWaitAtEnd, "tcplife.expert.close_wait_at_end", PI_SEQUENCE, PI_WARN,
-     "CLOSE_WAIT at the end of the capture"},
-    {ExpertKind::HalfOpen, "tcplife.expert.half_open", PI_SEQUENCE, PI_WARN, "Half-open connection: one side vanished"},
-};
-
-constexpr bool expert_specs_follow_kind_order()
+int pi_group(ExpertGroup group)
 {
-    for (std::size_t i = 0; i < expert_kind_count; ++i) {
-        if (static_cast<std::size_t>(expert_specs[i].kind) != i)
-            return false;
+    switch (group) {
+    case ExpertGroup::Sequence: return PI_SEQUENCE;
+    case ExpertGroup::Protocol: return PI_PROTOCOL;
+    case ExpertGroup::Security: return PI_SECURITY;
+    case ExpertGroup::Malformed: return PI_MALFORMED;
     }
-    return sizeof expert_specs / sizeof expert_specs[0] == expert_kind_count;
+    return PI_PROTOCOL;
 }
-static_assert(expert_specs_follow_kind_order(), "expert_specs must list every ExpertKind in enum order");
+
+int pi_severity(ExpertSeverity severity)
+{
+    switch (severity) {
+    case ExpertSeverity::Chat: return PI_CHAT;
+    case ExpertSeverity::Note: return PI_NOTE;
+    case ExpertSeverity::Warn: return PI_WARN;
+    case ExpertSeverity::Error: return PI_ERROR;
+    }
+    return PI_NOTE;
+}
 
 } // namespace
 
-int expert_severity(ExpertKind kind)
-{
-    return expert_specs[static_cast<std::size_t>(kind)].severity;
-}
 
 namespace {
 
@@ -142,24 +95,22 @@ compat::pref_bool pref_info_column = true;
 guint pref_time_wait_seconds = 60;
 
 dissector_handle_t tcplife_handle;
-CaptureState *capture = nullptr;
+Capture *capture = nullptr;
 
 void start_capture()
 {
     delete capture;
-    constexpr std::int64_t ns_per_second = 1'000'000'000;
-    capture = new (std::nothrow)
-        CaptureState(TrackerOptions{static_cast<std::int64_t>(pref_time_wait_seconds) * ns_per_second});
+    capture = new (std::nothrow) Capture(CaptureOptions{seconds_ns(pref_time_wait_seconds)});
     // Wanted fields make epan build a tree for every frame, so ask only while enabled.
     const bool enabled = proto_is_protocol_enabled(find_protocol_by_id(ids.protocol));
-    want_tcp_fields(enabled ? tcplife_handle : nullptr, capture);
+    want_tcp_fields(enabled ? tcplife_handle : nullptr);
     // tshark registers its -z listeners before it opens the capture.
     keep_header_numbers_primed(have_tcplife_listener());
 }
 
 void end_capture()
 {
-    want_tcp_fields(nullptr, nullptr);
+    want_tcp_fields(nullptr);
     delete capture;
     capture = nullptr;
 }
@@ -170,9 +121,8 @@ int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *)
         return 0;
     // The TCP fields can be read only on the first pass; later passes render the cache.
     const bool first_pass = !PINFO_FD_VISITED(pinfo);
-    if (first_pass)
-        capture->analyse(tree, pinfo);
-    const std::optional<FrameRecord> record = capture->record(pinfo->num);
+    const std::optional<FrameRecord> record =
+        first_pass ? analyse_frame(*capture, tree, pinfo) : capture->frame(pinfo->num);
     if (!record)
         return 0;
     queue_segment(pinfo, *record);
@@ -185,9 +135,9 @@ int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *)
 void fill_expert_registrations()
 {
     for (std::size_t i = 0; i < expert_kind_count; ++i) {
-        const ExpertSpec &spec = expert_specs[i];
+        const ExpertInfo &info = expert_infos[i];
         experts[i].ids = &ids.experts[i];
-        experts[i].eiinfo = {spec.name, spec.group, spec.severity, spec.summary, EXPFILL};
+        experts[i].eiinfo = {info.name, pi_group(info.group), pi_severity(info.severity), info.summary, EXPFILL};
     }
     experts[expert_kind_count].ids = &ids.incomplete_header;
     experts[expert_kind_count].eiinfo = {"tcplife.expert.incomplete_header", PI_MALFORMED, PI_WARN,
@@ -197,7 +147,7 @@ void fill_expert_registrations()
 
 } // namespace
 
-const CaptureState *current_capture()
+const Capture *current_capture()
 {
     return capture;
 }

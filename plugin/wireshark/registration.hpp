@@ -73,9 +73,6 @@ struct RegisteredIds {
 
 extern RegisteredIds ids;
 
-// The severity an expert info of `kind` is registered with (PI_CHAT, PI_NOTE, ...).
-int expert_severity(ExpertKind kind);
-
 constexpr char protocol_name[] = "TCP Lifecycle";
 
 void register_protocol();

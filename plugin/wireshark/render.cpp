@@ -1,6 +1,5 @@
 #include "render.hpp"
 
-#include "conversation/anomaly.hpp"
 #include "text/describe.hpp"
 #include "text/text.hpp"
 #include "compat.hpp"
@@ -38,11 +37,6 @@ const WiresharkExpert &wireshark_expert()
         return found;
     }();
     return expert;
-}
-
-void mark_generated(proto_item *item)
-{
-    proto_item_set_generated(item);
 }
 
 bool expert_tap_listened()
@@ -112,7 +106,7 @@ void add_expert_messages(packet_info *pinfo, proto_item *item, const ExpertMessa
 {
     for (std::size_t i = 0; i < messages.count; ++i) {
         const ExpertMessage &message = messages.items[i];
-        if (!chats && expert_severity(message.kind) == PI_CHAT)
+        if (!chats && expert_info(message.kind).severity == ExpertSeverity::Chat)
             continue;
         expert_field *field = &ids.experts[static_cast<std::size_t>(message.kind)];
         if (texts)
@@ -173,7 +167,7 @@ void add_segment_items(proto_tree *subtree, tvbuff_t *tvb, const Annotation &a)
 
 } // namespace
 
-void render(const FrameRecord &record, const CaptureState &capture, tvbuff_t *tvb, packet_info *pinfo,
+void render(const FrameRecord &record, const Capture &capture, tvbuff_t *tvb, packet_info *pinfo,
             proto_tree *tree, const RenderOptions &options)
 {
     if (record.kind == FrameRecord::Kind::Incomplete) {
@@ -199,7 +193,7 @@ void render(const FrameRecord &record, const CaptureState &capture, tvbuff_t *tv
     const StreamRecord *stream = capture.stream(a.stream);
     const LedgerFacts *facts = stream != nullptr ? &stream->ledger.facts() : nullptr;
     AnomalySet anomalies = segment_anomalies(a);
-    if (a.notes != 0 || a.handshake_step != 0 || a.close_steps != 0 || a.reset != ResetKind::None) {
+    if (is_explained(a)) {
         const bool texts = expert_texts_wanted(tree);
         const ExpertMessages messages = describe(a, DescribeOptions{options.time_wait_seconds, texts}, facts);
         add_expert_messages(pinfo, top, messages, texts, chats_wanted(tree, pinfo, messages));

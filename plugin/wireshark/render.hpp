@@ -13,8 +13,7 @@
 //    _ws.expert.message).
 #pragma once
 
-#include "capture_state.hpp"
-#include "conversation/verdict.hpp"
+#include "first_pass.hpp"
 
 #include <epan/packet.h>
 
@@ -28,17 +27,23 @@ inline bool tree_is_shown(proto_tree *tree)
     return tree != nullptr && PTREE_DATA(tree)->visible;
 }
 
+// Every tcplife item is derived, not read from the packet's bytes.
+inline void mark_generated(proto_item *item)
+{
+    proto_item_set_generated(item);
+}
+
 struct RenderOptions {
     bool info_column = true;
     unsigned time_wait_seconds = 60;
     bool final = false; // the whole capture has been analysed (a later pass)
 };
 
-void render(const FrameRecord &record, const CaptureState &capture, tvbuff_t *tvb, packet_info *pinfo,
+void render(const FrameRecord &record, const Capture &capture, tvbuff_t *tvb, packet_info *pinfo,
             proto_tree *tree, const RenderOptions &options);
 
 // render_conversation.cpp: the tcplife.conv subtree of the segment's conversation.
-void render_conversation(const StreamRecord &stream, const Verdict &verdict, const CaptureState &capture,
+void render_conversation(const StreamRecord &stream, const Verdict &verdict, const Capture &capture,
                          tvbuff_t *tvb, proto_tree *tree, const RenderOptions &options);
 
 } // namespace tcplife::wireshark

@@ -3,10 +3,11 @@
 // Wireshark calls here, because those calls may longjmp.
 #include "render.hpp"
 
-#include "text/text.hpp"
+#include "capture_time.hpp"
 #include "registration.hpp"
 
 #include "report/conversation_table.hpp"
+#include "text/text.hpp"
 
 #include <epan/proto.h>
 
@@ -15,36 +16,21 @@ namespace {
 
 const ConversationIds &c = ids.conv;
 
-constexpr std::int64_t ns_per_second = 1'000'000'000;
-
-void generated(proto_item *item)
-{
-    proto_item_set_generated(item);
-}
-
-nstime_t to_nstime(std::int64_t ns)
-{
-    nstime_t t;
-    t.secs = static_cast<time_t>(ns / ns_per_second);
-    t.nsecs = static_cast<int>(ns % ns_per_second);
-    return t;
-}
-
 void add_string(proto_tree *tree, int field, tvbuff_t *tvb, const char *value)
 {
-    generated(proto_tree_add_string(tree, field, tvb, 0, 0, value));
+    mark_generated(proto_tree_add_string(tree, field, tvb, 0, 0, value));
 }
 
 void add_frame(proto_tree *tree, int field, tvbuff_t *tvb, std::uint32_t frame)
 {
     if (frame != 0) // not seen
-        generated(proto_tree_add_uint(tree, field, tvb, 0, 0, frame));
+        mark_generated(proto_tree_add_uint(tree, field, tvb, 0, 0, frame));
 }
 
 void add_interval(proto_tree *tree, int field, tvbuff_t *tvb, std::int64_t ns)
 {
     const nstime_t interval = to_nstime(ns);
-    generated(proto_tree_add_time(tree, field, tvb, 0, 0, &interval));
+    mark_generated(proto_tree_add_time(tree, field, tvb, 0, 0, &interval));
 }
 
 void add_parties(proto_tree *tree, int field, tvbuff_t *tvb, Party party)
@@ -53,21 +39,20 @@ void add_parties(proto_tree *tree, int field, tvbuff_t *tvb, Party party)
         add_string(tree, field, tvb, party_name(party));
 }
 
-void add_time_wait(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const Verdict &v,
+void add_time_wait(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const Verdict &v, const Capture &capture,
                    const RenderOptions &options)
 {
     add_string(tree, c.time_wait, tvb, party_name(v.time_wait));
-    const std::int64_t length = static_cast<std::int64_t>(options.time_wait_seconds) * ns_per_second;
-    for (std::size_t side = 0; side < 2; ++side) {
-        const SideFacts &facts = f.sides[side];
-        if (facts.state != TcpState::TimeWait)
+    const auto spans = time_wait_spans(f, capture.time_wait_ns());
+    for (std::size_t side = 0; side < spans.size(); ++side) {
+        if (!spans[side])
             continue;
-        const nstime_t until = to_nstime(time_wait_end_ns(facts.time_wait.time_ns, length));
+        const nstime_t until = to_nstime(spans[side]->until_ns);
         proto_item *until_item = proto_tree_add_time(tree, c.time_wait_until, tvb, 0, 0, &until);
-        generated(until_item);
+        mark_generated(until_item);
         if (tree_is_shown(tree))
             proto_item_append_text(until_item, " (%s, since frame %u, for %u s)", side == 0 ? "client" : "server",
-                                   facts.time_wait.frame, options.time_wait_seconds);
+                                   spans[side]->since_frame, options.time_wait_seconds);
     }
 }
 
@@ -78,7 +63,7 @@ void add_zeek(proto_tree *tree, tvbuff_t *tvb, const ZeekConnection &zeek)
     const std::string_view letters = zeek.history();
     letters.copy(history, sizeof history - 1);
     proto_item *item = proto_tree_add_string(tree, c.history, tvb, 0, 0, history);
-    generated(item);
+    mark_generated(item);
     if (zeek.history_truncated() && tree_is_shown(tree))
         proto_item_append_text(item, " (first %zu letters)", ZeekConnection::history_capacity);
 }
@@ -101,7 +86,7 @@ void add_timings(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f)
 void add_offer(proto_tree *tree, int field, tvbuff_t *tvb, const OptionOffer &offer)
 {
     proto_item *item = proto_tree_add_boolean(tree, field, tvb, 0, 0, offer.in_effect);
-    generated(item);
+    mark_generated(item);
     if (offer.client != offer.server && tree_is_shown(tree))
         proto_item_append_text(item, " (only the %s offered it)", offer.client ? "client" : "server");
 }
@@ -113,13 +98,13 @@ void add_window_shift(proto_tree *tree, int field, tvbuff_t *tvb, const TcpOptio
     if (!offered.has_window_scale)
         return;
     if (!offered.window_scale_capped() || !tree_is_shown(tree)) {
-        generated(proto_tree_add_uint(tree, field, tvb, 0, 0, offered.window_shift()));
+        mark_generated(proto_tree_add_uint(tree, field, tvb, 0, 0, offered.window_shift()));
         return;
     }
     TextBuilder text;
     text.add_uint(offered.window_shift()).add(" (offered ").add_uint(offered.window_scale);
     text.add(", capped: RFC 7323 2.3)");
-    generated(proto_tree_add_uint_format_value(tree, field, tvb, 0, 0, offered.window_shift(), "%s", text.c_str()));
+    mark_generated(proto_tree_add_uint_format_value(tree, field, tvb, 0, 0, offered.window_shift(), "%s", text.c_str()));
 }
 
 void add_options(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f)
@@ -130,11 +115,11 @@ void add_options(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f)
     const SideFacts &client = f.client();
     const SideFacts &server = f.server();
     if (client.offered.has_mss)
-        generated(proto_tree_add_uint(tree, c.mss_client, tvb, 0, 0, client.offered.mss));
+        mark_generated(proto_tree_add_uint(tree, c.mss_client, tvb, 0, 0, client.offered.mss));
     if (server.offered.has_mss)
-        generated(proto_tree_add_uint(tree, c.mss_server, tvb, 0, 0, server.offered.mss));
+        mark_generated(proto_tree_add_uint(tree, c.mss_server, tvb, 0, 0, server.offered.mss));
     proto_item *wscale = proto_tree_add_boolean(tree, c.wscale, tvb, 0, 0, negotiation.window_scaling.in_effect);
-    generated(wscale);
+    mark_generated(wscale);
     if (negotiation.window_scaling.client != negotiation.window_scaling.server && tree_is_shown(tree))
         proto_item_append_text(wscale, " (only the %s offered it, so neither side scales)",
                                negotiation.window_scaling.client ? "client" : "server");
@@ -149,11 +134,11 @@ void add_options(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f)
 
 void add_counters(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const Conversation &observer)
 {
-    generated(proto_tree_add_uint64(tree, c.bytes_client, tvb, 0, 0, f.client().bytes));
-    generated(proto_tree_add_uint64(tree, c.bytes_server, tvb, 0, 0, f.server().bytes));
-    generated(proto_tree_add_uint(tree, c.segments_client, tvb, 0, 0, observer.client_segments()));
-    generated(proto_tree_add_uint(tree, c.segments_server, tvb, 0, 0, observer.server_segments()));
-    generated(proto_tree_add_uint(tree, c.syn_retransmissions, tvb, 0, 0, f.syn_retransmissions));
+    mark_generated(proto_tree_add_uint64(tree, c.bytes_client, tvb, 0, 0, f.client().bytes));
+    mark_generated(proto_tree_add_uint64(tree, c.bytes_server, tvb, 0, 0, f.server().bytes));
+    mark_generated(proto_tree_add_uint(tree, c.segments_client, tvb, 0, 0, observer.client_segments()));
+    mark_generated(proto_tree_add_uint(tree, c.segments_server, tvb, 0, 0, observer.server_segments()));
+    mark_generated(proto_tree_add_uint(tree, c.syn_retransmissions, tvb, 0, 0, f.syn_retransmissions));
 }
 
 // "client SYN_SENT → ESTABLISHED" for one endpoint's path through one segment.
@@ -168,12 +153,12 @@ void add_path(TextBuilder &text, bool first, const char *who, TcpState before, c
 
 // "Frame 9 (+0.000176 s): client FIN_WAIT_1 → FIN_WAIT_2 → TIME_WAIT, server CLOSE_WAIT → LAST_ACK"
 void add_moment(proto_tree *timeline, tvbuff_t *tvb, const Moment &moment, const LedgerFacts &f,
-                const CaptureState &capture)
+                const Capture &capture)
 {
     const std::optional<FrameRecord> record =
-        tree_is_shown(timeline) ? capture.record(moment.frame) : std::optional<FrameRecord>{};
+        tree_is_shown(timeline) ? capture.frame(moment.frame) : std::optional<FrameRecord>{};
     if (!record) {
-        generated(proto_tree_add_uint(timeline, c.timeline, tvb, 0, 0, moment.frame));
+        mark_generated(proto_tree_add_uint(timeline, c.timeline, tvb, 0, 0, moment.frame));
         return;
     }
     const Annotation &a = record->annotation;
@@ -182,10 +167,10 @@ void add_moment(proto_tree *timeline, tvbuff_t *tvb, const Moment &moment, const
     text.add_signed_seconds(elapsed_ns(f.first.time_ns, moment.time_ns)).add(" s): ");
     add_path(text, true, "client", a.client_before, a.client_path);
     add_path(text, a.client_path.length == 0, "server", a.server_before, a.server_path);
-    generated(proto_tree_add_uint_format(timeline, c.timeline, tvb, 0, 0, moment.frame, "%s", text.c_str()));
+    mark_generated(proto_tree_add_uint_format(timeline, c.timeline, tvb, 0, 0, moment.frame, "%s", text.c_str()));
 }
 
-void add_timeline(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const CaptureState &capture,
+void add_timeline(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const Capture &capture,
                   bool final)
 {
     if (!tree_is_shown(tree) && !proto_field_is_referenced(tree, c.timeline))
@@ -220,7 +205,7 @@ proto_item *add_top(proto_tree *tree, tvbuff_t *tvb, const char *client, const c
 
 } // namespace
 
-void render_conversation(const StreamRecord &stream, const Verdict &verdict, const CaptureState &capture,
+void render_conversation(const StreamRecord &stream, const Verdict &verdict, const Capture &capture,
                          tvbuff_t *tvb, proto_tree *tree, const RenderOptions &options)
 {
     const LedgerFacts &f = stream.ledger.facts();
@@ -233,12 +218,12 @@ void render_conversation(const StreamRecord &stream, const Verdict &verdict, con
         server.add_socket(f.server_socket());
     }
     proto_item *top = add_top(tree, tvb, client.c_str(), server.c_str(), verdict, options.final);
-    generated(top);
+    mark_generated(top);
     proto_tree *conv = proto_item_add_subtree(top, c.subtree);
     if (f.roles_guessed && tree_is_shown(tree)) {
         TextBuilder text;
         text.add(client.c_str()).add(" (guessed from the ports: no handshake seen)");
-        generated(proto_tree_add_string_format_value(conv, c.client, tvb, 0, 0, client.c_str(), "%s", text.c_str()));
+        mark_generated(proto_tree_add_string_format_value(conv, c.client, tvb, 0, 0, client.c_str(), "%s", text.c_str()));
     } else {
         add_string(conv, c.client, tvb, client.c_str());
     }
@@ -247,7 +232,7 @@ void render_conversation(const StreamRecord &stream, const Verdict &verdict, con
     add_string(conv, c.close, tvb, close_verdict_name(verdict.close));
     add_parties(conv, c.close_initiator, tvb, verdict.initiator);
     add_parties(conv, c.reset_by, tvb, verdict.reset_by);
-    add_time_wait(conv, tvb, f, verdict, options);
+    add_time_wait(conv, tvb, f, verdict, capture, options);
     add_zeek(conv, tvb, stream.zeek);
     add_frame(conv, c.frame_syn, tvb, f.syn.frame);
     add_frame(conv, c.frame_synack, tvb, f.synack.frame);

@@ -1,6 +1,7 @@
 // -z tcplife,ladder[,filter]: the ladder diagram of every conversation with a segment
 // that passes the filter, drawn with all of its segments (a ladder of some segments
 // only would misnumber the steps).
+#include "capture_time.hpp"
 #include "compat.hpp"
 #include "reports.hpp"
 #include "tcp_fields.hpp"
@@ -39,11 +40,6 @@ struct LadderReport {
 struct LadderSelection {
     LadderReport *report;
 };
-
-std::int64_t frame_time_ns(const packet_info *pinfo)
-{
-    return static_cast<std::int64_t>(pinfo->abs_ts.secs) * 1'000'000'000 + pinfo->abs_ts.nsecs;
-}
 
 void reset_ladder(void *data)
 {
@@ -89,11 +85,11 @@ bool selected(const LadderReport &report, std::uint32_t stream)
 
 std::string ladder_output(const LadderReport &report)
 {
-    const CaptureState *capture = current_capture();
+    const Capture *capture = current_capture();
     std::vector<std::vector<LadderSegment>> segments;
     for (std::uint32_t frame = 1; capture != nullptr && frame < report.frames.size(); ++frame) {
         const TappedFrame &tapped = report.frames[frame];
-        const std::optional<FrameRecord> record = tapped.tapped ? capture->record(frame) : std::nullopt;
+        const std::optional<FrameRecord> record = tapped.tapped ? capture->frame(frame) : std::nullopt;
         if (!record || record->kind != FrameRecord::Kind::Analysed)
             continue;
         const std::uint32_t stream = record->annotation.stream;

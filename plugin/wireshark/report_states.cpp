@@ -1,6 +1,7 @@
 // -z tcplife,states[,interval[,filter]] and tcplife,states_csv: endpoints in each state
 // interval by interval. The glue only collects each conversation's state changes from
 // the tap and prints what the core counts (core/states_over_time.hpp).
+#include "capture_time.hpp"
 #include "compat.hpp"
 #include "reports.hpp"
 
@@ -56,7 +57,7 @@ tap_packet_status states_packet(void *data, packet_info *pinfo, epan_dissect_t *
 {
     auto *report = static_cast<StatesReport *>(data);
     const Annotation &a = static_cast<const FrameRecord *>(segment)->annotation;
-    const std::int64_t time_ns = static_cast<std::int64_t>(pinfo->abs_ts.secs) * 1'000'000'000 + pinfo->abs_ts.nsecs;
+    const std::int64_t time_ns = frame_time_ns(pinfo);
     if (!report->started) {
         report->start_ns = capture_start_ns(pinfo);
         report->latest_ns = time_ns;
@@ -89,7 +90,7 @@ tap_packet_status selection_packet(void *data, packet_info *, epan_dissect_t *, 
 
 std::string states_output(const StatesReport &report)
 {
-    const CaptureState *capture = current_capture();
+    const Capture *capture = current_capture();
     std::vector<StateChange> chosen;
     for (const StateChange &change : report.changes) {
         const bool selected = report.filter.empty() ||
@@ -180,16 +181,7 @@ stat_tap_ui states_stat_uis[std::size(states_uis)];
 
 void register_states_report()
 {
-    for (std::size_t i = 0; i < std::size(states_uis); ++i) {
-        stat_tap_ui &ui = states_stat_uis[i];
-        ui.group = REGISTER_STAT_GROUP_GENERIC;
-        ui.title = states_uis[i].title;
-        ui.cli_string = states_uis[i].cli;
-        ui.tap_init_cb = compat::start_report<start_states>;
-        ui.nparams = std::size(states_parameters);
-        ui.params = states_parameters;
-        register_stat_tap_ui(&ui, const_cast<StatesUi *>(&states_uis[i]));
-    }
+    register_cli_reports(states_uis, states_stat_uis, compat::start_report<start_states>, states_parameters);
 }
 
 } // namespace tcplife::wireshark

@@ -1,5 +1,6 @@
 #include "reports.hpp"
 
+#include "capture_time.hpp"
 #include "compat.hpp"
 
 #include "report/conversation_table.hpp"
@@ -62,7 +63,7 @@ tap_packet_status table_packet(void *data, packet_info *pinfo, epan_dissect_t *,
 
 std::string table_output(const TableReport &report)
 {
-    const CaptureState *capture = current_capture();
+    const Capture *capture = current_capture();
     std::vector<ConversationRow> rows;
     for (std::uint32_t stream = 0; capture != nullptr && stream < report.selected.size(); ++stream) {
         if (!report.selected[stream])
@@ -136,14 +137,6 @@ bool fail_report(const char *cli, const char *reason)
     return false;
 }
 
-std::int64_t capture_start_ns(const packet_info *pinfo)
-{
-    // The relative time is measured from the first frame of the capture.
-    const std::int64_t abs_ns = static_cast<std::int64_t>(pinfo->abs_ts.secs) * 1'000'000'000 + pinfo->abs_ts.nsecs;
-    const std::int64_t rel_ns = static_cast<std::int64_t>(pinfo->rel_ts.secs) * 1'000'000'000 + pinfo->rel_ts.nsecs;
-    return saturating_difference(abs_ns, rel_ns);
-}
-
 void register_tcplife_tap()
 {
     tcplife_tap = register_tap("tcplife");
@@ -167,16 +160,7 @@ void queue_segment(packet_info *pinfo, const FrameRecord &record)
 
 void register_report_listeners()
 {
-    for (std::size_t i = 0; i < std::size(table_uis); ++i) {
-        stat_tap_ui &ui = table_stat_uis[i];
-        ui.group = REGISTER_STAT_GROUP_GENERIC;
-        ui.title = table_uis[i].title;
-        ui.cli_string = table_uis[i].cli;
-        ui.tap_init_cb = compat::start_report<start_table>;
-        ui.nparams = std::size(filter_parameter);
-        ui.params = filter_parameter;
-        register_stat_tap_ui(&ui, const_cast<TableUi *>(&table_uis[i]));
-    }
+    register_cli_reports(table_uis, table_stat_uis, compat::start_report<start_table>, filter_parameter);
 }
 
 } // namespace tcplife::wireshark

@@ -4,10 +4,12 @@
 // reports take the conversations' final values from the capture state.
 #pragma once
 
-#include "capture_state.hpp"
+#include "first_pass.hpp"
 
 #include <epan/packet.h>
+#include <epan/stat_tap_ui.h>
 
+#include <cstddef>
 #include <cstdio>
 #include <string>
 
@@ -29,15 +31,32 @@ void keep_header_numbers_primed(bool tcplife_listened);
 void register_states_report();                      // report_states.cpp
 
 // The open capture's state, or null between captures (registration.cpp).
-const CaptureState *current_capture();
+const Capture *current_capture();
 
 // What follows "<cli prefix>," in a -z argument: the display filter, or nothing.
 std::string filter_after(const char *argument, const char *prefix);
 
 // A -z argument tshark cannot honour: says why, and returns false for the report's
-// start callback to return (compat::start_report ends tshark where Wireshark has no
-// way to hear of it, as its own reports do).
+// start callback to return (compat::start_report says what each version makes of it).
 bool fail_report(const char *cli, const char *reason);
+
+// Registers one -z report per entry of `uis` (each naming its .cli and .title), all
+// started by `start`, which is handed the entry; `registered` must outlive the program.
+template <typename Ui, std::size_t N>
+void register_cli_reports(const Ui (&uis)[N], stat_tap_ui (&registered)[N], stat_tap_init_cb start,
+                          tap_param (&parameters)[1])
+{
+    for (std::size_t i = 0; i < N; ++i) {
+        stat_tap_ui &ui = registered[i];
+        ui.group = REGISTER_STAT_GROUP_GENERIC;
+        ui.title = uis[i].title;
+        ui.cli_string = uis[i].cli;
+        ui.tap_init_cb = start;
+        ui.nparams = 1;
+        ui.params = parameters;
+        register_stat_tap_ui(&ui, const_cast<Ui *>(&uis[i]));
+    }
+}
 
 // Writes the text `build()` returns to stdout; nothing escapes into Wireshark.
 template <typename Build> void print_report(Build build) noexcept
@@ -49,8 +68,5 @@ template <typename Build> void print_report(Build build) noexcept
         std::fprintf(stderr, "tcplife: out of memory while writing a report\n");
     }
 }
-
-// The capture time of the capture's first frame, in nanoseconds since the epoch.
-std::int64_t capture_start_ns(const packet_info *pinfo);
 
 } // namespace tcplife::wireshark

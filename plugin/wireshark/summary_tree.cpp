@@ -111,7 +111,7 @@ void cleanup_tree(stats_tree *st)
 tap_packet_status tree_packet(stats_tree *st, packet_info *, epan_dissect_t *, const void *segment, tap_flags_t)
 {
     const auto found = tallies.find(st);
-    const CaptureState *capture = current_capture();
+    const Capture *capture = current_capture();
     if (found == tallies.end() || capture == nullptr)
         return TAP_PACKET_DONT_REDRAW;
     Tally &t = *found->second;

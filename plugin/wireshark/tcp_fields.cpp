@@ -1,6 +1,6 @@
 #include "tcp_fields.hpp"
 
-#include "capture_state.hpp"
+#include "capture_time.hpp"
 #include "compat.hpp"
 
 #include <epan/proto.h>
@@ -9,8 +9,6 @@
 
 #include <climits>
 #include <cstring>
-
-#include "conversation/ledger.hpp"
 
 namespace tcplife::wireshark {
 namespace {
@@ -72,7 +70,6 @@ int tcp_protocol = -1;
 
 struct Wanted {
     dissector_handle_t postdissector = nullptr;
-    const CaptureState *capture = nullptr;
     bool for_shown_trees = false; // only tcp.stream: the tree holds everything else
 };
 Wanted wanted;
@@ -86,7 +83,7 @@ void update_wanted_fields()
         if (id > 0)
             g_array_append_val(fields, id);
     }
-    // tcp.stream stays wanted even for shown trees: CaptureState analyses only frames
+    // tcp.stream stays wanted even for shown trees: analyse_frame() reads only frames
     // whose tree tracks wanted fields.
     const int last = wanted.for_shown_trees ? Stream : first_unwanted_field - 1;
     for (int field = 0; field <= last; ++field) {
@@ -267,55 +264,21 @@ void read_primed_options(proto_tree *tree, const Layers &layers, TcpOptions *opt
 // ---- The addresses ------------------------------------------------------------------
 
 // pinfo->net_src/net_dst as set by the carrying IP layer, when nothing after it can
-// have changed them.
-bool read_network_addresses(packet_info *pinfo, const Layers &layers, Address *source, Address *destination)
+// have changed them; else the addresses stay unknown.
+void read_network_addresses(packet_info *pinfo, const Layers &layers, Address *source, Address *destination)
 {
     if (layers.ip_after)
-        return false;
+        return;
     const address_type type = layers.carrying_ip == ip_protocol ? AT_IPv4 : AT_IPv6;
     const int length = type == AT_IPv4 ? 4 : 16;
     if (pinfo->net_src.type != type || pinfo->net_dst.type != type || pinfo->net_src.len != length ||
         pinfo->net_dst.len != length)
-        return false;
+        return;
     for (Address *to : {source, destination}) {
         const address &from = to == source ? pinfo->net_src : pinfo->net_dst;
         to->family = type == AT_IPv4 ? 4 : 6;
         std::memcpy(to->bytes.data(), from.data, static_cast<std::size_t>(length));
     }
-    return true;
-}
-
-// A tunnel's frame (an IP layer inside the TCP payload has set pinfo's addresses since):
-// the stream's two sockets are known from its earlier segments, and distinct ports tell
-// which is which. Read so whatever the tree, so that every kind of run gives the same
-// answer; a stream that a tunnel's frame opens starts with unknown addresses, which its
-// later segments fill in (SocketAddress::matches, Ledger::record).
-bool read_known_stream_addresses(guint32 stream, std::uint16_t source_port, std::uint16_t destination_port,
-                                 Address *source, Address *destination)
-{
-    const StreamRecord *record = wanted.capture != nullptr ? wanted.capture->stream(stream) : nullptr;
-    if (record == nullptr || source_port == destination_port)
-        return false;
-    const LedgerFacts &facts = record->ledger.facts();
-    for (std::size_t side = 0; side < 2; ++side) {
-        const SocketAddress &from = facts.sockets[side];
-        const SocketAddress &to = facts.sockets[1 - side];
-        if (from.port == source_port && to.port == destination_port) {
-            *source = from.address;
-            *destination = to.address;
-            return true;
-        }
-    }
-    return false;
-}
-
-// Nanoseconds since the epoch, saturated: pcapng allows times no int64 can hold.
-std::int64_t capture_time_ns(const nstime_t &time)
-{
-    std::int64_t ns = 0;
-    if (__builtin_mul_overflow(static_cast<std::int64_t>(time.secs), std::int64_t{1'000'000'000}, &ns))
-        return time.secs > 0 ? INT64_MAX : INT64_MIN;
-    return saturating_add(ns, time.nsecs);
 }
 
 } // namespace
@@ -333,7 +296,7 @@ void resolve_tcp_fields()
     exception_ids[1] = proto_registrar_get_id_byname("_ws.malformed");
 }
 
-void want_tcp_fields(dissector_handle_t postdissector, const CaptureState *capture)
+void want_tcp_fields(dissector_handle_t postdissector)
 {
     if (postdissector == nullptr) {
         if (wanted.postdissector != nullptr)
@@ -341,7 +304,7 @@ void want_tcp_fields(dissector_handle_t postdissector, const CaptureState *captu
         wanted = Wanted{};
         return;
     }
-    wanted = Wanted{postdissector, capture, false};
+    wanted = Wanted{postdissector, false};
     update_wanted_fields();
 }
 
@@ -402,8 +365,7 @@ Extraction extract_segment(proto_tree *tree, packet_info *pinfo, Segment *out)
 
     Address &source = out->source.address;
     Address &destination = out->destination.address;
-    if (!read_network_addresses(pinfo, layers, &source, &destination))
-        read_known_stream_addresses(v.stream, out->source.port, out->destination.port, &source, &destination);
+    read_network_addresses(pinfo, layers, &source, &destination);
 
     out->stream = v.stream;
     out->seq = SeqNumber(v.seq);
@@ -412,7 +374,7 @@ Extraction extract_segment(proto_tree *tree, packet_info *pinfo, Segment *out)
     out->window = static_cast<std::uint16_t>(v.window);
     out->payload_length = v.payload;
     out->frame = pinfo->num;
-    out->time_ns = capture_time_ns(pinfo->abs_ts);
+    out->time_ns = frame_time_ns(pinfo);
     if ((v.flags & tcp_flag::syn) != 0) {
         if (shown) {
             if (v.options_node != nullptr)

@@ -6,7 +6,7 @@
 //    tcp.dstport), whatever the tree;
 //  - the addresses: pinfo->net_src/net_dst, which the IP layer carrying the TCP layer
 //    set last when no IP layer follows the TCP one; in a frame with IP inside the TCP
-//    payload (a tunnel) the stream's sockets as its earlier segments showed them;
+//    payload (a tunnel) none: the Capture recalls the stream's (Tracker::recall_addresses);
 //  - everything else (stream, seq, ack, flags, length, window, SYN options): in a
 //    shown tree, TCP's own subtree holds every item, so it is walked; in a hidden tree
 //    only wanted fields exist, so they are primed (set_postdissector_wanted_hfids).
@@ -16,13 +16,11 @@
 // -T fields).
 #pragma once
 
-#include "tcp/segment.hpp"
+#include "capture/capture.hpp"
 
 #include <epan/packet.h>
 
 namespace tcplife::wireshark {
-
-class CaptureState;
 
 enum class Extraction {
     NotTcp,      // no TCP segment of a conversation in this frame (or none tcplife can read)
@@ -33,9 +31,9 @@ enum class Extraction {
 // Resolves the TCP and IP field names to ids; call at hand-off, once those dissectors exist.
 void resolve_tcp_fields();
 
-// Starts asking for the fields a hidden tree needs, on behalf of `postdissector`;
-// `capture` answers for the streams already seen. Null stops asking.
-void want_tcp_fields(dissector_handle_t postdissector, const CaptureState *capture);
+// Starts asking for the fields a hidden tree needs, on behalf of `postdissector`. Null
+// stops asking.
+void want_tcp_fields(dissector_handle_t postdissector);
 
 // First pass only (the wanted fields are those of the first pass).
 Extraction extract_segment(proto_tree *tree, packet_info *pinfo, Segment *out);

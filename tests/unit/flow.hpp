@@ -1,36 +1,32 @@
-// The observer's test bench: hosts (hosts.hpp) whose segments a Conversation and its
-// Ledger watch, per-state fixtures, and assertions that compare by state name.
+// The observer's test bench: hosts (hosts.hpp) whose segments go through the core's
+// facade (capture/capture.hpp) as the plugin's do, per-state fixtures, and assertions
+// that compare by state name.
 #pragma once
 
 #include "cmocka_cpp.hpp"
 #include "hosts.hpp"
 
-#include "tcp/annotation.hpp"
-#include "tcp/observer.hpp"
+#include "capture/capture.hpp"
 #include "text/describe.hpp"
-#include "conversation/ledger.hpp"
-#include "tcp/segment.hpp"
-#include "conversation/verdict.hpp"
 
 #include <cstring>
 
 namespace tcplife::test {
 
-// Hosts whose segments an observer (Conversation and Ledger) watches.
+// Hosts whose segments a Capture watches: one conversation, the hosts' stream.
 class Flow : public Hosts {
 public:
     using Hosts::Hosts;
 
     // Numbers the segment as the next frame, one millisecond after the previous one
-    // (plus any wait()), and records it in the conversation's ledger too.
+    // (plus any wait()).
     Annotation observe(Segment segment)
     {
         segment.frame = ++frames_;
         clock_ns_ += 1'000'000;
         segment.time_ns = clock_ns_;
-        const Annotation annotation = conversation_.observe(segment, ledger_.facts().sockets);
-        ledger_.record(segment, annotation);
-        return annotation;
+        stream_ = segment.stream;
+        return capture_.observe(segment).annotation;
     }
     void wait(std::int64_t ns) { clock_ns_ += ns; }
     Annotation step(Side side, std::uint16_t flags, std::uint32_t length = 0)
@@ -38,15 +34,16 @@ public:
         return observe(exchange(side, flags, length));
     }
 
-    Conversation &conversation() { return conversation_; }
     std::uint32_t last_frame() const { return frames_; }
     std::int64_t last_time_ns() const { return clock_ns_; }
-    const LedgerFacts &facts() const { return ledger_.facts(); }
-    Verdict verdict() const { return judge(ledger_.facts()); }
+    // The conversation so far: valid until the next observe() (Capture::stream()).
+    const StreamRecord &record() const { return *capture_.stream(stream_); }
+    const LedgerFacts &facts() const { return record().ledger.facts(); }
+    Verdict verdict() const { return judge(facts()); }
 
 private:
-    Conversation conversation_;
-    Ledger ledger_;
+    Capture capture_;
+    std::uint32_t stream_ = 0;
     std::uint32_t frames_ = 0;
     std::int64_t clock_ns_ = 0;
 };

@@ -67,7 +67,7 @@ static void test_established_rst_out_of_window(void **) // RFC 5961: a blind res
     const Annotation a = flow.observe(rst);
     assert_int_equal(static_cast<int>(a.reset), static_cast<int>(ResetKind::OutOfWindow));
     assert_states(a, S::Established, S::Established);
-    assert_true(has_message(a, ExpertKind::ResetOutOfWindow,
+    assert_true(has_message(a, ExpertKind::RstOutOfWindow,
                             "Connection reset by client in ESTABLISHED is out of window (seq 100085, the server "
                             "expects 85): ignored, as RFC 5961 asks (a blind or stale reset)"));
     assert_string_equal(info_marks(a).data(), " [RST ignored]");

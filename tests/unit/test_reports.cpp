@@ -1,12 +1,12 @@
 // The conversation table (people's text, CSV, Zeek conn.log) and the summary, from
-// conversations a Tracker watched. Expected values are worked out from the segments:
+// conversations a Capture watched. Expected values are worked out from the segments:
 // one millisecond per segment, starting at 1 ms.
 #include "cmocka_cpp.hpp"
 #include "hosts.hpp"
 
 #include "report/conversation_table.hpp"
 #include "report/summary.hpp"
-#include "capture/tracker.hpp"
+#include "capture/capture.hpp"
 
 #include <string>
 #include <vector>
@@ -16,8 +16,8 @@ using namespace tcplife::test;
 
 namespace {
 
-// Several conversations on one tracker, as a capture holds them.
-class Capture {
+// Several conversations in one capture, as a capture holds them.
+class TestCapture {
 public:
     Hosts &hosts(std::uint32_t stream)
     {
@@ -31,26 +31,26 @@ public:
         Segment segment = hosts(stream).exchange(side, flags, length);
         segment.frame = ++frames_;
         segment.time_ns = static_cast<std::int64_t>(frames_) * 1'000'000;
-        tracker_.observe(segment);
+        capture_.observe(segment);
     }
-    ConversationRow row(std::uint32_t stream) const { return *conversation_row(tracker_, stream); }
+    ConversationRow row(std::uint32_t stream) const { return *capture_.conversation_row(stream); }
     std::vector<ConversationRow> rows() const
     {
         std::vector<ConversationRow> all;
-        for (std::uint32_t stream = 0; stream < tracker_.stream_count(); ++stream)
+        for (std::uint32_t stream = 0; stream < static_cast<std::uint32_t>(hosts_.size()); ++stream)
             all.push_back(row(stream));
         return all;
     }
-    const StreamRecord &record(std::uint32_t stream) const { return *tracker_.stream(stream); }
+    const StreamRecord &record(std::uint32_t stream) const { return *capture_.stream(stream); }
 
 private:
     std::vector<Hosts> hosts_;
-    Tracker tracker_;
+    tcplife::Capture capture_;
     std::uint32_t frames_ = 0;
 };
 
 // Frames 1-9: handshake, 100 bytes up, 300 down, a merged close by the server.
-void merged_close(Capture &capture, std::uint32_t stream)
+void merged_close(TestCapture &capture, std::uint32_t stream)
 {
     capture.step(stream, Side::Client, SYN);
     capture.step(stream, Side::Server, SYN | ACK);
@@ -88,7 +88,7 @@ void test_csv_header_names_every_column(void **)
 
 void test_csv_row_of_a_merged_close(void **)
 {
-    Capture capture;
+    TestCapture capture;
     merged_close(capture, 0);
     const std::vector<std::string> csv = lines(conversation_table_csv(capture.rows()));
     assert_int_equal(csv.size(), 2);
@@ -101,7 +101,7 @@ void test_csv_row_of_a_merged_close(void **)
 
 void test_csv_unknown_values_are_empty(void **)
 {
-    Capture capture;
+    TestCapture capture;
     capture.step(0, Side::Client, SYN);
     const std::vector<std::string> csv = lines(conversation_table_csv(capture.rows()));
     assert_string_equal(csv[1].c_str(),
@@ -111,7 +111,7 @@ void test_csv_unknown_values_are_empty(void **)
 
 void test_csv_lists_every_anomaly_of_the_conversation(void **)
 {
-    Capture capture;
+    TestCapture capture;
     capture.step(0, Side::Client, SYN);
     capture.hosts(0).rewind_seq(Side::Client, 1); // the same SYN again, then refused
     capture.step(0, Side::Client, SYN);
@@ -125,7 +125,7 @@ void test_csv_lists_every_anomaly_of_the_conversation(void **)
 
 void test_text_times_are_relative_to_the_capture_start(void **)
 {
-    Capture capture;
+    TestCapture capture;
     merged_close(capture, 0);
     // A capture whose first frame came 2 ms after this conversation's first segment
     // (timestamps need not grow): the start is not negative but zero (README: time_backwards).
@@ -141,7 +141,7 @@ void test_text_times_are_relative_to_the_capture_start(void **)
 
 void test_text_marks_guessed_roles(void **)
 {
-    Capture capture;
+    TestCapture capture;
     capture.step(0, Side::Client, ACK | PSH, 10); // mid-stream: no SYN seen
     capture.step(0, Side::Server, ACK);
     const std::string text = conversation_table_text(capture.rows(), TableContext{});
@@ -151,7 +151,7 @@ void test_text_marks_guessed_roles(void **)
 
 void test_zeek_log_header_and_unset_fields(void **)
 {
-    Capture capture;
+    TestCapture capture;
     capture.step(0, Side::Client, SYN); // one packet: Zeek logs no duration or byte counts
     const std::vector<std::string> log = lines(conversation_table_zeek(capture.rows(), TableContext{1'000'000, ""}));
     assert_string_equal(log[0].c_str(), "#separator \\x09");
@@ -165,7 +165,7 @@ void test_zeek_log_header_and_unset_fields(void **)
 
 void test_zeek_log_counts_a_lasting_connection(void **)
 {
-    Capture capture;
+    TestCapture capture;
     merged_close(capture, 0);
     const std::vector<std::string> log = lines(conversation_table_zeek(capture.rows(), TableContext{}));
     assert_true(contains(log[8], "\ttcp\t-\t0.008000\t100\t300\tSF\t"));
@@ -174,7 +174,7 @@ void test_zeek_log_counts_a_lasting_connection(void **)
 
 void test_zeek_uids_differ_between_conversations(void **)
 {
-    Capture capture;
+    TestCapture capture;
     merged_close(capture, 0);
     merged_close(capture, 1);
     const std::vector<std::string> log = lines(conversation_table_zeek(capture.rows(), TableContext{}));
@@ -196,7 +196,7 @@ void test_percentile_is_nearest_rank(void **)
 
 void test_summary_counts_and_shares(void **)
 {
-    Capture capture;
+    TestCapture capture;
     merged_close(capture, 0);
     capture.step(1, Side::Client, SYN); // unanswered
     const std::string text = summary_text(summarise(capture.rows()), TableContext{0, "tcp"});
@@ -226,7 +226,7 @@ void test_summary_of_nothing(void **)
 // keep their own stream's values (the CSV of a SYN flood).
 static void test_rows_of_unanswered_syns_keep_their_own_values(void **)
 {
-    Capture capture;
+    TestCapture capture;
     capture.step(0, Side::Client, SYN);
     capture.step(1, Side::Client, SYN);
     merged_close(capture, 2);

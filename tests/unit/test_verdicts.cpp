@@ -2,6 +2,8 @@
 // closed, who waits in TIME_WAIT, and what only the end of the capture reveals.
 #include "flow.hpp"
 
+#include "conversation/capture_time.hpp"
+
 using namespace tcplife;
 using namespace tcplife::test;
 
@@ -322,7 +324,7 @@ static void test_established_bytes_from_sequence_space(void **) // across the 2^
     const LedgerFacts &f = flow.facts();
     assert_int_equal(f.client().bytes, 100);
     assert_int_equal(f.server().bytes, 1500);
-    assert_int_equal(flow.conversation().server_segments(), 3); // SYN-ACK and the second segment twice
+    assert_int_equal(flow.record().observer.server_segments(), 3); // SYN-ACK and the second segment twice
 }
 
 static void test_listen_options_negotiation(void **)

@@ -1,5 +1,7 @@
 #include "capture/tracker.hpp"
 
+#include "conversation/time_wait.hpp"
+
 #include <utility>
 
 namespace tcplife {
@@ -53,8 +55,39 @@ bool same_tuple(const LedgerFacts &facts, const Segment &segment)
 
 Annotation Tracker::observe(const Segment &segment)
 {
-    if (segment.stream >= stream_count_)
-        stream_count_ = segment.stream + 1;
+    if (segment.source.address.family == 0 && segment.destination.address.family == 0) {
+        Segment recalled = segment;
+        if (recall_addresses(recalled))
+            return observe_known(recalled);
+    }
+    return observe_known(segment);
+}
+
+// A tunnel's frame: an IP layer inside the TCP payload has set the frame's addresses
+// since, so the segment comes without those of the IP layer carrying it. The stream's
+// two sockets are known from its earlier segments, and distinct ports tell which is
+// which. A stream that a tunnel's frame opens starts with unknown addresses, which its
+// later segments fill in (SocketAddress::matches, Ledger::record).
+bool Tracker::recall_addresses(Segment &segment) const
+{
+    const StreamRecord *record = stream(segment.stream);
+    if (record == nullptr || segment.source.port == segment.destination.port)
+        return false;
+    const SocketPair &sockets = record->ledger.facts().sockets;
+    for (std::size_t side = 0; side < sockets.size(); ++side) {
+        const SocketAddress &from = sockets[side];
+        const SocketAddress &to = sockets[1 - side];
+        if (from.port == segment.source.port && to.port == segment.destination.port) {
+            segment.source.address = from.address;
+            segment.destination.address = to.address;
+            return true;
+        }
+    }
+    return false;
+}
+
+Annotation Tracker::observe_known(const Segment &segment)
+{
     Slot &slot = slots_.at(segment.stream);
     if (slot == 0) {
         // Kept as its first segment; the record it gives is the one stream() rebuilds.
@@ -192,7 +225,6 @@ void Tracker::clear()
     first_segments_.clear();
     records_used_ = first_segments_used_ = 0;
     std::vector<std::uint32_t>().swap(free_first_segments_);
-    stream_count_ = 0;
     time_wait_streams_.clear();
     rebuilt_ = StreamRecord{};
     has_rebuilt_ = false;

@@ -31,6 +31,8 @@ class Tracker {
 public:
     explicit Tracker(TrackerOptions options = {}) : options_(options) {}
 
+    // A segment without addresses (a tunnel's frame, see recall_addresses) gets its
+    // stream's.
     Annotation observe(const Segment &segment);
     // Null for a stream no segment was observed on. A stream that has shown one segment
     // only is kept as that segment (a SYN flood's or a port scan's streams, most of them
@@ -40,8 +42,6 @@ public:
     // True when stream(index) rebuilds the record: whoever keeps it past the next call
     // must keep a copy (conversation_row does).
     bool rebuilds(std::uint32_t index) const;
-    // One more than the highest stream index observed.
-    std::uint32_t stream_count() const { return stream_count_; }
     const TrackerOptions &options() const { return options_; }
     void clear();
 
@@ -58,6 +58,8 @@ private:
     using Slot = std::uint32_t;
     static constexpr Slot first_segment_slot = 0x8000'0000u;
 
+    bool recall_addresses(Segment &segment) const;
+    Annotation observe_known(const Segment &segment);
     Annotation observe_stream(StreamRecord &record, const Segment &segment, const FirstSegment *rebuilt);
     void rebuild(StreamRecord &record, const FirstSegment &first) const;
     FirstSegment find_reuse(const Segment &segment) const;
@@ -69,7 +71,6 @@ private:
     std::uint32_t records_used_ = 0;
     std::uint32_t first_segments_used_ = 0;
     std::vector<std::uint32_t> free_first_segments_;
-    std::uint32_t stream_count_ = 0;
     // The latest stream on each 4-tuple that entered TIME_WAIT, by a hash of the tuple.
     StreamMap time_wait_streams_;
     // The one-segment stream stream() rebuilt last.

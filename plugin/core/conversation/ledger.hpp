@@ -9,51 +9,9 @@
 #include "conversation/timeline.hpp"
 
 #include <array>
-#include <climits>
 #include <cstdint>
 
 namespace tcplife {
-
-// Capture times are nanoseconds in an int64: far-future (or corrupt) timestamps must
-// not overflow when a length is added.
-inline std::int64_t saturating_add(std::int64_t a, std::int64_t b)
-{
-    std::int64_t sum = 0;
-    if (__builtin_add_overflow(a, b, &sum))
-        return b > 0 ? INT64_MAX : INT64_MIN;
-    return sum;
-}
-
-inline std::int64_t saturating_difference(std::int64_t a, std::int64_t b)
-{
-    std::int64_t difference = 0;
-    if (__builtin_sub_overflow(a, b, &difference))
-        return b < 0 ? INT64_MAX : INT64_MIN;
-    return difference;
-}
-
-// The length of time from `from_ns` to `to_ns`, two capture times: the one place that
-// subtracts them for a duration, an offset or a handshake leg. Never negative: when the
-// capture's clock went backwards between the two (the time_backwards anomaly), zero.
-inline std::int64_t elapsed_ns(std::int64_t from_ns, std::int64_t to_ns)
-{
-    const std::int64_t difference = saturating_difference(to_ns, from_ns);
-    return difference > 0 ? difference : 0;
-}
-
-// RFC 9293 3.6: an endpoint that entered TIME_WAIT at `entered_ns` waits there for
-// `length_ns` (the tcplife.time_wait_seconds preference), then is CLOSED: the one rule for
-// when that wait ends, shared by the reuse check, the conversation fields and the
-// states-over-time report.
-inline std::int64_t time_wait_end_ns(std::int64_t entered_ns, std::int64_t length_ns)
-{
-    return saturating_add(entered_ns, length_ns);
-}
-
-inline bool still_in_time_wait(std::int64_t entered_ns, std::int64_t length_ns, std::int64_t now_ns)
-{
-    return now_ns < time_wait_end_ns(entered_ns, length_ns);
-}
 
 // A 64-bit count aligned to 4 bytes (a typedef may lower alignment in GCC): a struct of
 // otherwise 32-bit members then needs no padding after its last member.

@@ -10,7 +10,6 @@
 namespace tcplife {
 namespace {
 
-constexpr std::int64_t ns_per_second = 1'000'000'000;
 
 std::string anomaly_list(AnomalySet anomalies, char separator)
 {
@@ -144,45 +143,6 @@ const char *const csv_columns[] = {
 };
 const std::size_t csv_column_count = sizeof csv_columns / sizeof csv_columns[0];
 static_assert(sizeof csv_columns / sizeof csv_columns[0] == ColumnCount, "one CSV name per column");
-
-Timings timings(const LedgerFacts &f)
-{
-    Timings t;
-    t.has_syn_synack = f.synack.seen() && f.has_syn_answered;
-    t.has_synack_ack = f.handshake_ack.seen() && f.has_synack_answered;
-    if (t.has_syn_synack)
-        t.syn_synack = elapsed_ns(f.syn_answered_ns, f.synack.time_ns);
-    if (t.has_synack_ack)
-        t.synack_ack = elapsed_ns(f.synack_answered_ns, f.handshake_ack.time_ns);
-    t.has_handshake_time = f.syn.seen() && f.handshake_ack.seen();
-    if (t.has_handshake_time)
-        t.handshake_time = elapsed_ns(f.syn.time_ns, f.handshake_ack.time_ns);
-    t.duration = elapsed_ns(f.earliest_ns, f.latest_ns);
-    t.has_close_duration = f.has_close_done && f.first_fin.seen();
-    if (t.has_close_duration)
-        t.close_duration = elapsed_ns(f.first_fin.time_ns, f.close_done_ns);
-    return t;
-}
-
-std::optional<ConversationRow> conversation_row(const Tracker &tracker, std::uint32_t stream)
-{
-    const StreamRecord *found = tracker.stream(stream);
-    if (found == nullptr)
-        return std::nullopt;
-    ConversationRow row;
-    if (tracker.rebuilds(stream))
-        row.kept = std::make_shared<const StreamRecord>(*found);
-    const StreamRecord &record = row.kept ? *row.kept : *found;
-    row.stream = stream;
-    row.facts = &record.ledger.facts();
-    row.observer = &record.observer;
-    row.zeek = &record.zeek;
-    row.verdict = judge(*row.facts);
-    row.times = timings(*row.facts);
-    row.anomalies = record.anomalies;
-    row.anomalies |= row.verdict.end_of_capture;
-    return row;
-}
 
 std::string conversation_table_text(const std::vector<ConversationRow> &rows, const TableContext &context)
 {

@@ -4,6 +4,7 @@
 #include "text/ladder_labels.hpp"
 #include "report/ladder_numbering.hpp"
 #include "text/ladder_text.hpp"
+#include "conversation/capture_time.hpp"
 #include "conversation/verdict.hpp"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 #include "report/states_over_time.hpp"
 
 #include "report/conversation_table.hpp"
-#include "conversation/ledger.hpp"
+#include "conversation/time_wait.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -3,7 +3,7 @@
 // operator asks when a server runs out of ports or sockets (-z tcplife,states).
 //
 // The report is fed each conversation's state changes in frame order; TIME_WAIT ends
-// by the tracker's own rule (time_wait_end_ns in ledger.hpp). Intervals are half-open,
+// by the tracker's own rule (conversation/time_wait.hpp). Intervals are half-open,
 // [start, end): a change timestamped exactly at an interval's end, or a TIME_WAIT
 // ending exactly there, belongs to the next interval.
 #pragma once

@@ -253,13 +253,13 @@ void describe_reset(const Annotation &a, MessageList &messages)
         return;
     case ResetKind::OutOfWindow:
         if ((a.sender == Role::Server ? a.client_before : a.server_before) == TcpState::SynSent) {
-            messages.add(ExpertKind::ResetOutOfWindow)
+            messages.add(ExpertKind::RstOutOfWindow)
                 .add("RST from the %s ignored: it does not acknowledge the %s's SYN, and in SYN_SENT only a RST that "
                      "does may end the open (RFC 9293 3.10.7.3; a blind or stale reset)",
                      sender, peer);
             return;
         }
-        messages.add(ExpertKind::ResetOutOfWindow)
+        messages.add(ExpertKind::RstOutOfWindow)
             .add("Connection reset by %s in %s is out of window (seq %u, the %s expects %u): ignored, as RFC 5961 "
                  "asks (a blind or stale reset)",
                  sender, state, a.number, peer, a.expected_number);
@@ -389,8 +389,8 @@ ExpertMessages describe(const Annotation &annotation, const DescribeOptions &opt
 std::array<char, 64> info_marks(const Annotation &a)
 {
     std::array<char, 64> out{};
-    if (a.handshake_step == 0 && a.close_steps == 0 && a.notes == 0 && a.reset == ResetKind::None)
-        return out; // an ordinary segment: no mark
+    if (!is_explained(a))
+        return out;
     TextBuilder marks;
     const bool repeated_ack = a.has(note::repeated_step_ack);
     // " #2" after the mark of a repeated step

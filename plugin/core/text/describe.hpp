@@ -6,48 +6,13 @@
 #include "tcp/annotation.hpp"
 #include "conversation/ledger.hpp"
 #include "conversation/verdict.hpp"
+#include "text/experts.hpp"
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
 
 namespace tcplife {
-
-// One per expert-info entry the plugin registers (tcplife.expert.<id>); the glue
-// gives each its group and severity.
-enum class ExpertKind : std::uint8_t {
-    HandshakeSyn,
-    HandshakeSynAck,
-    HandshakeAck,
-    HandshakeAckMismatch,
-    SynRetransmitted,
-    SynAckRetransmitted,
-    AckRetransmitted,
-    SimultaneousOpen,
-    UnsolicitedSynAck,
-    CloseFin,
-    CloseAck,
-    MergedClose,
-    TimeWait,
-    SimultaneousClose,
-    FinRetransmitted,
-    Reset,
-    ResetOutOfWindow,
-    SynRejected,
-    MidstreamStart,
-    SynUnanswered,
-    DataBeforeEstablished,
-    DataInSyn,
-    SegmentAfterClose,
-    ReuseInTimeWait,
-    RstInTimeWait,
-    DataAfterFin,
-    WindowScaleCapped,
-    TimeBackwards,
-    CloseWaitAtEnd,
-    HalfOpen,
-};
-constexpr std::size_t expert_kind_count = static_cast<std::size_t>(ExpertKind::HalfOpen) + 1;
 
 // Only the first `count` items are written; the rest stay uninitialised, so that asking
 // about an ordinary data segment costs nothing.
@@ -67,6 +32,13 @@ struct DescribeOptions {
     // each message then costs no formatting).
     bool texts = true;
 };
+
+// Whether the segment is a step, a reset or shows a note: what gets expert messages and
+// Info marks. Ordinary data segments and ACKs do not.
+inline bool is_explained(const Annotation &a)
+{
+    return a.handshake_step != 0 || a.close_steps != 0 || a.notes != 0 || a.reset != ResetKind::None;
+}
 
 // `facts`, when given, are the segment's conversation's, for messages that name
 // another stream (a 4-tuple reused during TIME_WAIT).

@@ -1,0 +1,63 @@
+// The facade of the core: everything tcplife knows about one open capture file. The
+// Wireshark glue talks to this class only (and to text/ and report/ for what it shows).
+//
+// The first pass feeds it every frame's TCP segment, in frame order; every later pass
+// (tshark -2, the GUI clicking frames in any order) only reads it, so what a frame shows
+// never depends on the pass. docs/architecture.md follows one segment through it.
+#pragma once
+
+#include "capture/conversation_row.hpp"
+#include "capture/frame_cache.hpp"
+#include "capture/tracker.hpp"
+#include "conversation/capture_time.hpp"
+#include "conversation/time_wait.hpp"
+#include "tcp/annotation.hpp"
+#include "tcp/segment.hpp"
+
+#include <cstdint>
+#include <optional>
+
+namespace tcplife {
+
+// What tcplife holds for one frame that carried a TCP segment.
+struct FrameRecord {
+    enum class Kind : std::uint8_t {
+        Analysed,   // `annotation` explains the segment
+        Incomplete, // its TCP header was too short to read: nothing was concluded
+    };
+    Kind kind = Kind::Analysed;
+    Annotation annotation;
+};
+
+struct CaptureOptions {
+    std::int64_t time_wait_ns = seconds_ns(60); // how long a side stays in TIME_WAIT
+};
+
+class Capture {
+public:
+    explicit Capture(CaptureOptions options = {}) : tracker_(TrackerOptions{options.time_wait_ns}) {}
+
+    // First pass, in frame order. Both may throw std::bad_alloc, which leaves the frame
+    // as if never seen.
+    FrameRecord observe(const Segment &segment); // stored under segment.frame
+    FrameRecord mark_incomplete(std::uint32_t frame);
+
+    // Any pass: empty when the frame was never seen or held no TCP segment.
+    std::optional<FrameRecord> frame(std::uint32_t frame) const;
+    // The conversation of an observed stream. Valid until the next call of stream() or
+    // observe(); rows stay valid (conversation_row.hpp). Null for an unseen stream.
+    const StreamRecord *stream(std::uint32_t index) const { return tracker_.stream(index); }
+    // May throw std::bad_alloc.
+    std::optional<ConversationRow> conversation_row(std::uint32_t index) const
+    {
+        return tcplife::conversation_row(tracker_, index);
+    }
+    // How long an endpoint stays in TIME_WAIT in this capture's analysis.
+    std::int64_t time_wait_ns() const { return tracker_.options().time_wait_ns; }
+
+private:
+    Tracker tracker_;
+    FrameCache frames_; // each frame's annotation, tagged with tag_of(its Kind)
+};
+
+} // namespace tcplife

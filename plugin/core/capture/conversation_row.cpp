@@ -1,0 +1,25 @@
+#include "capture/conversation_row.hpp"
+
+namespace tcplife {
+
+std::optional<ConversationRow> conversation_row(const Tracker &tracker, std::uint32_t stream)
+{
+    const StreamRecord *found = tracker.stream(stream);
+    if (found == nullptr)
+        return std::nullopt;
+    ConversationRow row;
+    if (tracker.rebuilds(stream))
+        row.kept = std::make_shared<const StreamRecord>(*found);
+    const StreamRecord &record = row.kept ? *row.kept : *found;
+    row.stream = stream;
+    row.facts = &record.ledger.facts();
+    row.observer = &record.observer;
+    row.zeek = &record.zeek;
+    row.verdict = judge(*row.facts);
+    row.times = timings(*row.facts);
+    row.anomalies = record.anomalies;
+    row.anomalies |= row.verdict.end_of_capture;
+    return row;
+}
+
+} // namespace tcplife

@@ -1,0 +1,18 @@
+// The first pass over a capture: each frame's TCP segment, read from TCP's own
+// dissection (tcp_fields.hpp), goes into the core's Capture. Every later pass reads only
+// what the Capture kept, so output never depends on the pass.
+#pragma once
+
+#include "capture/capture.hpp"
+
+#include <epan/packet.h>
+
+#include <optional>
+
+namespace tcplife::wireshark {
+
+// Empty when the frame holds no TCP segment tcplife can read, or the tree cannot tell
+// (then the frame stays unseen). Never throws: out of memory leaves the frame unseen.
+std::optional<FrameRecord> analyse_frame(Capture &capture, proto_tree *tree, packet_info *pinfo) noexcept;
+
+} // namespace tcplife::wireshark
