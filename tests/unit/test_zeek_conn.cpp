@@ -66,16 +66,6 @@ std::string history_of(const ZeekConnection &conn) { return std::string(conn.his
 
 #define assert_originator(wire, side) assert_true((wire).conn.originator((wire).sockets()) == (wire).address(side))
 
-#define assert_endpoint_states(conn, orig, resp)                                                                   \
-    do {                                                                                                           \
-        assert_string_equal(::tcplife::zeek_endpoint_state_name((conn).originator_state()),                       \
-                            ::tcplife::zeek_endpoint_state_name(orig));                                            \
-        assert_string_equal(::tcplife::zeek_endpoint_state_name((conn).responder_state()),                        \
-                            ::tcplife::zeek_endpoint_state_name(resp));                                            \
-    } while (0)
-
-using E = ZeekEndpointState;
-
 // ---- conn_state: S0 S1 SF ------------------------------------------------------
 
 static void test_s0_syn_unanswered(void **)
@@ -85,7 +75,6 @@ static void test_s0_syn_unanswered(void **)
     assert_zeek(wire.conn, "S0", "S");
     assert_originator(wire, Side::Client);
     assert_true(wire.conn.responder(wire.sockets()) == wire.address(Side::Server));
-    assert_endpoint_states(wire.conn, E::SynSent, E::Inactive);
     assert_int_equal(wire.conn.originator_bytes(), 0);
     assert_int_equal(wire.conn.responder_bytes(), 0);
     assert_int_equal(wire.conn.originator_packets(), 1);
@@ -107,7 +96,6 @@ static void test_s0_syn_after_partial(void **) // a pure SYN from a PARTIAL endp
     Wire wire(40000, 5001);
     wire.step(Side::Client, ACK | PSH, 100); // PARTIAL; the server stays INACTIVE
     wire.step(Side::Client, SYN);
-    assert_endpoint_states(wire.conn, E::SynSent, E::Inactive);
     assert_zeek(wire.conn, "S0", "DS");
 }
 
@@ -116,7 +104,6 @@ static void test_s1_syn_synack(void **) // S1 needs only SYN and SYN-ACK
     Wire wire;
     wire.step(Side::Client, SYN);
     wire.step(Side::Server, SYN | ACK);
-    assert_endpoint_states(wire.conn, E::Established, E::Established);
     assert_zeek(wire.conn, "S1", "Sh");
 }
 
@@ -134,7 +121,6 @@ static void test_s1_missed_syn(void **) // an ACK while the peer is ESTABLISHED
     wire.step(Side::Server, SYN | ACK); // from a likely server port: flipped at creation
     wire.step(Side::Client, ACK);
     assert_originator(wire, Side::Client);
-    assert_endpoint_states(wire.conn, E::Established, E::Established);
     assert_zeek(wire.conn, "S1", "^hA");
 }
 
@@ -161,7 +147,6 @@ static void test_sf_rst_after_both_fins(void **) // CLOSED ignores a RST when th
     wire.step(Side::Client, FIN | ACK);
     wire.step(Side::Server, FIN | ACK);
     wire.step(Side::Client, RST);
-    assert_endpoint_states(wire.conn, E::Closed, E::Closed);
     assert_zeek(wire.conn, "SF", "ShADadFfR");
 }
 
@@ -187,7 +172,6 @@ static void test_sf_fin_rst_then_peer_fin(void **) // UpdateEstablishedState tur
     wire.step(Side::Client, RST); // CLOSED -> RESET: the server had not closed
     assert_zeek(wire.conn, "RSTO", "ShAFR");
     wire.step(Side::Server, FIN | ACK);
-    assert_endpoint_states(wire.conn, E::Closed, E::Closed);
     assert_zeek(wire.conn, "SF", "ShAFRf");
 }
 
@@ -214,7 +198,6 @@ static void test_sh_syn_then_fin(void **)
     Wire wire;
     wire.step(Side::Client, SYN);
     wire.step(Side::Client, FIN);
-    assert_endpoint_states(wire.conn, E::Closed, E::Inactive);
     assert_zeek(wire.conn, "SH", "SF");
     assert_int_equal(wire.conn.originator_bytes(), 0);
 }
@@ -226,7 +209,6 @@ static void test_shr_synack_then_fin(void **)
     wire.step(Side::Server, SYN | ACK);
     wire.step(Side::Server, FIN | ACK);
     assert_originator(wire, Side::Client);
-    assert_endpoint_states(wire.conn, E::Inactive, E::Closed);
     assert_zeek(wire.conn, "SHR", "^hf");
 }
 
@@ -247,7 +229,6 @@ static void test_rej_rst_answers_synack(void **) // originator SYN_ACK_SENT, res
     wire.step(Side::Server, SYN | ACK);
     wire.step(Side::Client, RST); // a RST is no A or D: no flip
     assert_originator(wire, Side::Server);
-    assert_endpoint_states(wire.conn, E::SynAckSent, E::Reset);
     assert_zeek(wire.conn, "REJ", "Hr");
 }
 
@@ -257,7 +238,6 @@ static void test_rej_both_reset_nothing_sent(void **) // os RESET and both sizes
     wire.step(Side::Client, SYN);
     wire.step(Side::Client, RST);
     wire.step(Side::Server, RST);
-    assert_endpoint_states(wire.conn, E::Reset, E::Reset);
     assert_int_equal(wire.conn.originator_bytes(), 0);
     assert_int_equal(wire.conn.responder_bytes(), 0);
     assert_zeek(wire.conn, "REJ", "SRr");
@@ -289,7 +269,6 @@ static void test_rstrh_synack_then_rst(void **)
     wire.exchange(Side::Client, SYN);
     wire.step(Side::Server, SYN | ACK);
     wire.step(Side::Server, RST);
-    assert_endpoint_states(wire.conn, E::Inactive, E::Reset);
     assert_zeek(wire.conn, "RSTRH", "^hr");
 }
 
@@ -314,7 +293,7 @@ static void test_rstos0_empty_ack_then_rst(void **) // Zeek's own "SaR, RSTOS0"
     Wire wire;
     wire.step(Side::Client, SYN);
     wire.step(Side::Server, ACK); // an empty responder segment during the open: still INACTIVE
-    assert_endpoint_states(wire.conn, E::SynSent, E::Inactive);
+    assert_zeek(wire.conn, "S0", "Sa");
     wire.step(Side::Client, RST);
     assert_zeek(wire.conn, "RSTOS0", "SaR");
 }
@@ -326,7 +305,6 @@ static void test_oth_syn_fin_rst(void **) // Zeek's own "SaFR, OTH": F breaks th
     wire.step(Side::Server, ACK);
     wire.step(Side::Client, FIN);
     wire.step(Side::Client, RST); // CLOSED -> RESET: the server is INACTIVE, not CLOSED
-    assert_endpoint_states(wire.conn, E::Reset, E::Inactive);
     assert_zeek(wire.conn, "OTH", "SaFR");
 }
 
@@ -343,7 +321,6 @@ static void test_oth_midstream_data(void **)
     unseen_handshake(wire);
     wire.step(Side::Client, ACK | PSH, 100);
     wire.step(Side::Server, ACK | PSH, 300);
-    assert_endpoint_states(wire.conn, E::Partial, E::Partial);
     assert_zeek(wire.conn, "OTH", "Dd");
 }
 
@@ -414,7 +391,6 @@ static void test_history_responder_syn_rst_is_lower_q(void **)
     wire.step(Side::Client, SYN);
     // INACTIVE handler: the SYN establishes both, then the RST resets the server.
     wire.step(Side::Server, SYN | RST | ACK);
-    assert_endpoint_states(wire.conn, E::Established, E::Reset);
     assert_zeek(wire.conn, "RSTR", "Sq");
 }
 
@@ -732,8 +708,9 @@ static void test_flip_lone_synack_then_ack(void **) // "H", then A from the othe
     assert_originator(wire, Side::Server);
     wire.step(Side::Client, ACK);
     assert_originator(wire, Side::Client);
-    assert_endpoint_states(wire.conn, E::Partial, E::SynAckSent);
     assert_zeek(wire.conn, "OTH", "^hA");
+    wire.step(Side::Server, FIN | ACK); // the new responder still SYN_ACK_SENT: its FIN closes it
+    assert_zeek(wire.conn, "SHR", "^hAf");
 }
 
 static void test_flip_lone_synack_then_data(void **)
@@ -767,7 +744,6 @@ static void test_flip_reversed_handshake(void **) // the SYN-ACK captured before
     assert_zeek(wire.conn, "OTH", "H");
     wire.observe(syn); // the client's own start, ack - 1 of the SYN-ACK: flip, established
     assert_originator(wire, Side::Client);
-    assert_endpoint_states(wire.conn, E::Established, E::Established);
     assert_zeek(wire.conn, "S1", "Hs^");
     wire.step(Side::Client, ACK);
     assert_zeek(wire.conn, "S1", "Hs^A");
@@ -783,7 +759,6 @@ static void test_flip_reversed_handshake_needs_implied_start(void **)
     syn.seq = SeqNumber(client_isn + 5000); // Zeek would open a new connection; here: no flip
     wire.observe(syn);
     assert_originator(wire, Side::Server);
-    assert_endpoint_states(wire.conn, E::SynAckSent, E::Established);
     assert_zeek(wire.conn, "OTH", "Hs");
 }
 

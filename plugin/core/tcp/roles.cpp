@@ -30,4 +30,13 @@ bool first_sender_is_server(std::uint16_t source_port, std::uint16_t destination
     return source_port < destination_port;
 }
 
+bool zeek_first_sender_is_responder(const Segment &first)
+{
+    if (!first.has(tcp_flag::syn))
+        return first_sender_is_server(first.source.port, first.destination.port);
+    if (!first.has(tcp_flag::ack))
+        return false;
+    return is_likely_server_port(first.source.port) && !is_likely_server_port(first.destination.port);
+}
+
 } // namespace tcplife

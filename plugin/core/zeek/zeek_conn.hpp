@@ -2,11 +2,16 @@
 // conn_state, history, orig/resp bytes and packets, as defined in
 // Zeek's documentation of conn.log (base/protocols/conn/main.zeek). Where it is silent, this follows
 // Zeek's own code (TCPSessionAdapter.cc, TCP_Endpoint.*, TCP_Reassembler.cc,
-// Session.h, Conn.cc, base/protocols/conn/main.zeek); zeek_conn.cpp names the
-// function each rule comes from.
+// Session.h, Conn.cc, base/protocols/conn/main.zeek); each function names the Zeek
+// function its rule comes from. The layer's one public header; the implementation reads:
+//   zeek_conn.cpp      one segment, in the order of TCPSessionAdapter::Process; the roles
+//   endpoint.*         what Zeek keeps per endpoint (TCP_Endpoint), its sequence bookkeeping
+//   state_machine.cpp  the endpoint states' transitions
+//   history.*          the history letters
+//   content_gaps.cpp   the G/g letter, from what Zeek's reassembler would have delivered
+//   conn_state.cpp     the summary: conn_state, bytes, packets
 //
-// Differences from Zeek that are deliberate (the document, "Where Zeek and one
-// Wireshark stream differ"):
+// Differences from Zeek that are deliberate:
 //  - Zeek splits a 4-tuple into several connections by timers and on reuse (for
 //    example a SYN with a new ISN); this class sees one tcp.stream as one connection.
 //  - No C/c (bad checksum) letter: Wireshark does not verify TCP checksums by default,
@@ -21,8 +26,10 @@
 #pragma once
 
 #include "tcp/segment.hpp"
+#include "zeek/endpoint.hpp"
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -31,20 +38,6 @@ namespace tcplife {
 enum class ZeekConnState : std::uint8_t { S0, S1, SF, REJ, S2, S3, RSTO, RSTR, RSTOS0, RSTRH, SH, SHR, OTH };
 
 const char *zeek_conn_state_name(ZeekConnState state); // "S0", "RSTOS0", ...
-
-// Zeek's endpoint states (TCP_Endpoint.h EndpointState): coarser than RFC 9293,
-// they say only what a passive observer has seen an endpoint do.
-enum class ZeekEndpointState : std::uint8_t {
-    Inactive,    // nothing seen from it that changed its state
-    SynSent,     // sent a SYN as originator
-    SynAckSent,  // sent a SYN-ACK as originator (its peer's SYN was not seen)
-    Partial,     // sent data or an ACK without a SYN seen
-    Established, // a handshake seen, or a missed SYN inferred
-    Closed,      // sent a FIN
-    Reset,       // sent a RST
-};
-
-const char *zeek_endpoint_state_name(ZeekEndpointState state); // Zeek's spelling: "TCP_SYN_SENT", ...
 
 class ZeekConnection { // one per Wireshark tcp.stream
 public:
@@ -69,8 +62,6 @@ public:
     // As Zeek's roles stand now (after flips), taken from the stream's `sockets`.
     const SocketAddress &originator(const SocketPair &sockets) const;
     const SocketAddress &responder(const SocketPair &sockets) const;
-    ZeekEndpointState originator_state() const;
-    ZeekEndpointState responder_state() const;
 
     // Zeek's orig_bytes / resp_bytes: taken from sequence numbers (TCP_Endpoint::Size),
     // so bytes acknowledged but never captured count too. Zeek logs them only when the
@@ -81,48 +72,10 @@ public:
     std::uint32_t responder_packets() const;
 
 private:
-    // What Zeek keeps per endpoint (TCP_Endpoint), in 32 bits where Zeek uses 64:
-    // sequence numbers keep Zeek's wrap counters, relative positions are compared
-    // wrap-safe, which holds while they are less than 2 GiB apart.
-    struct Endpoint {
-        std::uint32_t start_seq = 0;     // sequence number of its SYN, or one before its first octet
-        std::uint32_t last_seq = 0;      // one past the highest sequence number it sent
-        std::uint32_t ack_seq = 0;       // highest of its sequence numbers the peer acknowledged
-        std::uint32_t last_syn_at = 0;   // relative sequence number of its latest SYN (S/H repeat rule)
-        std::uint32_t last_fin_end = 0;  // relative end of its latest FIN segment (F repeat rule)
-        std::uint32_t last_rst_at = 0;   // relative sequence number of its latest RST (R repeat rule)
-        std::uint32_t delivered_to = 1;  // relative: its data is contiguous (or given up as a gap) below this
-        std::uint32_t held_from = 0;     // relative start of its data held above a hole; 0: none
-        std::uint32_t retransmissions = 0; // T/t events
-        std::uint16_t zero_windows = 0;    // W/w events, saturating
-        std::uint16_t gaps = 0;            // G/g events, saturating
-        std::uint32_t packets = 0;
-        std::uint8_t seq_wraps = 0;      // times last_seq wrapped past 2^32 (Zeek's seq_wraps), saturating
-        std::uint8_t ack_wraps = 0;
-        ZeekEndpointState state : 3;
-        ZeekEndpointState prev_state : 3; // the state before the last change (Zeek's prev_state)
-        bool sent_fin : 1;               // Zeek's FIN_cnt > 0
-        bool sent_any : 1;               // Zeek's first_packet_seen bit, which follows the endpoint
-
-        Endpoint()
-            : state(ZeekEndpointState::Inactive), prev_state(ZeekEndpointState::Inactive), sent_fin(false),
-              sent_any(false)
-        {
-        }
-
-        void init_from_segment(bool syn, std::uint32_t seq, std::uint32_t end);
-        void restart(std::uint32_t start, std::uint32_t last);
-        std::uint64_t relative(std::uint32_t value, std::uint32_t last, unsigned wraps, bool &underflow) const;
-        void advance_last(std::uint32_t end);
-        void advance_ack(std::uint32_t ack);
-        bool no_data_acked() const;
-        bool cleanly_open() const;
-        std::uint32_t held_data_end() const;
-    };
-
     enum class Event : std::uint8_t;
     static bool next_state(ZeekEndpointState state, Event event, ZeekEndpointState &next);
 
+    // zeek_conn.cpp: one segment, and the roles
     void start(const Segment &segment, const SocketPair &sockets);
     void flip_roles();
     void flip_after_lone_synack();
@@ -133,26 +86,35 @@ private:
         return sockets[endpoint ^ first_sender_side_];
     }
     bool is_originator(std::size_t endpoint) const { return endpoint == originator_index_; }
-    const Endpoint &originator_endpoint() const { return endpoints_[originator_index_]; }
-    const Endpoint &responder_endpoint() const { return endpoints_[1 - originator_index_]; }
-
+    const ZeekEndpoint &originator_endpoint() const { return endpoints_[originator_index_]; }
+    const ZeekEndpoint &responder_endpoint() const { return endpoints_[1 - originator_index_]; }
     void note_partial_status(std::size_t sender, const Segment &segment);
+    void update_last_seq(std::size_t sender, std::uint32_t end, const Segment &segment);
+
+    // history.cpp
     void record_history(std::size_t sender, const Segment &segment, std::uint64_t rel_seq);
     bool seen_once(std::size_t sender, std::uint16_t mask, char code);
     template <typename Counter> void count_event(std::size_t endpoint, Counter &counter, char code);
     void add_letter(std::size_t endpoint, char code);
     void append_history(char letter);
-    void update_last_seq(std::size_t sender, std::uint32_t end, const Segment &segment);
+    void clear_history();
+    bool history_matches_rstos0() const;
+
+    // state_machine.cpp
     void run_state_machine(std::size_t sender, ZeekEndpointState handler, const Segment &segment,
                            bool syn_at_implied_start);
-    void apply(Endpoint &endpoint, Event event);
+    void apply(ZeekEndpoint &endpoint, Event event);
+
+    // content_gaps.cpp
     void ack_received(std::size_t endpoint, std::uint64_t rel_ack);
     void data_sent(std::size_t sender, std::uint64_t rel_data_seq, std::uint32_t length);
-    static void deliver_held(Endpoint &endpoint);
+    static void deliver_held(ZeekEndpoint &endpoint);
     void count_gap(std::size_t endpoint);
-    std::uint64_t size_of(const Endpoint &endpoint, const Endpoint &peer) const;
 
-    std::array<Endpoint, 2> endpoints_{}; // [0] sent the first segment, [1] received it
+    // conn_state.cpp
+    std::uint64_t size_of(const ZeekEndpoint &endpoint, const ZeekEndpoint &peer) const;
+
+    std::array<ZeekEndpoint, 2> endpoints_{}; // [0] sent the first segment, [1] received it
     std::uint16_t letters_seen_ = 0;     // Zeek's hist_seen: once-per-direction letters, by role
     std::uint8_t history_length_ = 0;
     std::uint8_t rstos0_match_ = 0;      // where the history stands in /\^?S[^HAFGIQ]*R.*/
