@@ -121,8 +121,10 @@ SocketPair Conversation::start(const Segment &segment, Annotation &annotation)
 {
     started_ = true;
     bool sender_is_server = false;
+    FirstSegment first = FirstSegment::Other;
     if (segment.has(tcp_flag::syn) && !segment.has(tcp_flag::rst)) {
         sender_is_server = segment.has(tcp_flag::ack);
+        first = sender_is_server ? FirstSegment::SynAck : FirstSegment::Syn;
     } else {
         sender_is_server = first_sender_is_server(segment.source.port, segment.destination.port);
         roles_guessed_ = true;
@@ -132,11 +134,8 @@ SocketPair Conversation::start(const Segment &segment, Annotation &annotation)
     sockets[client] = sender_is_server ? segment.destination : segment.source;
     sockets[server] = sender_is_server ? segment.source : segment.destination;
 
-    // The states before any segment: no transition, so they start no path.
-    const bool opens = segment.has(tcp_flag::syn) && !segment.has(tcp_flag::rst);
-    const OpeningStates opening = opening_states(!opens           ? FirstSegment::Other
-                                                 : sender_is_server ? FirstSegment::SynAck
-                                                                    : FirstSegment::Syn);
+    // The states before any segment are no transition, so they start no path.
+    const OpeningStates opening = opening_states(first);
     endpoints_[client].state = opening.client;
     endpoints_[server].state = opening.server;
     return sockets;

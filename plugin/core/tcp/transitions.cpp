@@ -27,7 +27,6 @@ Transition transition(TcpState state, EndpointEvent event)
     using S = TcpState;
     using E = EndpointEvent;
 
-    // clang-format off
     switch (key(state, event)) {
     // ---- UNKNOWN: no evidence yet, the capture began mid-stream ----------------------------------------------
     case key(S::Unknown, E::SendSyn):               return to(S::SynSent);     // 3.10.1: a SYN is an active OPEN
@@ -78,7 +77,7 @@ Transition transition(TcpState state, EndpointEvent event)
     case key(S::Established, E::SendCrossedFin):    return through(S::FinWait1, S::Closing); // 3.6 figure 13: simultaneous close
     case key(S::Established, E::ReceiveFin):        return to(S::CloseWait);   // 3.10.7.4 (eighth check): the peer closed first
     case key(S::Established, E::SendRst):           return to(S::Closed);      // 3.5.2: sending a reset ends the connection
-    case key(S::Established, E::ReceiveRst):        return to(S::Closed);      // 3.10.7.4 (second check): an acceptable RST aborts
+    case key(S::Established, E::ReceiveRst):        return to(S::Closed);      // 3.10.7.4: an acceptable RST aborts
 
     // ---- FIN_WAIT_1 ----------------------------------------------------------------------------------------
     case key(S::FinWait1, E::ReceiveAckOfFin):      return to(S::FinWait2);    // 3.10.7.4 (fifth check): its FIN acknowledged
@@ -86,45 +85,44 @@ Transition transition(TcpState state, EndpointEvent event)
     case key(S::FinWait1, E::ReceiveFin):           return to(S::Closing);     // 3.10.7.4 (eighth check): simultaneous close
     case key(S::FinWait1, E::BothSidesSentData):    return to(S::FinWait1);    // 3.10.7.4: stays, the peer may still send
     case key(S::FinWait1, E::SendRst):              return to(S::Closed);      // 3.5.2: sending a reset ends the connection
-    case key(S::FinWait1, E::ReceiveRst):           return to(S::Closed);      // 3.10.7.4 (second check): an acceptable RST aborts
+    case key(S::FinWait1, E::ReceiveRst):           return to(S::Closed);      // 3.10.7.4: an acceptable RST aborts
 
     // ---- FIN_WAIT_2 ----------------------------------------------------------------------------------------
     case key(S::FinWait2, E::ReceiveFin):           return to(S::TimeWait);    // 3.10.7.4 (eighth check): the peer's FIN ends the close
     case key(S::FinWait2, E::BothSidesSentData):    return to(S::FinWait2);    // 3.10.7.4: stays, the peer may still send
     case key(S::FinWait2, E::SendRst):              return to(S::Closed);      // 3.5.2: sending a reset ends the connection
-    case key(S::FinWait2, E::ReceiveRst):           return to(S::Closed);      // 3.10.7.4 (second check): an acceptable RST aborts
+    case key(S::FinWait2, E::ReceiveRst):           return to(S::Closed);      // 3.10.7.4: an acceptable RST aborts
 
     // ---- CLOSE_WAIT ----------------------------------------------------------------------------------------
     case key(S::CloseWait, E::SendFin):             return to(S::LastAck);     // 3.10.4: CLOSE in CLOSE-WAIT
-    case key(S::CloseWait, E::SendCrossedFin):      // 3.6 figure 13: its FIN left before the peer's arrived, so it was still ESTABLISHED
+    case key(S::CloseWait, E::SendCrossedFin):      // 3.6 figure 13: its FIN left before the peer's came: still ESTABLISHED
         return through(S::Established, S::FinWait1, S::Closing);
     case key(S::CloseWait, E::ReceiveFin):          return to(S::CloseWait);   // 3.10.7.4 (eighth check): stays, a repeated FIN
     case key(S::CloseWait, E::BothSidesSentData):   return to(S::CloseWait);   // 3.10.7.4: stays, a half-closed side still sends
     case key(S::CloseWait, E::SendRst):             return to(S::Closed);      // 3.5.2: sending a reset ends the connection
-    case key(S::CloseWait, E::ReceiveRst):          return to(S::Closed);      // 3.10.7.4 (second check): an acceptable RST aborts
+    case key(S::CloseWait, E::ReceiveRst):          return to(S::Closed);      // 3.10.7.4: an acceptable RST aborts
 
     // ---- CLOSING -------------------------------------------------------------------------------------------
     case key(S::Closing, E::ReceiveAckOfFin):       return to(S::TimeWait);    // 3.10.7.4 (fifth check): simultaneous close completes
     case key(S::Closing, E::FinAckedEarlier):       return to(S::TimeWait);    // 3.10.7.4 (fifth check): same, the ACK captured first
     case key(S::Closing, E::ReceiveFin):            return to(S::Closing);     // 3.10.7.4 (eighth check): stays, a repeated FIN
     case key(S::Closing, E::SendRst):               return to(S::Closed);      // 3.5.2: sending a reset ends the connection
-    case key(S::Closing, E::ReceiveRst):            return to(S::Closed);      // 3.10.7.4 (second check): an acceptable RST closes
+    case key(S::Closing, E::ReceiveRst):            return to(S::Closed);      // 3.10.7.4: an acceptable RST closes
 
     // ---- LAST_ACK ------------------------------------------------------------------------------------------
     case key(S::LastAck, E::ReceiveAckOfFin):       return to(S::Closed);      // 3.10.7.4 (fifth check): the passive closer is done
     case key(S::LastAck, E::FinAckedEarlier):       return to(S::Closed);      // 3.10.7.4 (fifth check): same, the ACK captured first
     case key(S::LastAck, E::ReceiveFin):            return to(S::LastAck);     // 3.10.7.4 (eighth check): stays, a repeated FIN
     case key(S::LastAck, E::SendRst):               return to(S::Closed);      // 3.5.2: sending a reset ends the connection
-    case key(S::LastAck, E::ReceiveRst):            return to(S::Closed);      // 3.10.7.4 (second check): an acceptable RST closes
+    case key(S::LastAck, E::ReceiveRst):            return to(S::Closed);      // 3.10.7.4: an acceptable RST closes
 
     // ---- TIME_WAIT -----------------------------------------------------------------------------------------
     case key(S::TimeWait, E::ReceiveFin):           return to(S::TimeWait);    // 3.10.7.4: stays, it only re-acknowledges the FIN
     case key(S::TimeWait, E::SendRst):              return to(S::Closed);      // 3.5.2: sending a reset ends the connection
-    case key(S::TimeWait, E::ReceiveRst):           return to(S::Closed);      // 3.10.7.4 (second check): RFC 1337's assassination
+    case key(S::TimeWait, E::ReceiveRst):           return to(S::Closed);      // 3.10.7.4: obeyed, RFC 1337 assassination
 
     default:                                        return {state, false, {}, 0};
     }
-    // clang-format on
 }
 
 OpeningStates opening_states(FirstSegment first)
