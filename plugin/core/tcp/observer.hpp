@@ -34,7 +34,8 @@ private:
     static constexpr std::size_t server = 1;
 
     // A pure ACK that was a handshake or close step, remembered so that an identical
-    // copy is reported as the same step again rather than as something new.
+    // copy is reported as the same step again rather than as something new. An aggregate
+    // like Endpoint: make one with `{}`.
     struct StepAck {
         SeqNumber seq;
         SeqNumber ack;
@@ -64,7 +65,7 @@ private:
         std::uint8_t synack_attempts = 0;
         std::uint8_t fin_attempts = 0;
         std::uint8_t fin_close_steps = 0;    // steps its FIN carried, repeated on retransmission
-        std::uint8_t unexpected_events = 0;  // events the table did not expect in its state; saturates
+        std::uint8_t unexpected_events = 0;  // events the table did not expect; saturates (fills what was padding)
         bool sent_synack : 1;
         bool accepted_syn_data : 1;          // its SYN-ACK acknowledged data in the peer's SYN (TFO)
         bool fin_merged : 1;
