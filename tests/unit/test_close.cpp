@@ -15,8 +15,8 @@ static void test_established_client_fin(void **)
     assert_true(a.has_close_step(1));
     assert_int_equal(a.close_steps, 0x1);
     assert_states_before(a, S::Established, S::Established);
+    assert_sender(a, "client");
     assert_states(a, S::FinWait1, S::CloseWait);
-    assert_true(has_message(a, ExpertKind::CloseFin, "Close step 1 (FIN) by client"));
 }
 
 static void test_established_server_fin(void **) // the mirror: the server closes first
@@ -34,8 +34,9 @@ static void test_established_server_fin(void **) // the mirror: the server close
     assert_states(a, S::LastAck, S::TimeWait);
     a = flow.step(Side::Server, ACK);
     assert_true(a.has_close_step(4));
+    assert_sender(a, "server");
+    assert_true(a.has(note::time_wait));
     assert_states(a, S::Closed, S::TimeWait);
-    assert_true(has_message(a, ExpertKind::TimeWait, "Close step 4 (ACK): TIME_WAIT expected on the server for 60 s"));
 }
 
 static void test_established_rst_by_server(void **)
@@ -44,8 +45,8 @@ static void test_established_rst_by_server(void **)
     established_with_data(flow);
     const Annotation a = flow.step(Side::Server, RST | ACK);
     assert_int_equal(static_cast<int>(a.reset), static_cast<int>(ResetKind::Abort));
+    assert_string_equal(state_name(a.reset_in), "ESTABLISHED");
     assert_states(a, S::Closed, S::Closed);
-    assert_true(has_message(a, ExpertKind::Reset, "Connection reset by server in ESTABLISHED"));
 }
 
 static void test_established_rst_by_client(void **)
@@ -54,11 +55,12 @@ static void test_established_rst_by_client(void **)
     established_with_data(flow);
     const Annotation a = flow.step(Side::Client, RST | ACK);
     assert_sender(a, "client");
+    assert_int_equal(static_cast<int>(a.reset), static_cast<int>(ResetKind::Abort));
+    assert_string_equal(state_name(a.reset_in), "ESTABLISHED");
     assert_states(a, S::Closed, S::Closed);
-    assert_true(has_message(a, ExpertKind::Reset, "Connection reset by client in ESTABLISHED"));
 }
 
-static void test_established_rst_out_of_window(void **) // RFC 5961: a blind reset is ignored
+static void test_established_blind_rst_from_client(void **) // RFC 5961: a blind reset is ignored
 {
     Flow flow;
     established_with_data(flow);
@@ -67,10 +69,9 @@ static void test_established_rst_out_of_window(void **) // RFC 5961: a blind res
     const Annotation a = flow.observe(rst);
     assert_int_equal(static_cast<int>(a.reset), static_cast<int>(ResetKind::OutOfWindow));
     assert_states(a, S::Established, S::Established);
-    assert_true(has_message(a, ExpertKind::RstOutOfWindow,
-                            "Connection reset by client in ESTABLISHED is out of window (seq 100085, the server "
-                            "expects 85): ignored, as RFC 5961 asks (a blind or stale reset)"));
-    assert_string_equal(info_marks(a).data(), " [RST ignored]");
+    assert_int_equal(a.client_path.length + a.server_path.length, 0);
+    assert_int_equal(a.number, 100085); // client_isn + 1 + 100 + 100000, wrapped past zero
+    assert_int_equal(a.expected_number, 85);
 }
 
 // ---- FIN_WAIT_1 -----------------------------------------------------------------
@@ -83,8 +84,8 @@ static void test_fin_wait_1_ack(void **)
     assert_int_equal(a.close_steps, 0x2);
     assert_states(a, S::FinWait2, S::CloseWait);
     // client FIN at 0xFFFFFFF0 + 1 + 100, so the ACK wraps past zero
-    assert_true(has_message(a, ExpertKind::CloseAck,
-                            "Close step 2 (ACK): ack 86 = client FIN + 1 (a FIN takes one sequence number)"));
+    assert_int_equal(a.number, 86);
+    assert_int_equal(a.expected_number, 86);
 }
 
 static void test_fin_wait_1_finack_merged(void **)
@@ -97,9 +98,8 @@ static void test_fin_wait_1_finack_merged(void **)
     assert_states(a, S::TimeWait, S::LastAck);
     assert_int_equal(a.client_path.length, 2);
     assert_string_equal(state_name(a.client_path.states[0]), "FIN_WAIT_2");
-    assert_true(has_message(a, ExpertKind::MergedClose,
-                            "FIN+ACK merged close (close steps 2 and 3 in one segment): the server acknowledges the "
-                            "client's FIN (ack 86 = FIN + 1) and closes at once"));
+    assert_string_equal(state_name(a.client_path.states[1]), "TIME_WAIT");
+    assert_int_equal(a.number, 86);
     const Annotation last = flow.step(Side::Client, ACK);
     assert_int_equal(last.close_steps, 0x8);
     assert_states(last, S::TimeWait, S::Closed);
@@ -121,7 +121,11 @@ static void test_fin_wait_1_crossed_fin(void **) // simultaneous close, RFC 9293
     assert_true(crossed.has(note::simultaneous_close));
     assert_states(crossed, S::Closing, S::Closing);
     assert_int_equal(crossed.server_path.length, 3); // ESTABLISHED (revised), FIN_WAIT_1, CLOSING
+    assert_string_equal(state_name(crossed.server_path.states[0]), "ESTABLISHED");
     assert_string_equal(state_name(crossed.server_path.states[1]), "FIN_WAIT_1");
+    assert_string_equal(state_name(crossed.server_path.states[2]), "CLOSING");
+    assert_int_equal(crossed.client_path.length, 1);
+    assert_int_equal(crossed.unexpected_events, 0);
 
     const Annotation client_ack = flow.step(Side::Client, ACK);
     assert_int_equal(client_ack.close_steps, 0x8);
@@ -132,7 +136,7 @@ static void test_fin_wait_1_crossed_fin(void **) // simultaneous close, RFC 9293
     assert_true(server_ack.has(note::time_wait));
 }
 
-static void test_fin_wait_1_fin_retransmitted(void **)
+static void test_fin_wait_1_same_fin_again(void **)
 {
     Flow flow;
     established_with_data(flow);
@@ -143,8 +147,7 @@ static void test_fin_wait_1_fin_retransmitted(void **)
     assert_int_equal(again.attempt, 2);
     assert_states(again, S::FinWait1, S::CloseWait);
     assert_int_equal(again.client_path.length, 0);
-    assert_true(has_message(again, ExpertKind::FinRetransmitted,
-                            "Close step 1 (FIN) by client, attempt 2: the FIN is sent again, not yet acknowledged"));
+    assert_true(again.is_retransmission());
 }
 
 static void test_fin_wait_1_ack_seen_before_fin(void **) // a reordered capture
@@ -156,6 +159,9 @@ static void test_fin_wait_1_ack_seen_before_fin(void **) // a reordered capture
     flow.observe(ack);
     const Annotation a = flow.observe(fin);
     assert_states(a, S::FinWait2, S::CloseWait);
+    assert_int_equal(a.client_path.length, 2); // FIN_WAIT_1 on the way: the ACK counts at once
+    assert_string_equal(state_name(a.client_path.states[0]), "FIN_WAIT_1");
+    assert_int_equal(a.unexpected_events, 0);
 }
 
 static void test_fin_wait_1_fin_retransmitted_with_new_ack(void **) // the ACK it now carries is new
@@ -170,8 +176,9 @@ static void test_fin_wait_1_fin_retransmitted_with_new_ack(void **) // the ACK i
     again.ack = SeqNumber(flow.send(Side::Client, ACK).ack);
     const Annotation a = flow.observe(again);
     assert_int_equal(a.close_steps, 0x9);
-    assert_string_equal(info_marks(a).data(), " [FIN 1/4 #2] [ACK 4/4] [TIME_WAIT]");
-    assert_true(has_message(a, ExpertKind::TimeWait, "Close step 4 (ACK): TIME_WAIT expected on the client for 60 s"));
+    assert_int_equal(a.attempt, 2);
+    assert_true(a.has(note::time_wait));
+    assert_states(a, S::Closing, S::TimeWait); // the client still waits for the ACK of its own FIN
 }
 
 static void test_close_wait_keepalive_reply_is_no_step(void **)
@@ -200,7 +207,7 @@ static void test_close_wait_ack_repeated_for_retransmitted_fin(void **)
     const Annotation again = flow.observe(step2);
     assert_int_equal(again.close_steps, 0x2);
     assert_int_equal(again.attempt, 2);
-    assert_string_equal(info_marks(again).data(), " [ACK 2/4 #2]");
+    assert_true(again.has(note::repeated_step_ack));
 }
 
 // ---- FIN_WAIT_2 / CLOSE_WAIT ------------------------------------------------------
@@ -226,8 +233,8 @@ static void test_fin_wait_2_fin(void **)
     client_fin_wait_2(flow);
     const Annotation a = flow.step(Side::Server, FIN | ACK);
     assert_int_equal(a.close_steps, 0x4);
+    assert_sender(a, "server");
     assert_states(a, S::TimeWait, S::LastAck);
-    assert_true(has_message(a, ExpertKind::CloseFin, "Close step 3 (FIN) by server"));
 }
 
 // ---- LAST_ACK / TIME_WAIT ---------------------------------------------------------
@@ -240,7 +247,6 @@ static void test_last_ack_ack(void **)
     assert_int_equal(a.close_steps, 0x8);
     assert_true(a.has(note::time_wait));
     assert_states(a, S::TimeWait, S::Closed);
-    assert_true(has_message(a, ExpertKind::TimeWait, "Close step 4 (ACK): TIME_WAIT expected on the client for 60 s"));
 }
 
 static void test_time_wait_ack_repeated(void **)
@@ -255,16 +261,6 @@ static void test_time_wait_ack_repeated(void **)
     assert_states(again, S::TimeWait, S::Closed);
 }
 
-static void test_time_wait_length_is_a_setting(void **)
-{
-    Flow flow;
-    server_last_ack(flow);
-    const Annotation a = flow.step(Side::Client, ACK);
-    const ExpertMessages messages = describe(a, DescribeOptions{240});
-    assert_int_equal(messages.count, 1);
-    assert_string_equal(messages.items[0].text.data(), "Close step 4 (ACK): TIME_WAIT expected on the client for 240 s");
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -272,11 +268,11 @@ int main(void)
         cmocka_unit_test(test_established_server_fin),
         cmocka_unit_test(test_established_rst_by_server),
         cmocka_unit_test(test_established_rst_by_client),
-        cmocka_unit_test(test_established_rst_out_of_window),
+        cmocka_unit_test(test_established_blind_rst_from_client),
         cmocka_unit_test(test_fin_wait_1_ack),
         cmocka_unit_test(test_fin_wait_1_finack_merged),
         cmocka_unit_test(test_fin_wait_1_crossed_fin),
-        cmocka_unit_test(test_fin_wait_1_fin_retransmitted),
+        cmocka_unit_test(test_fin_wait_1_same_fin_again),
         cmocka_unit_test(test_fin_wait_1_ack_seen_before_fin),
         cmocka_unit_test(test_fin_wait_1_fin_retransmitted_with_new_ack),
         cmocka_unit_test(test_close_wait_keepalive_reply_is_no_step),
@@ -285,7 +281,6 @@ int main(void)
         cmocka_unit_test(test_fin_wait_2_fin),
         cmocka_unit_test(test_last_ack_ack),
         cmocka_unit_test(test_time_wait_ack_repeated),
-        cmocka_unit_test(test_time_wait_length_is_a_setting),
     };
     return cmocka_run_group_tests_name("close", tests, nullptr, nullptr);
 }

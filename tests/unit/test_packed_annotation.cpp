@@ -41,6 +41,12 @@ static void assert_same(const Annotation &expected, const Annotation &actual)
     assert_int_equal(expected.number, actual.number);
     assert_int_equal(expected.expected_number, actual.expected_number);
     assert_int_equal(expected.server_port, actual.server_port);
+    assert_int_equal(expected.unexpected_events, actual.unexpected_events);
+    if (expected.unexpected_events != 0) {
+        assert_int_equal(static_cast<int>(expected.unexpected_at), static_cast<int>(actual.unexpected_at));
+        assert_int_equal(static_cast<int>(expected.unexpected_state), static_cast<int>(actual.unexpected_state));
+        assert_int_equal(static_cast<int>(expected.unexpected_event), static_cast<int>(actual.unexpected_event));
+    }
 }
 
 // Through a cache of its own, and through the packed form with its rest and port.
@@ -149,6 +155,18 @@ static void test_packed_rare_notes_in_rest(void **)
     Annotation common;
     common.notes = note::reuse_in_time_wait;
     assert_false(PackedAnnotation(common).needs_rest());
+}
+
+// Events the transition table did not expect are rare too: they wait in the rest.
+static void test_packed_unexpected_events_in_rest(void **)
+{
+    Annotation a;
+    a.unexpected_events = 255;
+    a.unexpected_at = Role::Server;
+    a.unexpected_state = TcpState::TimeWait;
+    a.unexpected_event = EndpointEvent::SendSynAck;
+    assert_true(PackedAnnotation(a).needs_rest());
+    assert_round_trip(a);
 }
 
 static void test_packed_widest_values(void **)
@@ -331,6 +349,7 @@ int main()
         cmocka_unit_test(test_packed_default),
         cmocka_unit_test(test_packed_common_frames_need_no_rest),
         cmocka_unit_test(test_packed_rare_notes_in_rest),
+        cmocka_unit_test(test_packed_unexpected_events_in_rest),
         cmocka_unit_test(test_packed_widest_values),
         cmocka_unit_test(test_packed_every_number_shape),
         cmocka_unit_test(test_packed_each_field_alone),

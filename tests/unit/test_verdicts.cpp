@@ -33,7 +33,7 @@ static void test_syn_sent_unanswered(void **)
     assert_true(v.end_of_capture.has(Anomaly::SynUnanswered));
 }
 
-static void test_syn_sent_rejected(void **)
+static void test_syn_sent_rejected_verdict(void **)
 {
     Flow flow;
     flow.step(Side::Client, SYN);
@@ -84,7 +84,7 @@ static void test_syn_sent_simultaneous_open(void **)
     assert_verdict(flow.verdict(), "simultaneous-open", "open");
 }
 
-static void test_listen_unsolicited_synack(void **)
+static void test_listen_unsolicited_synack_verdict(void **)
 {
     Flow flow;
     flow.exchange(Side::Client, SYN); // not captured
@@ -378,11 +378,11 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_handshake_complete),
         cmocka_unit_test(test_syn_sent_unanswered),
-        cmocka_unit_test(test_syn_sent_rejected),
+        cmocka_unit_test(test_syn_sent_rejected_verdict),
         cmocka_unit_test(test_syn_sent_rejected_then_retried),
         cmocka_unit_test(test_syn_received_no_final_ack),
         cmocka_unit_test(test_syn_sent_simultaneous_open),
-        cmocka_unit_test(test_listen_unsolicited_synack),
+        cmocka_unit_test(test_listen_unsolicited_synack_verdict),
         cmocka_unit_test(test_listen_synack_then_ack_is_complete),
         cmocka_unit_test(test_unknown_midstream_not_seen),
         cmocka_unit_test(test_last_ack_four_way_by_client),

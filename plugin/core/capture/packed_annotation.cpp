@@ -50,7 +50,7 @@ constexpr BitField client_shape_bits{0, 2};
 constexpr BitField server_shape_bits{2, 2};
 constexpr BitField number_shape_bits{4, 2};
 constexpr BitField server_port_in_rest_bit{6, 1};
-constexpr BitField rare_notes_in_rest_bit{7, 1};
+constexpr BitField rare_in_rest_bit{7, 1}; // rare notes or unexpected events
 
 static_assert(static_cast<unsigned>(TcpState::TimeWait) < (1u << state_width), "a TcpState fits in 4 bits");
 static_assert(note::reuse_in_time_wait <= packed_notes, "the common notes fit in 13 bits");
@@ -105,7 +105,7 @@ PackedAnnotation::PackedAnnotation(const Annotation &a)
     client_shape_bits.put(shape_, shape_of(a.client_path, a.client_after));
     server_shape_bits.put(shape_, shape_of(a.server_path, a.server_after));
     number_shape_bits.put(shape_, number_shape_of(a));
-    rare_notes_in_rest_bit.put(shape_, (a.notes & ~packed_notes) != 0 ? 1 : 0);
+    rare_in_rest_bit.put(shape_, (a.notes & ~packed_notes) != 0 || a.unexpected_events != 0 ? 1 : 0);
 }
 
 void PackedAnnotation::keep_server_port_in_rest() { server_port_in_rest_bit.put(shape_, 1); }
@@ -114,13 +114,20 @@ bool PackedAnnotation::needs_rest() const
 {
     return client_shape_bits.get(shape_) == InRest || server_shape_bits.get(shape_) == InRest ||
            number_shape_bits.get(shape_) == ExpectedInRest || server_port_in_rest_bit.get(shape_) != 0 ||
-           rare_notes_in_rest_bit.get(shape_) != 0;
+           rare_in_rest_bit.get(shape_) != 0;
 }
 
 AnnotationRest rest_of(const Annotation &a)
 {
-    return AnnotationRest{a.expected_number, a.client_path, a.server_path, a.server_port,
-                          static_cast<std::uint16_t>(a.notes & ~packed_notes)};
+    return AnnotationRest{a.expected_number,
+                          a.client_path,
+                          a.server_path,
+                          a.server_port,
+                          static_cast<std::uint16_t>(a.notes & ~packed_notes),
+                          a.unexpected_events,
+                          a.unexpected_at,
+                          a.unexpected_state,
+                          a.unexpected_event};
 }
 
 Annotation PackedAnnotation::unpack(std::uint16_t stream_server_port, const AnnotationRest *rest) const
@@ -134,8 +141,13 @@ Annotation PackedAnnotation::unpack(std::uint16_t stream_server_port, const Anno
     a.merged_close = merged_close_bit.get(bits_) != 0;
     a.attempt = attempt_;
     a.notes = static_cast<std::uint16_t>(notes_bits.get(bits_));
-    if (rare_notes_in_rest_bit.get(shape_) != 0)
+    if (rare_in_rest_bit.get(shape_) != 0) {
         a.notes = static_cast<std::uint16_t>(a.notes | rest->rare_notes);
+        a.unexpected_events = rest->unexpected_events;
+        a.unexpected_at = rest->unexpected_at;
+        a.unexpected_state = rest->unexpected_state;
+        a.unexpected_event = rest->unexpected_event;
+    }
     a.client_before = static_cast<TcpState>(client_before_bits.get(states_));
     a.client_after = static_cast<TcpState>(client_after_bits.get(states_));
     a.server_before = static_cast<TcpState>(server_before_bits.get(states_));

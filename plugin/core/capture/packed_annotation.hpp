@@ -4,7 +4,8 @@
 // frames. Those go elsewhere (FrameCache): the server port, kept once per stream, and,
 // for the few frames where they say something, the expected number (when it differs
 // from the number), a state path that went through more than one state, and the rare
-// notes (note:: bits from window_scale_capped up). Packing
+// notes (note:: bits from window_scale_capped up) and the events the transition table
+// did not expect. Packing
 // is exact: unpacking with them gives back every field as it was.
 #pragma once
 
@@ -21,6 +22,10 @@ struct AnnotationRest {
     StatePath server_path;
     std::uint16_t server_port = 0;
     std::uint16_t rare_notes = 0; // the note:: bits above those the 16 bytes hold
+    std::uint8_t unexpected_events = 0; // and the first of them, as in Annotation
+    Role unexpected_at = Role::Unknown;
+    TcpState unexpected_state = TcpState::Unknown;
+    EndpointEvent unexpected_event = EndpointEvent::SendSyn;
 };
 
 class PackedAnnotation {

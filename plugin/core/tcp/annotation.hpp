@@ -3,6 +3,7 @@
 #pragma once
 
 #include "tcp/tcp_state.hpp"
+#include "tcp/transitions.hpp"
 
 #include <array>
 #include <cstdint>
@@ -78,6 +79,14 @@ struct Annotation {
     std::uint32_t number = 0;
     std::uint32_t expected_number = 0;
     std::uint16_t server_port = 0;
+
+    // Events of this segment the transition table did not expect (saturating): the state
+    // stayed, and the observer's model cannot explain the segment. The first one names
+    // the endpoint, its state and the event; it is meaningful only when the count is not 0.
+    std::uint8_t unexpected_events = 0;
+    Role unexpected_at = Role::Unknown;
+    TcpState unexpected_state = TcpState::Unknown;
+    EndpointEvent unexpected_event = EndpointEvent::SendSyn;
 
     bool has_close_step(unsigned step) const { return (close_steps & (1u << (step - 1))) != 0; }
     bool has(std::uint16_t note_bit) const { return (notes & note_bit) != 0; }

@@ -13,7 +13,7 @@ bool is_pure_ack(const Segment &segment)
            !segment.has(tcp_flag::syn | tcp_flag::fin | tcp_flag::rst);
 }
 
-// Attempt counters saturate: a SYN flood must not wrap them back to "first attempt".
+// Counters saturate: a SYN flood must not wrap an attempt back to "first attempt".
 std::uint8_t bump(std::uint8_t &counter)
 {
     if (counter < UINT8_MAX)
@@ -121,8 +121,10 @@ SocketPair Conversation::start(const Segment &segment, Annotation &annotation)
 {
     started_ = true;
     bool sender_is_server = false;
+    FirstSegment first = FirstSegment::Other;
     if (segment.has(tcp_flag::syn) && !segment.has(tcp_flag::rst)) {
         sender_is_server = segment.has(tcp_flag::ack);
+        first = sender_is_server ? FirstSegment::SynAck : FirstSegment::Syn;
     } else {
         sender_is_server = first_sender_is_server(segment.source.port, segment.destination.port);
         roles_guessed_ = true;
@@ -132,12 +134,10 @@ SocketPair Conversation::start(const Segment &segment, Annotation &annotation)
     sockets[client] = sender_is_server ? segment.destination : segment.source;
     sockets[server] = sender_is_server ? segment.source : segment.destination;
 
-    // Initial states (3.5): before an open the active side is CLOSED and the passive
-    // side LISTENs. A SYN-ACK seen first hides whether the client really sent a SYN.
-    if (segment.has(tcp_flag::syn) && !segment.has(tcp_flag::rst)) {
-        endpoints_[server].state = TcpState::Listen;
-        endpoints_[client].state = sender_is_server ? TcpState::Unknown : TcpState::Closed;
-    }
+    // The states before any segment are no transition, so they start no path.
+    const OpeningStates opening = opening_states(first);
+    endpoints_[client].state = opening.client;
+    endpoints_[server].state = opening.server;
     return sockets;
 }
 
@@ -146,15 +146,28 @@ std::size_t Conversation::sender_of(const Segment &segment, const SocketPair &so
     return segment.source.matches(sockets[client]) ? client : server;
 }
 
-// The only place an endpoint's state changes after start().
+// The only place an endpoint's state changes after start(), and only as the table says.
 void Conversation::apply(std::size_t endpoint, EndpointEvent event, Annotation &annotation)
 {
     Endpoint &target = endpoints_[endpoint];
     const Transition result = transition(target.state, event);
-    if (result.next == target.state)
+    if (!result.expected) {
+        if (annotation.unexpected_events == 0) {
+            annotation.unexpected_at = endpoint == client ? Role::Client : Role::Server;
+            annotation.unexpected_state = target.state;
+            annotation.unexpected_event = event;
+        }
+        bump(annotation.unexpected_events);
+        bump(target.unexpected_events);
         return;
+    }
+    if (result.next == target.state && result.via_length == 0)
+        return; // a row that stays on purpose
+    StatePath &path = endpoint == client ? annotation.client_path : annotation.server_path;
+    for (std::uint8_t i = 0; i < result.via_length; ++i)
+        path.push(result.via[i]);
+    path.push(result.next);
     target.state = result.next;
-    (endpoint == client ? annotation.client_path : annotation.server_path).push(result.next);
 }
 
 void Conversation::observe_reset(std::size_t sender, const Segment &segment, Annotation &annotation)
@@ -332,9 +345,7 @@ void Conversation::observe_fin(std::size_t sender, const Segment &segment, bool 
         annotation.notes |= note::simultaneous_close;
         annotation.number = segment.ack.raw();
         annotation.expected_number = (*to.fin_seq() + 1).raw();
-        apply(sender, EndpointEvent::FinCrossed, annotation);
-        apply(sender, EndpointEvent::SendFin, annotation);
-        apply(sender, EndpointEvent::ReceiveFin, annotation);
+        apply(sender, EndpointEvent::SendCrossedFin, annotation);
         apply(peer, EndpointEvent::ReceiveFin, annotation);
     }
     from.fin_close_steps = steps;
@@ -343,16 +354,19 @@ void Conversation::observe_fin(std::size_t sender, const Segment &segment, bool 
     // A capture taken off the path may show the peer's ACK of this FIN before the FIN.
     if (to.highest_ack() && *to.highest_ack() >= fin + 1) {
         from.fin_acked = true;
-        apply(sender, EndpointEvent::ReceiveAckOfFin, annotation);
+        apply(sender, EndpointEvent::FinAckedEarlier, annotation);
     }
 }
 
 void Conversation::observe_data(std::size_t sender, const Segment &segment, Annotation &annotation)
 {
-    if (segment.payload_length == 0)
+    Endpoint &from = endpoints_[sender];
+    if (segment.payload_length == 0 || from.sent_data)
         return;
-    endpoints_[sender].sent_data = true;
-    if (endpoints_[client].sent_data && endpoints_[server].sent_data) {
+    from.sent_data = true;
+    // Once, when the second side first sends data: no state leads back to UNKNOWN, so
+    // later data would have nothing left to tell.
+    if (endpoints_[1 - sender].sent_data) {
         apply(client, EndpointEvent::BothSidesSentData, annotation);
         apply(server, EndpointEvent::BothSidesSentData, annotation);
     }
@@ -392,7 +406,7 @@ void Conversation::remember_step_ack(std::size_t sender, const Segment &segment,
         return;
     }
     const Endpoint &to = endpoints_[1 - sender];
-    StepAck kept;
+    StepAck kept{};
     kept.seq = segment.seq;
     kept.ack = segment.ack;
     kept.peer_first_sendings = to.first_sendings();

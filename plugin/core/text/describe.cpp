@@ -383,6 +383,14 @@ ExpertMessages describe(const Annotation &annotation, const DescribeOptions &opt
         describe_close(annotation, options, messages);
     describe_reset(annotation, messages);
     describe_anomaly_notes(annotation, facts, messages);
+    if (annotation.unexpected_events != 0) {
+        messages.add(ExpertKind::UnexpectedEvent)
+            .add("tcplife's state model did not expect this segment: %s (the %s, in %s) leaves its state as it "
+                 "was (%u event%s of this segment unexplained); the capture may lack a segment, or the model a row",
+                 event_name(annotation.unexpected_event), role_name(annotation.unexpected_at),
+                 state_name(annotation.unexpected_state), annotation.unexpected_events,
+                 annotation.unexpected_events == 1 ? "" : "s");
+    }
     return out;
 }
 

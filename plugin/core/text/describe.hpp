@@ -37,7 +37,8 @@ struct DescribeOptions {
 // Info marks. Ordinary data segments and ACKs do not.
 inline bool is_explained(const Annotation &a)
 {
-    return a.handshake_step != 0 || a.close_steps != 0 || a.notes != 0 || a.reset != ResetKind::None;
+    return a.handshake_step != 0 || a.close_steps != 0 || a.notes != 0 || a.reset != ResetKind::None ||
+           a.unexpected_events != 0;
 }
 
 // `facts`, when given, are the segment's conversation's, for messages that name

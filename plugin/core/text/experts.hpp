@@ -22,7 +22,8 @@ namespace tcplife {
     X(TimeWait, "time_wait", Sequence, Note, "TIME_WAIT expected")                                                   \
     X(SimultaneousClose, "simultaneous_close", Sequence, Note, "Simultaneous close")                                 \
     X(Reset, "reset", Sequence, Warn, "Connection reset")                                                            \
-    X(MidstreamStart, "midstream", Sequence, Note, "Capture began mid-stream")
+    X(MidstreamStart, "midstream", Sequence, Note, "Capture began mid-stream")                                       \
+    X(UnexpectedEvent, "unexpected_event", Protocol, Note, "Segment the state model did not expect: states kept")
 
 // The anomalies first, in their order, so that an Anomaly converts by value.
 enum class ExpertKind : std::uint8_t {
