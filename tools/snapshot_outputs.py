@@ -10,7 +10,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "integration"))
-from tshark_runner import Tshark  # noqa: E402
+from tshark_runner import Tshark, sample_captures  # noqa: E402
 
 REPORTS = ["tcplife,conv", "tcplife,csv", "tcplife,zeek", "tcplife,summary", "tcplife,ladder",
            "tcplife,states", "tcplife,states_csv", "flow,tcplife,network", "expert,note"]
@@ -24,25 +24,27 @@ def main():
     plugin, out = sys.argv[1], sys.argv[2]
     captures = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sample-pcaps")
     os.makedirs(out, exist_ok=True)
+    runs = dict(VIEWS)
+    for report in REPORTS:
+        runs[report.replace(",", "_")] = ["-q", "-z", report]
     tshark = Tshark(plugin)
     try:
-        for name in sorted(os.listdir(captures)):
-            if not name.endswith(".pcap"):
-                continue
-            capture = tshark.capture(os.path.join(captures, name))
-            for passes in ([], ["-2"]):
-                suffix = "-2pass" if passes else ""
-                runs = dict(VIEWS)
-                for report in REPORTS:
-                    runs[report.replace(",", "_")] = ["-q", "-z", report]
-                for view, args in runs.items():
-                    result = tshark.run("-r", capture, *passes, *args)
-                    with open(os.path.join(out, "%s.%s%s" % (name[:-5], view, suffix)), "w") as f:
-                        f.write(result.stdout)
-                        if result.stderr:
-                            f.write("--- stderr\n" + result.stderr)
+        for path in sample_captures(captures):
+            capture = tshark.capture(path)
+            for view, args in runs.items():
+                one_pass, two_pass = tshark.passes(capture, *args)
+                stem = os.path.join(out, "%s.%s" % (os.path.basename(path)[:-len(".pcap")], view))
+                write(stem, one_pass)
+                write(stem + "-2pass", two_pass)
     finally:
         tshark.close()
+
+
+def write(path, result):
+    with open(path, "w") as f:
+        f.write(result.stdout)
+        if result.stderr:
+            f.write("--- stderr\n" + result.stderr)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ each file, never from the batch itself:
 - good files alone exit 0 with no report; --filter selects as `-z tcplife,csv,FILTER`;
   a bad filter stops the batch with exit status 2.
 """
-import argparse
 import csv
 import gzip
 import io
@@ -28,7 +27,8 @@ import subprocess
 import sys
 import tempfile
 
-from tshark_runner import Tshark
+import tshark_runner
+from tshark_runner import columns_table
 
 BAD = {"truncated.pcap": "truncated, its 1 conversation kept", "x.pcap": "not a capture file",
        "locked.pcap": "permission denied"}
@@ -128,8 +128,8 @@ def check_failure_report(stderr, order, mixed):
     assert skipped in stderr, stderr
 
 
-def check_csv(batch, arguments, order, outputs, folder):
-    expected = expected_csv(outputs, order)
+def check_csv(batch, tshark, arguments, order, folder):
+    expected = expected_csv(direct(tshark, order, "tcplife,csv"), order)
     one = batch.run("-j", "1", "--format", "csv", *arguments)
     assert one.returncode == 1, "exit status %d\n%s" % (one.returncode, one.stderr)
     assert one.stdout == expected, "merged CSV:\n%s\nexpected:\n%s" % (one.stdout, expected)
@@ -146,7 +146,7 @@ def check_csv(batch, arguments, order, outputs, folder):
     return list(csv.DictReader(io.StringIO(one.stdout)))
 
 
-def check_zeek(batch, arguments, order, outputs):
+def check_zeek(batch, tshark, arguments, order):
     runs = [batch.run("-j", jobs, "--format", "zeek", *arguments) for jobs in ("1", "4")]
     assert runs[0].stdout == runs[1].stdout, "zeek output differs between -j 1 and -j 4"
     assert runs[0].returncode == 1, runs[0].stderr
@@ -159,7 +159,7 @@ def check_zeek(batch, arguments, order, outputs):
     records = [line for line in lines if not line.startswith("#")]
     for record in records:
         assert len(record.split("\t")) == len(meta["#fields"]), record
-    expected = expected_zeek_records(outputs, order)
+    expected = expected_zeek_records(direct(tshark, order, "tcplife,zeek"), order)
     assert records == expected, "conn.log records:\n%s\nexpected:\n%s" % ("\n".join(records), "\n".join(expected))
 
 
@@ -170,13 +170,9 @@ def check_text(batch, arguments, order, rows):
     assert lines[0] == lines[-1] == "=" * 80, lines
     assert lines[1] == "TCP Lifecycle conversations: %d from %d captures (final values)" % (
         len(rows), len(order)), lines[1]
-    heading = next(i for i, line in enumerate(lines) if line.startswith("Capture  "))
-    names = re.split(r"  +", lines[heading])
-    table = [re.split(r"  +", line.strip()) for line in lines[heading + 1:-1]]
+    table = columns_table(lines, "Capture  ")
     assert len(table) == len(rows), "%d table rows, %d CSV rows" % (len(table), len(rows))
-    for cells, row in zip(table, rows):
-        assert len(cells) == len(names), "row of %d cells for %d columns: %r" % (len(cells), len(names), cells)
-        shown = dict(zip(names, cells))
+    for shown, row in zip(table, rows):
         truncated = os.path.basename(row["capture"]) == "truncated.pcap"
         assert shown["Capture"] == row["capture"] + ("!" if truncated else ""), (shown, row)
         for heading_name, column in (("Stream", "stream"), ("Server", "server"), ("Zeek", "conn_state")):
@@ -202,34 +198,32 @@ def check_good_only(batch, tshark, good, folder):
     assert bad.returncode == 2 and "nonsense" in bad.stderr and bad.stdout == "", (bad.returncode, bad.stderr)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--plugin", required=True)
-    parser.add_argument("--captures", required=True)
-    parser.add_argument("--tool", required=True, help="tools/tcplife-batch")
-    options = parser.parse_args()
-    tshark = Tshark(options.plugin)
+def check_all(tshark, options, results):
     folder = tempfile.mkdtemp(prefix="tl-batch-")
-    checks = 0
     try:
-        arguments, order, good = build_folder(options.captures, folder)
-        batch = Batch(options.tool, tshark)
-        rows = check_csv(batch, arguments, order, direct(tshark, order, "tcplife,csv"), folder)
-        print("ok   csv: %d rows from %d captures, 3 failures reported, -j 1 = -j 4" % (len(rows), len(order)))
-        check_zeek(batch, arguments, order, direct(tshark, order, "tcplife,zeek"))
-        print("ok   zeek")
-        check_text(batch, arguments, order, rows)
-        print("ok   text")
-        check_good_only(batch, tshark, good, folder)
-        print("ok   good captures only: exit 0, --filter, bad filter")
-        checks = 4
-    except AssertionError as error:
-        print("FAIL %s" % error)
+        check_in_order(tshark, options, results, folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-        tshark.close()
-    return 0 if checks == 4 else 1
+
+
+def check_in_order(tshark, options, results, folder):
+    """Each check builds on what the one before it has shown, so the first failure ends them."""
+    arguments, order, good = build_folder(options.captures, folder)
+    batch = Batch(options.tool, tshark)
+    rows = results.check("csv: every capture's rows, 3 failures reported, -j 1 = -j 4", check_csv, batch, tshark,
+                         arguments, order, folder)
+    later = [("zeek", check_zeek, batch, tshark, arguments, order),
+             ("text", check_text, batch, arguments, order, rows),
+             ("good captures only: exit 0, --filter, bad filter", check_good_only, batch, tshark, good, folder)]
+    for label, function, *args in later:
+        if results.failed:
+            return
+        results.check(label, function, *args)
+
+
+def add_options(parser):
+    parser.add_argument("--tool", required=True, help="tools/tcplife-batch")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(tshark_runner.main(__doc__, check_all, add_options))

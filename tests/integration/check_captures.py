@@ -15,13 +15,13 @@ TCP header as too short to analyse (then the other columns are omitted).
   conv / conv@ / anomaly lines, version guards ("4.2+", "<4.2"): see conversation_expectations.py
 Every frame of the capture must be covered by exactly one row.
 """
-import argparse
-import os
 import re
 import sys
 
 import conversation_expectations as conversation
-from tshark_runner import Tshark
+import golden
+import tshark_runner
+from tshark_runner import fail_with, field_options
 
 FIELDS = ["frame.number", "tcplife.sender", "tcplife.handshake.step", "tcplife.close.step",
           "tcplife.close.merged", "tcplife.retransmission", "tcplife.client.state_prev",
@@ -42,12 +42,9 @@ TCPLIFE_MESSAGE = re.compile(r"(Handshake step|Close step|FIN\+ACK merged|Simult
 COLUMNS = ["sender", "hs", "close", "merged", "attempt", "client_prev", "client", "server_prev", "server"]
 
 
-def run_fields(tshark, capture, two_pass):
-    args = (["-2"] if two_pass else []) + ["-r", capture, "-T", "fields", "-E", "occurrence=a",
-                                           "-E", "aggregator=|", "-E", "separator=/t"]
-    for field in FIELDS:
-        args += ["-e", field]
-    return tshark.run(*args)
+def run_fields(tshark, capture):
+    """The one-pass and the -2 run, whatever their exit status (a cut-short file is one of the samples)."""
+    return tshark.passes(capture, *field_options(FIELDS, occurrence="a", aggregator="|", separator="/t"))
 
 
 def parse_output(stdout):
@@ -113,8 +110,7 @@ def actual_columns(row):
 
 def check_capture(tshark, capture, expect_path):
     problems = []
-    one = run_fields(tshark, capture, two_pass=False)
-    two = run_fields(tshark, capture, two_pass=True)
+    one, two = run_fields(tshark, capture)
     if tcplife_view(one.stdout) != tcplife_view(two.stdout):
         problems.append("one-pass and -2 outputs differ")
     for run in (one, two):
@@ -161,47 +157,18 @@ def check_capture(tshark, capture, expect_path):
         if not any(message.startswith(text) for message in messages):
             problems.append("frame %d: no expert message starting %r (line %d); got %r" %
                             (frame, text, line, messages))
-    return problems
+    fail_with(problems, limit=40)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--plugin", required=True)
-    parser.add_argument("--captures", required=True)
-    parser.add_argument("--expected", required=True)
-    args = parser.parse_args()
+def check_all(tshark, options, results):
+    golden.check_expectations(results, tshark, options.captures, options.expected, ".expect", check_capture)
+    results.check("every capture has its .expect", golden.every_capture_is_expected, options.captures,
+                  options.expected, ".expect")
 
-    tshark = Tshark(args.plugin)
-    passed = failed = 0
-    try:
-        for name in sorted(os.listdir(args.expected)):
-            if not name.endswith(".expect"):
-                continue
-            capture = os.path.join(args.captures, name[:-len(".expect")] + ".pcap")
-            if not os.path.exists(capture):
-                print("FAIL %s: capture %s missing" % (name, capture))
-                failed += 1
-                continue
-            problems = check_capture(tshark, tshark.capture(capture), os.path.join(args.expected, name))
-            if problems:
-                failed += 1
-                print("FAIL %s" % name)
-                for problem in problems[:40]:
-                    print("     " + problem)
-            else:
-                passed += 1
-                print("ok   %s" % name)
-        missing = sorted(name[:-5] for name in os.listdir(args.captures)
-                         if name.endswith(".pcap") and not os.path.exists(
-                             os.path.join(args.expected, name[:-5] + ".expect")))
-        for name in missing:
-            failed += 1
-            print("FAIL %s.pcap has no expected/%s.expect" % (name, name))
-    finally:
-        tshark.close()
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+
+def add_options(parser):
+    parser.add_argument("--expected", required=True, help="the reviewed expectations, expected/")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(tshark_runner.main(__doc__.splitlines()[0], check_all, add_options))

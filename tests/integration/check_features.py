@@ -2,20 +2,14 @@
 """Checks of how tcplife behaves inside tshark beyond per-frame values: it loads,
 exports only the plugin symbols, answers display filters, honours its preferences,
 feeds `-z expert`, and stays out of the way when disabled."""
-import argparse
 import os
 import re
 import subprocess
 import sys
 
-from tshark_runner import Tshark
+import tshark_runner
 
-CHECKS = []
-
-
-def check(function):
-    CHECKS.append(function)
-    return function
+check = tshark_runner.CheckList()
 
 
 def frames_matching(tshark, capture, display_filter, *extra):
@@ -239,27 +233,9 @@ def guessed_sender_is_filterable(tshark, captures, plugin):
     assert frames_matching(tshark, handshake, "tcplife.roles_guessed") == []
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--plugin", required=True)
-    parser.add_argument("--captures", required=True)
-    args = parser.parse_args()
-    tshark = Tshark(args.plugin)
-    passed = failed = 0
-    try:
-        for function in CHECKS:
-            try:
-                function(tshark, args.captures, args.plugin)
-                passed += 1
-                print("ok   " + function.__name__)
-            except AssertionError as error:
-                failed += 1
-                print("FAIL %s: %s" % (function.__name__, str(error)[:2000]))
-    finally:
-        tshark.close()
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+def check_all(tshark, options, results):
+    check.run_all(results, tshark, options.captures, options.plugin)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(tshark_runner.main(__doc__.splitlines()[0], check_all))

@@ -11,15 +11,15 @@ replayed), then tshark runs over each copy in one pass and with -2:
 A failing copy is kept under --keep (default: a temporary folder, printed) with the
 commands that show the difference.
 """
-import argparse
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 
+import tshark_runner
 from check_captures import run_fields, tcplife_view
-from tshark_runner import Tshark
+from tshark_runner import fail, sample_captures
 
 RATES = ["0.02", "0.06"]
 SEEDS = [1, 2]
@@ -33,8 +33,7 @@ def mutate(source, target, rate, seed):
 
 def problems_of(tshark, capture):
     problems = []
-    one = run_fields(tshark, capture, two_pass=False)
-    two = run_fields(tshark, capture, two_pass=True)
+    one, two = run_fields(tshark, capture)
     for name, run in (("one-pass", one), ("-2", two)):
         if run.returncode < 0:
             problems.append("%s run died of signal %d" % (name, -run.returncode))
@@ -42,8 +41,7 @@ def problems_of(tshark, capture):
         first = [a != b for a, b in zip(tcplife_view(one.stdout), tcplife_view(two.stdout))]
         frame = first.index(True) + 1 if True in first else None
         problems.append("per-segment fields differ between one pass and -2 (first at row %s)" % frame)
-    csv_one = tshark.run("-r", capture, "-q", "-z", "tcplife,csv")
-    csv_two = tshark.run("-2", "-r", capture, "-q", "-z", "tcplife,csv")
+    csv_one, csv_two = tshark.passes(capture, "-q", "-z", "tcplife,csv")
     if csv_one.returncode < 0 or csv_two.returncode < 0:
         problems.append("-z tcplife,csv died of a signal")
     elif csv_one.stdout != csv_two.stdout:
@@ -51,46 +49,36 @@ def problems_of(tshark, capture):
     return problems
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--plugin", required=True)
-    parser.add_argument("--captures", required=True)
-    parser.add_argument("--keep", help="folder for the failing copies (default: a new temporary one)")
-    args = parser.parse_args()
-
-    keep = args.keep or tempfile.mkdtemp(prefix="tcplife-mutations-")
-    os.makedirs(keep, exist_ok=True)
-    tshark = Tshark(args.plugin)
-    passed = failed = 0
+def check_mutation(tshark, source, rate, seed, keep):
+    copy = os.path.join(tshark.captures, "mutated-%s-%d-%s" % (rate, seed, os.path.basename(source)))
+    mutate(source, copy, rate, seed)
     try:
-        for name in sorted(os.listdir(args.captures)):
-            if not name.endswith(".pcap"):
-                continue
-            source = tshark.capture(os.path.join(args.captures, name))
-            for rate in RATES:
-                for seed in SEEDS:
-                    label = "%s -E %s --seed %d" % (name, rate, seed)
-                    copy = os.path.join(tshark.captures, "mutated-%s-%d-%s" % (rate, seed, name))
-                    mutate(source, copy, rate, seed)
-                    problems = problems_of(tshark, copy)
-                    if problems:
-                        failed += 1
-                        kept = os.path.join(keep, os.path.basename(copy))
-                        shutil.copy(copy, kept)
-                        print("FAIL %s (kept as %s)" % (label, kept))
-                        for problem in problems:
-                            print("     " + problem)
-                        print("     compare: tshark -r %s -q -z tcplife,csv   and the same with -2" % kept)
-                    else:
-                        passed += 1
-                    os.remove(copy)
+        problems = problems_of(tshark, copy)
+        if problems:
+            kept = os.path.join(keep, os.path.basename(copy))
+            shutil.copy(copy, kept)
+            fail("\n".join(["kept as " + kept] + problems +
+                            ["compare: tshark -r %s -q -z tcplife,csv   and the same with -2" % kept]))
     finally:
-        tshark.close()
-    if failed == 0 and not args.keep:
+        os.remove(copy)
+
+
+def check_all(tshark, options, results):
+    keep = options.keep or tempfile.mkdtemp(prefix="tcplife-mutations-")
+    os.makedirs(keep, exist_ok=True)
+    for path in sample_captures(options.captures):
+        source = tshark.capture(path)
+        for rate in RATES:
+            for seed in SEEDS:
+                label = "%s -E %s --seed %d" % (os.path.basename(path), rate, seed)
+                results.check(label, check_mutation, tshark, source, rate, seed, keep)
+    if results.failed == 0 and not options.keep:
         shutil.rmtree(keep, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+
+
+def add_options(parser):
+    parser.add_argument("--keep", help="folder for the failing copies (default: a new temporary one)")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(tshark_runner.main(__doc__.splitlines()[0], check_all, add_options))

@@ -3,7 +3,6 @@
 tools/install-profile.sh has put it in a private HOME: its columns show the expected
 steps and states, every colouring rule compiles and matches the frames it is meant for,
 and rows take the first matching rule, Wireshark's defaults last."""
-import argparse
 import os
 import pty
 import re
@@ -11,7 +10,8 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
 
-from tshark_runner import NOBODY, Tshark
+import tshark_runner
+from tshark_runner import give_to_nobody
 
 COLUMNS = ["No.", "Time", "Source", "Destination", "Protocol", "Sender", "HS", "Close", "Client state",
            "Server state", "Conversation", "Info"]
@@ -43,12 +43,7 @@ ROW_COLOURS = {
     "syn-unanswered.pcap": {2: "tcplife: SYN never answered"},
 }
 
-CHECKS = []
-
-
-def check(function):
-    CHECKS.append(function)
-    return function
+check = tshark_runner.CheckList()
 
 
 def read_rules(path):
@@ -176,36 +171,17 @@ def install_profile(tshark, source):
     profiles = os.path.join(tshark.home, ".config", "wireshark", "profiles")
     subprocess.run([os.path.join(source, "tools", "install-profile.sh"), profiles], check=True,
                    stdout=subprocess.DEVNULL)
-    if os.geteuid() == 0:
-        for folder, _, files in os.walk(os.path.join(tshark.home, ".config")):
-            os.chown(folder, NOBODY, NOBODY)
-            for name in files:
-                os.chown(os.path.join(folder, name), NOBODY, NOBODY)
+    give_to_nobody(os.path.join(tshark.home, ".config"))
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--plugin", required=True)
-    parser.add_argument("--captures", required=True)
+def check_all(tshark, options, results):
+    install_profile(tshark, options.source)
+    check.run_all(results, tshark, options.captures, os.path.join(options.source, "profile", "tcplife"))
+
+
+def add_options(parser):
     parser.add_argument("--source", required=True, help="the project's top folder (profile/, tools/)")
-    args = parser.parse_args()
-    tshark = Tshark(args.plugin)
-    passed = failed = 0
-    try:
-        install_profile(tshark, args.source)
-        for function in CHECKS:
-            try:
-                function(tshark, args.captures, os.path.join(args.source, "profile", "tcplife"))
-                passed += 1
-                print("ok   " + function.__name__)
-            except AssertionError as error:
-                failed += 1
-                print("FAIL %s: %s" % (function.__name__, str(error)[:2000]))
-    finally:
-        tshark.close()
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(tshark_runner.main(__doc__.splitlines()[0], check_all, add_options))

@@ -15,7 +15,6 @@ on a capture generated here (not in the repository):
 - every report is identical in one-pass and `-2` runs;
 - a filter selects conversations, a bad filter is refused with a clear message.
 """
-import argparse
 import csv
 import io
 import ipaddress
@@ -26,7 +25,9 @@ import subprocess
 import sys
 import tempfile
 
-from tshark_runner import Tshark
+import golden
+import tshark_runner
+from tshark_runner import columns_table, fail, field_options, sample_captures
 
 CONV_FIELDS = {
     "client": "tcplife.conv.client",
@@ -56,34 +57,16 @@ ZEEK_FIELDS = ("ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto service dur
                "resp_ip_bytes tunnel_parents").split()
 
 
-def fail(capture, message):
-    raise AssertionError("%s: %s" % (os.path.basename(capture), message))
-
-
-def run(tshark, capture, *args, two_pass=False):
-    result = tshark.run(*(["-2"] if two_pass else []), "-r", capture, *args)
-    if result.returncode != 0:
-        fail(capture, "tshark %s failed: %s" % (" ".join(args), result.stderr))
-    return result.stdout
-
-
 def report(tshark, capture, name):
-    """The report's text, after checking one-pass and -2 runs print the same."""
-    one_pass = run(tshark, capture, "-q", "-z", "tcplife," + name)
-    two_pass = run(tshark, capture, "-q", "-z", "tcplife," + name, two_pass=True)
-    if one_pass != two_pass:
-        fail(capture, "-z tcplife,%s differs between one-pass and -2:\n%s\n---\n%s" % (name, one_pass, two_pass))
-    return one_pass
+    return tshark.same_in_both_passes(capture, "-q", "-z", "tcplife," + name)
 
 
 def streams_from_fields(tshark, capture):
     """Per stream: the conv fields of its last frame, its anomalies and frame times."""
     names = FRAME_FIELDS + list(CONV_FIELDS.values())
-    args = ["-T", "fields", "-E", "occurrence=a", "-E", "aggregator= "]
-    for name in names:
-        args += ["-e", name]
+    options = field_options(names, occurrence="a", aggregator=" ")
     streams = {}
-    for line in run(tshark, capture, "-Y", "tcplife.stream", *args, two_pass=True).splitlines():
+    for line in tshark.stdout(capture, "-Y", "tcplife.stream", *options, two_pass=True).splitlines():
         values = dict(zip(names, line.split("\t")))
         stream = streams.setdefault(int(values["tcplife.stream"]), {"anomalies": set(), "times": {}})
         stream["anomalies"].update(values["tcplife.anomaly"].split())
@@ -99,9 +82,9 @@ def close_enough(a, b):
     return math.isclose(float(a), float(b), abs_tol=1.5e-6)
 
 
-def check_csv_matches_fields(capture, rows, streams):
+def check_csv_matches_fields(rows, streams):
     if sorted(int(row["stream"]) for row in rows) != sorted(streams):
-        fail(capture, "CSV streams %s, fields streams %s" % ([r["stream"] for r in rows], sorted(streams)))
+        fail("CSV streams %s, fields streams %s" % ([r["stream"] for r in rows], sorted(streams)))
     for row in rows:
         stream = streams[int(row["stream"])]
         last = stream["last"]
@@ -111,42 +94,26 @@ def check_csv_matches_fields(capture, rows, streams):
                 pass  # the field says "(guessed ...)" only in its label; the value is the same
             same = close_enough(row[column], expected) if column in TIMES else row[column] == expected
             if not same:
-                fail(capture, "stream %s: CSV %s=%r, field %s=%r" % (row["stream"], column, row[column], field,
+                fail("stream %s: CSV %s=%r, field %s=%r" % (row["stream"], column, row[column], field,
                                                                      expected))
         if set(row["anomalies"].split()) != stream["anomalies"]:
-            fail(capture, "stream %s: CSV anomalies %r, fields %r" % (row["stream"], row["anomalies"],
+            fail("stream %s: CSV anomalies %r, fields %r" % (row["stream"], row["anomalies"],
                                                                      sorted(stream["anomalies"])))
         if not close_enough(row["ts"], "%.9f" % min(stream["times"].values())):
-            fail(capture, "stream %s: ts %s, earliest frame time %s" % (row["stream"], row["ts"],
+            fail("stream %s: ts %s, earliest frame time %s" % (row["stream"], row["ts"],
                                                                        min(stream["times"].values())))
         syn, ack = last["tcplife.conv.frame.syn"], last["tcplife.conv.frame.ack"]
         # A duration is never negative: time going backwards counts as zero (README).
         expected = "" if not (syn and ack) else "%.9f" % max(0.0, stream["times"][int(ack)] - stream["times"][int(syn)])
         if not close_enough(row["handshake_time"], expected):
-            fail(capture, "stream %s: handshake_time %r, frame times give %r" % (row["stream"],
+            fail("stream %s: handshake_time %r, frame times give %r" % (row["stream"],
                                                                                 row["handshake_time"], expected))
 
 
-def table_rows(text):
-    """The people's table as dicts, by its heading line; columns are 2+ spaces apart."""
-    lines = text.splitlines()
-    heading = next(i for i, line in enumerate(lines) if line.startswith("Stream"))
-    names = re.split(r"  +", lines[heading].strip())
-    rows = []
-    for line in lines[heading + 1:]:
-        if line.startswith("===="):
-            break
-        cells = re.split(r"  +", line.strip())
-        rows.append(dict(zip(names, cells)))
-        if len(cells) != len(names):
-            raise AssertionError("table row has %d cells for %d columns: %r" % (len(cells), len(names), line))
-    return rows
-
-
-def check_table_matches_csv(capture, text, rows):
-    table = table_rows(text)
+def check_table_matches_csv(text, rows):
+    table = columns_table(text.splitlines(), "Stream")
     if len(table) != len(rows):
-        fail(capture, "table has %d rows, CSV %d" % (len(table), len(rows)))
+        fail("table has %d rows, CSV %d" % (len(table), len(rows)))
     pairs = {"Stream": "stream", "Server": "server", "Handshake": "handshake", "Close": "close",
              "Initiator": "initiator", "Reset by": "reset_by", "TIME_WAIT": "time_wait", "Zeek": "conn_state",
              "History": "history", "Duration": "duration", "iRTT": "irtt", "Bytes c>s": "bytes_client",
@@ -154,11 +121,11 @@ def check_table_matches_csv(capture, text, rows):
     for shown, row in zip(table, rows):
         for heading, column in pairs.items():
             if shown[heading] != (row[column] or "-"):
-                fail(capture, "table %s=%r, CSV %s=%r" % (heading, shown[heading], column, row[column]))
+                fail("table %s=%r, CSV %s=%r" % (heading, shown[heading], column, row[column]))
         client = row["client"] + ("*" if row["roles_guessed"] == "yes" else "")
         anomalies = ",".join(row["anomalies"].split()) or "-"
         if shown["Client"] != client or shown["Anomalies"] != anomalies:
-            fail(capture, "table client/anomalies %r/%r, CSV %r/%r" % (shown["Client"], shown["Anomalies"],
+            fail("table client/anomalies %r/%r, CSV %r/%r" % (shown["Client"], shown["Anomalies"],
                                                                       client, anomalies))
 
 
@@ -167,22 +134,22 @@ def split_socket(text):
     return address.strip("[]"), port
 
 
-def check_zeek_log(capture, text, rows):
+def check_zeek_log(text, rows):
     lines = text.splitlines()
     header = [line for line in lines if line.startswith("#")]
     records = [line.split("\t") for line in lines if not line.startswith("#")]
     meta = {line.split("\t", 1)[0]: line.split("\t")[1:] for line in header[1:]}
     if header[0] != "#separator \\x09" or meta["#path"] != ["conn"] or meta["#fields"] != ZEEK_FIELDS:
-        fail(capture, "not a Zeek conn.log header:\n" + "\n".join(header))
+        fail("not a Zeek conn.log header:\n" + "\n".join(header))
     if len(meta["#types"]) != len(ZEEK_FIELDS) or not lines[-1].startswith("#close\t"):
-        fail(capture, "conn.log #types or #close missing")
+        fail("conn.log #types or #close missing")
     if len(records) != len(rows):
-        fail(capture, "conn.log has %d records, CSV %d rows" % (len(records), len(rows)))
+        fail("conn.log has %d records, CSV %d rows" % (len(records), len(rows)))
     uids = set()
     for values, row in zip(records, rows):
         record = dict(zip(ZEEK_FIELDS, values))
         if len(values) != len(ZEEK_FIELDS):
-            fail(capture, "conn.log record with %d fields: %r" % (len(values), values))
+            fail("conn.log record with %d fields: %r" % (len(values), values))
         for field, kind in zip(ZEEK_FIELDS, meta["#types"]):
             value = record[field]
             if value == "-":
@@ -195,20 +162,20 @@ def check_zeek_log(capture, text, rows):
                 ipaddress.ip_address(value)
         sockets = {split_socket(row["client"]), split_socket(row["server"])}
         if {(record["id.orig_h"], record["id.orig_p"]), (record["id.resp_h"], record["id.resp_p"])} != sockets:
-            fail(capture, "conn.log endpoints %r, CSV %r" % (values[2:6], sockets))
+            fail("conn.log endpoints %r, CSV %r" % (values[2:6], sockets))
         if (record["conn_state"], record["history"], record["ts"]) != (row["conn_state"], row["history"] or
                                                                       "(empty)", row["ts"]):
-            fail(capture, "conn.log %r, CSV %r" % (values, row))
+            fail("conn.log %r, CSV %r" % (values, row))
         uids.add(record["uid"])
     if len(uids) != len(records):
-        fail(capture, "conn.log uids are not unique")
+        fail("conn.log uids are not unique")
 
 
 def nearest_rank(values, p):
     return sorted(values)[max(1, math.ceil(p * len(values) / 100)) - 1]
 
 
-def check_summary(capture, text, rows):
+def check_summary(text, rows):
     total = len(rows)
 
     def counted(section, names_counts):
@@ -216,10 +183,10 @@ def check_summary(capture, text, rows):
         for name, count in names_counts:
             share = "%.1f%%" % (100.0 * count / total if total else 0.0)
             if not re.search(r"^  %s +%d +%s$" % (re.escape(name), count, re.escape(share)), body, re.M):
-                fail(capture, "summary %s: expected %s %d %s in\n%s" % (section, name, count, share, text))
+                fail("summary %s: expected %s %d %s in\n%s" % (section, name, count, share, text))
 
     if "TCP Lifecycle summary: %d conversation" % total not in text:
-        fail(capture, "summary total is not %d:\n%s" % (total, text))
+        fail("summary total is not %d:\n%s" % (total, text))
     counted("Handshake", [(v, sum(r["handshake"] == v for r in rows)) for v in HANDSHAKES])
     counted("Close", [(v, sum(r["close"] == v for r in rows)) for v in CLOSES])
     states = sorted({r["conn_state"] for r in rows})
@@ -236,12 +203,12 @@ def check_summary(capture, text, rows):
             continue
         match = re.search(r"^  %s +([0-9.]+) s$" % label, text, re.M)
         if not match or not math.isclose(float(match.group(1)), value, abs_tol=1.5e-6):
-            fail(capture, "summary %s: expected %.6f in\n%s" % (label, value, text))
+            fail("summary %s: expected %.6f in\n%s" % (label, value, text))
 
 
 def check_stats_tree(tshark, capture, rows):
     for two_pass in (False, True):
-        text = run(tshark, capture, "-q", "-z", "tcplife.summary,tree", two_pass=two_pass)
+        text = tshark.stdout(capture, "-q", "-z", "tcplife.summary,tree", two_pass=two_pass)
         counts = {}
         section = None
         for line in text.splitlines():
@@ -255,12 +222,12 @@ def check_stats_tree(tshark, capture, rows):
                 counts[(section, match.group(2))] = int(match.group(3))
         for section, column, values in (("Handshake", "handshake", HANDSHAKES), ("Close", "close", CLOSES)):
             if counts.get((section, None)) != len(rows):
-                fail(capture, "stats tree %s total %r, %d conversations" % (section, counts.get((section, None)),
+                fail("stats tree %s total %r, %d conversations" % (section, counts.get((section, None)),
                                                                            len(rows)))
             for value in values:
                 expected = sum(r[column] == value for r in rows)
                 if counts.get((section, value), 0) != expected:
-                    fail(capture, "stats tree %s/%s = %r, CSV %d (-2: %s)" % (section, value,
+                    fail("stats tree %s/%s = %r, CSV %d (-2: %s)" % (section, value,
                                                                              counts.get((section, value)),
                                                                              expected, two_pass))
 
@@ -268,24 +235,22 @@ def check_stats_tree(tshark, capture, rows):
 def check_ladder(capture, text, rows, expected_folder):
     streams = [int(m) for m in re.findall(r"^Stream (\d+): ", text, re.M)]
     if streams != [int(r["stream"]) for r in rows]:
-        fail(capture, "ladders for streams %s, CSV rows %s" % (streams, [r["stream"] for r in rows]))
+        fail("ladders for streams %s, CSV rows %s" % (streams, [r["stream"] for r in rows]))
     too_long = [line for line in text.splitlines() if len(line) > 80]
     if too_long:
-        fail(capture, "ladder lines over 80 columns: %r" % too_long[:3])
+        fail("ladder lines over 80 columns: %r" % too_long[:3])
     expected = os.path.join(expected_folder, os.path.basename(capture).replace(".pcap", ".txt"))
     if os.path.exists(expected):
-        with open(expected) as reviewed:
-            if reviewed.read() != text:
-                fail(capture, "ladder differs from %s:\n%s" % (expected, text))
+        golden.compare_text(text, expected)
 
 
 def check_capture(tshark, capture, expected_ladders):
     csv_text = report(tshark, capture, "csv")
     rows = list(csv.DictReader(io.StringIO(csv_text)))
-    check_csv_matches_fields(capture, rows, streams_from_fields(tshark, capture))
-    check_table_matches_csv(capture, report(tshark, capture, "conv"), rows)
-    check_zeek_log(capture, report(tshark, capture, "zeek"), rows)
-    check_summary(capture, report(tshark, capture, "summary"), rows)
+    check_csv_matches_fields(rows, streams_from_fields(tshark, capture))
+    check_table_matches_csv(report(tshark, capture, "conv"), rows)
+    check_zeek_log(report(tshark, capture, "zeek"), rows)
+    check_summary(report(tshark, capture, "summary"), rows)
     check_stats_tree(tshark, capture, rows)
     check_ladder(capture, report(tshark, capture, "ladder"), rows, expected_ladders)
     return len(rows)
@@ -293,24 +258,25 @@ def check_capture(tshark, capture, expected_ladders):
 
 def check_filters(tshark, captures, generated):
     capture = tshark.capture(os.path.join(captures, "port-reuse.pcap"))
-    rows = list(csv.DictReader(io.StringIO(run(tshark, capture, "-q", "-z", "tcplife,csv,tcp.stream == 1"))))
+    rows = list(csv.DictReader(io.StringIO(tshark.stdout(capture, "-q", "-z", "tcplife,csv,tcp.stream == 1"))))
     assert [r["stream"] for r in rows] == ["1"], rows
     # A conversation-field filter in a -2 run selects by final verdict.
     capture = tshark.capture(generated or os.path.join(captures, "time-wait-reuse.pcap"))
-    everything = list(csv.DictReader(io.StringIO(run(tshark, capture, "-q", "-z", "tcplife,csv", two_pass=True))))
+    everything = list(csv.DictReader(io.StringIO(tshark.stdout(capture, "-q", "-z", "tcplife,csv",
+                                                               two_pass=True))))
     for verdict in ("complete", "rejected"):
-        chosen = run(tshark, capture, "-q", "-z", 'tcplife,csv,tcplife.conv.handshake == "%s"' % verdict,
+        chosen = tshark.stdout(capture, "-q", "-z", 'tcplife,csv,tcplife.conv.handshake == "%s"' % verdict,
                      two_pass=True)
         expected = [r["stream"] for r in everything if r["handshake"] == verdict]
         assert expected or not generated, "the generated capture has no %s handshake" % verdict
         assert [r["stream"] for r in csv.DictReader(io.StringIO(chosen))] == expected, chosen
     # A ladder is drawn whole even when only one of its segments matches.
     port_reuse = tshark.capture(os.path.join(captures, "port-reuse.pcap"))
-    text = run(tshark, port_reuse, "-q", "-z", "tcplife,ladder,tcp.stream == 1 && tcp.flags.fin == 1")
+    text = tshark.stdout(port_reuse, "-q", "-z", "tcplife,ladder,tcp.stream == 1 && tcp.flags.fin == 1")
     assert re.findall(r"^Stream \d+", text, re.M) == ["Stream 1"] and "handshake 1/3" in text, text
     bad = tshark.run("-r", port_reuse, "-q", "-z", "tcplife,ladder,tcp.nonsense == 1")
     assert bad.returncode != 0 and "tcplife,ladder" in bad.stderr and "nonsense" in bad.stderr, bad.stderr
-    text = run(tshark, capture, "-q", "-z", "tcplife,conv,tcp.srcport == 1")
+    text = tshark.stdout(capture, "-q", "-z", "tcplife,conv,tcp.srcport == 1")
     assert "Filter: tcp.srcport == 1" in text and "TCP Lifecycle conversations: 0" in text, text
     bad = tshark.run("-r", capture, "-q", "-z", "tcplife,summary,tcp.nonsense == 1")
     assert bad.returncode != 0 and "tcplife,summary" in bad.stderr and "nonsense" in bad.stderr, bad.stderr
@@ -323,37 +289,22 @@ def generated_capture(generator, folder):
     return path
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--plugin", required=True)
-    parser.add_argument("--captures", required=True)
+def check_all(tshark, options, results):
+    with tempfile.TemporaryDirectory() as folder:
+        generated = generated_capture(options.generator, folder) if options.generator else None
+        paths = sample_captures(options.captures, leave_out=["truncated-file.pcap"])
+        if generated:
+            paths.append(generated)
+        for path in paths:
+            results.check(os.path.basename(path), check_capture, tshark, tshark.capture(path),
+                          options.expected_ladders, says="%d conversations")
+        results.check("filters", check_filters, tshark, options.captures, generated)
+
+
+def add_options(parser):
     parser.add_argument("--expected-ladders", required=True, help="reviewed ladders, <capture>.txt")
     parser.add_argument("--generator", help="tcplife_corpus, for a capture that is not in the repository")
-    options = parser.parse_args()
-    tshark = Tshark(options.plugin)
-    failures = 0
-    try:
-        paths = [os.path.join(options.captures, name) for name in sorted(os.listdir(options.captures))
-                 if name.endswith(".pcap") and name != "truncated-file.pcap"]
-        with tempfile.TemporaryDirectory() as folder:
-            generated = generated_capture(options.generator, folder) if options.generator else None
-            for path in paths + ([generated] if generated else []):
-                try:
-                    count = check_capture(tshark, tshark.capture(path), options.expected_ladders)
-                    print("ok   %s (%d conversations)" % (os.path.basename(path), count))
-                except AssertionError as error:
-                    failures += 1
-                    print("FAIL %s" % error)
-            try:
-                check_filters(tshark, options.captures, generated)
-                print("ok   filters")
-            except AssertionError as error:
-                failures += 1
-                print("FAIL filters: %s" % error)
-    finally:
-        tshark.close()
-    return 1 if failures else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(tshark_runner.main(__doc__, check_all, add_options))

@@ -8,13 +8,14 @@
   fields (-2 -T fields), by the rules the README gives, and the people's table says the
   same as the CSV; one-pass and -2 print the same.
 """
-import argparse
 import csv
 import io
 import os
 import sys
 
-from tshark_runner import Tshark
+import golden
+import tshark_runner
+from tshark_runner import fail, field_options, sample_captures
 
 STATES = ["CLOSED", "LISTEN", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2",
           "CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT", "UNKNOWN"]
@@ -39,23 +40,8 @@ SINCE_4_2 = {"refused-retry.txt": "refused-retry-4.2.txt"}
 RECOMPUTED = [("0.1", 1), ("1", 60)]
 
 
-def fail(capture, message):
-    raise AssertionError("%s: %s" % (os.path.basename(capture), message))
-
-
-def run(tshark, capture, *args, two_pass=False):
-    result = tshark.run(*(["-2"] if two_pass else []), "-r", capture, *args)
-    if result.returncode != 0:
-        fail(capture, "tshark %s failed: %s" % (" ".join(args), result.stderr))
-    return result.stdout
-
-
 def report(tshark, capture, argument, options=()):
-    one_pass = run(tshark, capture, *options, "-q", "-z", argument)
-    two_pass = run(tshark, capture, *options, "-q", "-z", argument, two_pass=True)
-    if one_pass != two_pass:
-        fail(capture, "-z %s differs between one-pass and -2:\n%s\n---\n%s" % (argument, one_pass, two_pass))
-    return one_pass
+    return tshark.same_in_both_passes(capture, *options, "-q", "-z", argument)
 
 
 def epoch_ns(text):
@@ -67,11 +53,8 @@ def segments(tshark, capture):
     """The capture's first frame time, and per analysed segment (time, stream, client, server, rst)."""
     fields = ["frame.time_epoch", "tcplife.stream", "tcplife.client.state", "tcplife.server.state",
               "tcp.flags.reset"]
-    args = ["-T", "fields", "-E", "occurrence=l"]
-    for name in fields:
-        args += ["-e", name]
     start, found = None, []
-    for line in run(tshark, capture, *args, two_pass=True).splitlines():
+    for line in tshark.stdout(capture, *field_options(fields, occurrence="l"), two_pass=True).splitlines():
         time, stream, client, server, rst = line.split("\t")
         start = epoch_ns(time) if start is None else start
         if stream:
@@ -140,7 +123,7 @@ def seconds(ns):
     return "%d.%06d" % (micros // 1_000_000, micros % 1_000_000)
 
 
-def table_rows(text):
+def interval_table_rows(text):
     """The people's table as CSV-like dicts, cells found by the heading's column ends."""
     lines = text.splitlines()
     heading_at = next(i for i, line in enumerate(lines) if line.split()[:1] == ["Start"] and "Side" in line.split())
@@ -173,17 +156,17 @@ def table_rows(text):
     return rows, names[side_column + 1:]
 
 
-def check_table_matches_csv(capture, text, csv_rows):
-    shown, states = table_rows(text)
+def check_table_matches_csv(text, csv_rows):
+    shown, states = interval_table_rows(text)
     if len(shown) != len(csv_rows):
-        fail(capture, "table has %d intervals, CSV %d" % (len(shown), len(csv_rows)))
+        fail("table has %d intervals, CSV %d" % (len(shown), len(csv_rows)))
     occurring = [s for s in STATES if any(r["all_" + s.lower()] != "0" for r in csv_rows)]
     if states != occurring:
-        fail(capture, "table columns %s, states occurring %s" % (states, occurring))
+        fail("table columns %s, states occurring %s" % (states, occurring))
     for table_row, csv_row in zip(shown, csv_rows):
         for key, value in table_row.items():
             if csv_row[key] != value:
-                fail(capture, "table %s=%r, CSV %r" % (key, value, csv_row[key]))
+                fail("table %s=%r, CSV %r" % (key, value, csv_row[key]))
 
 
 def check_capture(tshark, capture):
@@ -198,57 +181,38 @@ def check_capture(tshark, capture):
             for number, (got, wanted) in enumerate(zip(rows, expected)):
                 if got != wanted:
                     diff = {k: (got.get(k), wanted.get(k)) for k in wanted if got.get(k) != wanted.get(k)}
-                    fail(capture, "%s: interval %d: report, recomputed %s" % (argument, number, diff))
-            fail(capture, "%s: %d intervals, recomputed %d" % (argument, len(rows), len(expected)))
+                    fail("%s: interval %d: report, recomputed %s" % (argument, number, diff))
+            fail("%s: %d intervals, recomputed %d" % (argument, len(rows), len(expected)))
         text = report(tshark, capture, "tcplife,states," + interval, options)
-        check_table_matches_csv(capture, text, rows)
+        check_table_matches_csv(text, rows)
     return len({stream for _, stream, *_ in found})
 
 
-def check_golden(tshark, captures, expected_folder):
-    for expected, capture, argument, options in GOLDEN:
+def check_golden(tshark, capture, expected, argument, options):
+    golden.compare_text(report(tshark, capture, argument, options), expected)
+
+
+def check_zero_interval_refused(tshark, capture):
+    refused = tshark.run("-r", capture, "-q", "-z", "tcplife,states,0")
+    if refused.returncode == 0 or "tcplife,states" not in refused.stderr or "longer than 0" not in refused.stderr:
+        fail("interval 0 not refused: %r" % refused.stderr)
+
+
+def check_all(tshark, options, results):
+    for expected, capture, argument, tshark_options in GOLDEN:
         if tshark.version[:2] >= (4, 2):
             expected = SINCE_4_2.get(expected, expected)
-        path = tshark.capture(os.path.join(captures, capture))
-        text = report(tshark, path, argument, options)
-        with open(os.path.join(expected_folder, expected)) as reviewed:
-            wanted = reviewed.read()
-        if text != wanted:
-            fail(path, "-z %s differs from %s:\n%s" % (argument, expected, text))
-    bad = tshark.run("-r", tshark.capture(os.path.join(captures, "port-reuse.pcap")), "-q", "-z",
-                     "tcplife,states,0")
-    if bad.returncode == 0 or "tcplife,states" not in bad.stderr or "longer than 0" not in bad.stderr:
-        raise AssertionError("interval 0 not refused: %r" % bad.stderr)
+        results.check(expected, check_golden, tshark, tshark.capture(os.path.join(options.captures, capture)),
+                      os.path.join(options.expected, expected), argument, tshark_options)
+    results.check("interval 0 refused", check_zero_interval_refused, tshark,
+                  tshark.capture(os.path.join(options.captures, "port-reuse.pcap")))
+    for path in sample_captures(options.captures, leave_out=["truncated-file.pcap"]):
+        results.check(os.path.basename(path), check_capture, tshark, tshark.capture(path), says="%d conversations")
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--plugin", required=True)
-    parser.add_argument("--captures", required=True)
+def add_options(parser):
     parser.add_argument("--expected", required=True, help="reviewed reports, expected-states/")
-    options = parser.parse_args()
-    tshark = Tshark(options.plugin)
-    failures = 0
-    try:
-        try:
-            check_golden(tshark, options.captures, options.expected)
-            print("ok   reviewed reports")
-        except AssertionError as error:
-            failures += 1
-            print("FAIL %s" % error)
-        for name in sorted(os.listdir(options.captures)):
-            if not name.endswith(".pcap") or name == "truncated-file.pcap":
-                continue
-            try:
-                count = check_capture(tshark, tshark.capture(os.path.join(options.captures, name)))
-                print("ok   %s (%d conversations)" % (name, count))
-            except AssertionError as error:
-                failures += 1
-                print("FAIL %s" % error)
-    finally:
-        tshark.close()
-    return 1 if failures else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(tshark_runner.main(__doc__, check_all, add_options))

@@ -21,6 +21,8 @@ conversation values as the -2 run.
 """
 import re
 
+from tshark_runner import is_version_guard, version_applies
+
 FIELDS = ["handshake", "close", "close.initiator", "reset_by", "time_wait", "time_wait.until", "conn_state",
           "history", "client", "server", "frame.syn", "frame.synack", "frame.ack", "frame.fin1", "frame.last",
           "rtt.syn_synack", "rtt.synack_ack", "irtt", "duration", "close_duration", "mss.client", "mss.server",
@@ -33,11 +35,8 @@ END_OF_CAPTURE = {"syn_unanswered", "close_wait_at_end", "half_open"}
 
 def version_guard(cells, version):
     """(applies, cells without the guard) for an expectation line on Wireshark `version`."""
-    guard = cells[0]
-    if guard.endswith("+") and guard[:-1].replace(".", "").isdigit():
-        return version[:2] >= tuple(int(part) for part in guard[:-1].split(".")), cells[1:]
-    if guard.startswith("<") and guard[1:].replace(".", "").isdigit():
-        return version[:2] < tuple(int(part) for part in guard[1:].split(".")), cells[1:]
+    if is_version_guard(cells[0]):
+        return version_applies(cells[0], version), cells[1:]
     return True, cells
 
 
