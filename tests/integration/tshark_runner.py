@@ -159,6 +159,24 @@ class Tshark:
                  (" ".join(args), unified_diff(one_pass, two_pass, "one-pass", "-2")))
         return one_pass
 
+    def refused_report(self, capture, report, *reasons):
+        """Runs `-z report` alone, which tcplife must refuse: it says why on stderr (every
+        text of `reasons` in the message) and prints no report. From Wireshark 4.6 on a
+        report can say it did not start, and tshark then stops with an error; before, it
+        cannot, and tshark goes on without it and exits 0, because a plugin must not end
+        the process it is loaded in (compat::start_report)."""
+        result = self.run("-r", capture, "-q", "-z", report)
+        cli = ",".join(report.split(",")[:2])
+        message = "tshark: -z %s:" % cli
+        if message not in result.stderr or any(reason not in result.stderr for reason in reasons):
+            fail("-z %s: no refusal naming %s on stderr: %r" % (report, reasons, result.stderr))
+        if result.stdout != "":
+            fail("-z %s was refused but printed %r" % (report, result.stdout))
+        stops = self.version[:2] >= (4, 6)
+        if (result.returncode != 0) != stops:
+            fail("-z %s: tshark exit status %d on Wireshark %d.%d, expected %s" % (
+                report, result.returncode, self.version[0], self.version[1], "non-zero" if stops else "0"))
+
     def close(self):
         shutil.rmtree(self.root, ignore_errors=True)
 

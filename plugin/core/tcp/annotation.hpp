@@ -2,6 +2,7 @@
 // frame by the Wireshark glue and turned into fields, expert info and Info marks.
 #pragma once
 
+#include "tcp/roles.hpp"
 #include "tcp/tcp_state.hpp"
 #include "tcp/transitions.hpp"
 
@@ -9,10 +10,6 @@
 #include <cstdint>
 
 namespace tcplife {
-
-enum class Role : std::uint8_t { Unknown, Client, Server };
-
-const char *role_name(Role role); // "client", "server", "unknown"
 
 // The states one endpoint went through while this segment was taken into account,
 // in order; the last one is its state after the segment. Empty when nothing changed.

@@ -39,4 +39,14 @@ bool zeek_first_sender_is_responder(const Segment &first)
     return is_likely_server_port(first.source.port) && !is_likely_server_port(first.destination.port);
 }
 
+const char *role_name(Role role)
+{
+    switch (role) {
+    case Role::Client: return "client";
+    case Role::Server: return "server";
+    case Role::Unknown: return "unknown";
+    }
+    return "unknown";
+}
+
 } // namespace tcplife

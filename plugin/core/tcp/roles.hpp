@@ -17,6 +17,10 @@
 
 namespace tcplife {
 
+enum class Role : std::uint8_t { Unknown, Client, Server };
+
+const char *role_name(Role role); // "client", "server", "unknown"
+
 // Zeek's default likely_server_ports for TCP.
 bool is_likely_server_port(std::uint16_t port);
 

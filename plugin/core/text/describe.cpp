@@ -9,16 +9,6 @@
 
 namespace tcplife {
 
-const char *role_name(Role role)
-{
-    switch (role) {
-    case Role::Client: return "client";
-    case Role::Server: return "server";
-    case Role::Unknown: return "unknown";
-    }
-    return "unknown";
-}
-
 namespace {
 
 Role peer_of(Role role)
