@@ -120,16 +120,6 @@ void draw_ladders(void *data)
     print_report([data] { return ladder_output(*static_cast<LadderReport *>(data)); });
 }
 
-void finish_ladder(void *data)
-{
-    delete static_cast<LadderReport *>(data);
-}
-
-void finish_selection(void *data)
-{
-    delete static_cast<LadderSelection *>(data);
-}
-
 bool failed(GString *error)
 {
     const bool started = fail_report(cli, error->str);
@@ -146,7 +136,8 @@ bool start_ladder(const char *argument, void *)
     // every pass.
     const std::string frame_filter = std::string("tcplife || ") + header_number_fields;
     GString *error = register_tap_listener("tcplife", report, frame_filter.c_str(), TL_REQUIRES_NOTHING,
-                                           reset_ladder, ladder_packet, draw_ladders, finish_ladder);
+                                           reset_ladder, ladder_packet, draw_ladders,
+                                           delete_listener_data<LadderReport>);
     if (error != nullptr) {
         delete report;
         return failed(error);
@@ -155,7 +146,7 @@ bool start_ladder(const char *argument, void *)
         return true;
     auto *selection = new LadderSelection{report};
     error = register_tap_listener("tcplife", selection, report->filter.c_str(), TL_REQUIRES_NOTHING, nullptr,
-                                  selection_packet, nullptr, finish_selection);
+                                  selection_packet, nullptr, delete_listener_data<LadderSelection>);
     if (error != nullptr) {
         delete selection;
         remove_tap_listener(report);

@@ -118,16 +118,6 @@ void draw_states(void *data)
     print_report([data] { return states_output(*static_cast<StatesReport *>(data)); });
 }
 
-void finish_states(void *data)
-{
-    delete static_cast<StatesReport *>(data);
-}
-
-void finish_selection(void *data)
-{
-    delete static_cast<StatesSelection *>(data);
-}
-
 struct StatesUi {
     const char *cli;
     StatesFormat format;
@@ -154,7 +144,7 @@ bool start_states(const char *argument, void *ui_data)
         return fail_report(ui->cli, parsed.error.c_str());
     auto *report = new StatesReport{ui->format, parsed.interval_ns, parsed.filter, {}, {}, {}, false, 0, 0};
     GString *error = register_tap_listener("tcplife", report, nullptr, TL_REQUIRES_NOTHING, reset_states,
-                                           states_packet, draw_states, finish_states);
+                                           states_packet, draw_states, delete_listener_data<StatesReport>);
     if (error != nullptr) {
         delete report;
         return failed(ui->cli, error);
@@ -163,7 +153,7 @@ bool start_states(const char *argument, void *ui_data)
         return true;
     auto *selection = new StatesSelection{report};
     error = register_tap_listener("tcplife", selection, report->filter.c_str(), TL_REQUIRES_NOTHING, nullptr,
-                                  selection_packet, nullptr, finish_selection);
+                                  selection_packet, nullptr, delete_listener_data<StatesSelection>);
     if (error != nullptr) {
         delete selection;
         remove_tap_listener(report);

@@ -86,11 +86,6 @@ void draw_table(void *data)
     print_report([data] { return table_output(*static_cast<TableReport *>(data)); });
 }
 
-void finish_table(void *data)
-{
-    delete static_cast<TableReport *>(data);
-}
-
 struct TableUi {
     const char *cli;
     TableFormat format;
@@ -109,7 +104,8 @@ bool start_table(const char *argument, void *ui_data)
     const auto *ui = static_cast<const TableUi *>(ui_data);
     auto *report = new TableReport{ui->format, filter_after(argument, ui->cli), {}, false, 0};
     GString *error = register_tap_listener("tcplife", report, report->filter.empty() ? nullptr : report->filter.c_str(),
-                                           TL_REQUIRES_NOTHING, reset_table, table_packet, draw_table, finish_table);
+                                           TL_REQUIRES_NOTHING, reset_table, table_packet, draw_table,
+                                           delete_listener_data<TableReport>);
     if (error == nullptr)
         return true;
     delete report;

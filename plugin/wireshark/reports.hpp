@@ -58,6 +58,12 @@ void register_cli_reports(const Ui (&uis)[N], stat_tap_ui (&registered)[N], stat
     }
 }
 
+// A tap listener's finish callback: deletes the data it was registered with.
+template <typename Data> void delete_listener_data(void *data)
+{
+    delete static_cast<Data *>(data);
+}
+
 // Writes the text `build()` returns to stdout; nothing escapes into Wireshark.
 template <typename Build> void print_report(Build build) noexcept
 {

@@ -58,6 +58,28 @@ def fail(message):
     raise AssertionError(message)
 
 
+# A sanitized build's tests (TCPLIFE_SANITIZE) name the runtime to preload into tshark.
+SANITIZER_PRELOAD = os.environ.get("TCPLIFE_SANITIZER_PRELOAD", "")
+SANITIZER_REPORTS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:", "SUMMARY: UndefinedBehaviorSanitizer")
+
+
+def sanitizer_environment(no_extcaps):
+    """What tshark needs to run a sanitized plugin: the runtime first, GLib's and
+    Wireshark's own leaks (never freed at exit) not reported, every error fatal. The
+    extcap programs tshark starts to list them would inherit the runtime, and some hang
+    under it: tshark gets the empty folder `no_extcaps` instead."""
+    if not SANITIZER_PRELOAD:
+        return []
+    return ["LD_PRELOAD=" + SANITIZER_PRELOAD, "WIRESHARK_EXTCAP_DIR=" + no_extcaps,
+            "ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:exitcode=86:print_summary=1",
+            "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87"]
+
+
+def fail_on_sanitizer_report(args, stderr):
+    if SANITIZER_PRELOAD and any(report in stderr for report in SANITIZER_REPORTS):
+        fail("sanitizer report from tshark %s:\n%s" % (" ".join(args), stderr))
+
+
 def fail_with(problems, limit):
     """One failure for a check that collects its problems rather than stopping at the first."""
     if problems:
@@ -110,12 +132,14 @@ class Tshark:
         self.home = os.path.join(self.root, "home")
         self.plugins = os.path.join(self.root, "plugins")
         self.captures = os.path.join(self.root, "captures")
+        self.no_extcaps = os.path.join(self.root, "no-extcaps")
         self.version = wireshark_version()
         # Wireshark looks in <plugin dir>/<major>.<minor>/epan for its own plugin ABI.
         epan = os.path.join(self.plugins, "%d.%d" % self.version[:2], "epan")
         os.makedirs(epan)
         os.makedirs(self.home)
         os.makedirs(self.captures)
+        os.makedirs(self.no_extcaps)
         shutil.copy(plugin_path, os.path.join(epan, "tcplife.so"))
         give_to_nobody(self.root)
 
@@ -129,15 +153,17 @@ class Tshark:
 
     def command(self, args):
         env = ["env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HOME=" + self.home,
-               "WIRESHARK_PLUGIN_DIR=" + self.plugins, "LC_ALL=C.UTF-8"]
+               "WIRESHARK_PLUGIN_DIR=" + self.plugins, "LC_ALL=C.UTF-8"] + sanitizer_environment(self.no_extcaps)
         prefix = []
         if os.geteuid() == 0:
             prefix = ["setpriv", "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY, "--clear-groups"]
         return prefix + env + ["tshark"] + list(args)
 
     def run(self, *args):
-        return subprocess.run(self.command(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              universal_newlines=True, timeout=300)
+        result = subprocess.run(self.command(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                universal_newlines=True, timeout=300)
+        fail_on_sanitizer_report(args, result.stderr)
+        return result
 
     def passes(self, capture, *args):
         """The one-pass and the -2 run over `capture`, whatever their exit status."""

@@ -4,6 +4,10 @@
 #include "conversation/anomaly.hpp"
 #include "report/conversation_table.hpp"
 #include "capture/tracker.hpp"
+#include "text/experts.hpp"
+
+#include <set>
+#include <string>
 
 using namespace tcplife;
 using namespace tcplife::test;
@@ -356,9 +360,28 @@ static void test_anomaly_ids_are_stable(void **)
     assert_string_equal(anomaly_id(Anomaly::TimeBackwards), "time_backwards");
 }
 
+// The catalogue's derived tables: each anomaly's expert info is tcplife.expert.<its id>,
+// and no two expert infos share a name (Wireshark refuses a duplicate registration).
+static void test_catalogue_expert_names(void **)
+{
+    for (std::size_t i = 0; i < anomaly_count; ++i) {
+        const auto anomaly = static_cast<Anomaly>(i);
+        const std::string name = expert_info(expert_kind(anomaly)).name;
+        assert_string_equal(name.c_str(), (std::string("tcplife.expert.") + anomaly_id(anomaly)).c_str());
+    }
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < expert_kind_count; ++i) {
+        const ExpertInfo &info = expert_info(static_cast<ExpertKind>(i));
+        assert_true(names.insert(info.name).second);
+        assert_non_null(info.summary);
+    }
+    assert_int_equal(names.size(), expert_kind_count);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_catalogue_expert_names),
         cmocka_unit_test(test_syn_sent_data_before_established),
         cmocka_unit_test(test_syn_sent_data_in_syn),
         cmocka_unit_test(test_syn_received_data_after_accepting_syn_data),

@@ -10,7 +10,7 @@ struct BitField {
 
     template <typename Word> unsigned get(Word word) const
     {
-        return static_cast<unsigned>((word >> shift) & ((1u << width) - 1u));
+        return (static_cast<unsigned>(word) >> shift) & ((1u << width) - 1u);
     }
     template <typename Word> void put(Word &word, unsigned value) const
     {
