@@ -39,11 +39,6 @@ int pi_severity(ExpertSeverity severity)
     return PI_NOTE;
 }
 
-} // namespace
-
-
-namespace {
-
 hf_register_info fields[] = {
     {&ids.stream,
      {"Stream index", "tcplife.stream", FT_UINT32, BASE_DEC, nullptr, 0x0, "The TCP stream index, as tcp.stream",
