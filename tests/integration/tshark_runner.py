@@ -127,6 +127,7 @@ def sample_captures(folder, leave_out=()):
 
 class Tshark:
     def __init__(self, plugin_path):
+        """`plugin_path` None: tshark without tcplife (its plugin folder stays empty)."""
         self.root = tempfile.mkdtemp(prefix="tl-tshark-")
         os.chmod(self.root, 0o755)
         self.home = os.path.join(self.root, "home")
@@ -140,7 +141,8 @@ class Tshark:
         os.makedirs(self.home)
         os.makedirs(self.captures)
         os.makedirs(self.no_extcaps)
-        shutil.copy(plugin_path, os.path.join(epan, "tcplife.so"))
+        if plugin_path is not None:
+            shutil.copy(plugin_path, os.path.join(epan, "tcplife.so"))
         give_to_nobody(self.root)
 
     def capture(self, path):
