@@ -3,9 +3,26 @@
 // code that touches them.
 #pragma once
 
+#include "tcp/segment.hpp"
+
 #include <cstdint>
 
 namespace tcplife {
+
+// The control flags Zeek's analyzer decides by, read once per segment:
+// `const auto [syn, fin, rst, ack] = control_flags(segment);`
+struct ControlFlags {
+    bool syn;
+    bool fin;
+    bool rst;
+    bool ack;
+};
+
+inline ControlFlags control_flags(const Segment &segment)
+{
+    return {segment.has(tcp_flag::syn), segment.has(tcp_flag::fin), segment.has(tcp_flag::rst),
+            segment.has(tcp_flag::ack)};
+}
 
 // Zeek's endpoint states (TCP_Endpoint.h EndpointState): coarser than RFC 9293,
 // they say only what a passive observer has seen an endpoint do.

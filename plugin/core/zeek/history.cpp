@@ -68,21 +68,19 @@ bool is_power_of_ten(std::uint32_t count)
 void ZeekConnection::record_history(std::size_t sender, const Segment &segment, std::uint64_t rel_seq)
 {
     ZeekEndpoint &from = endpoints_[sender];
-    const bool syn = segment.has(tcp_flag::syn);
-    const bool fin = segment.has(tcp_flag::fin);
-    const bool rst = segment.has(tcp_flag::rst);
-    const int control_flags = (syn ? 1 : 0) + (fin ? 1 : 0) + (rst ? 1 : 0);
-    if (control_flags > 1) {
+    const auto [syn, fin, rst, ack] = control_flags(segment);
+    const int letter_flags = (syn ? 1 : 0) + (fin ? 1 : 0) + (rst ? 1 : 0);
+    if (letter_flags > 1) {
         if (fin && rst)
             seen_once(sender, seen::fin_rst, 'I'); // inconsistent
         else
             seen_once(sender, seen::multi_flag, 'Q'); // SYN with FIN or RST
         return;
     }
-    if (control_flags == 0) {
+    if (letter_flags == 0) {
         if (segment.payload_length > 0)
             seen_once(sender, seen::data, 'D');
-        else if (segment.has(tcp_flag::ack))
+        else if (ack)
             seen_once(sender, seen::ack, 'A');
         return; // a segment with no flags at all leaves no letter
     }

@@ -27,10 +27,7 @@ void ZeekConnection::run_state_machine(std::size_t sender, ZeekEndpointState han
     using S = ZeekEndpointState;
     ZeekEndpoint &from = endpoints_[sender];
     ZeekEndpoint &to = endpoints_[1 - sender];
-    const bool syn = segment.has(tcp_flag::syn);
-    const bool fin = segment.has(tcp_flag::fin);
-    const bool rst = segment.has(tcp_flag::rst);
-    const bool ack = segment.has(tcp_flag::ack);
+    const auto [syn, fin, rst, ack] = control_flags(segment);
     const bool from_originator = is_originator(sender); // before any flip this segment causes
 
     switch (handler) {

@@ -31,10 +31,7 @@ void ZeekConnection::observe(const Segment &segment, const SocketPair &sockets)
     const std::size_t sender = sender_of(segment, sockets);
     ZeekEndpoint &from = endpoints_[sender];
     ZeekEndpoint &to = endpoints_[1 - sender];
-    const bool syn = segment.has(tcp_flag::syn);
-    const bool fin = segment.has(tcp_flag::fin);
-    const bool rst = segment.has(tcp_flag::rst);
-    const bool ack = segment.has(tcp_flag::ack);
+    const auto [syn, fin, rst, ack] = control_flags(segment);
     const std::uint32_t length = segment.payload_length;
 
     if (from.packets < std::numeric_limits<std::uint32_t>::max())
