@@ -11,8 +11,8 @@
 
 namespace tcplife::wireshark {
 
-// Empty when the frame holds no TCP segment tcplife can read, or the tree cannot tell
-// (then the frame stays unseen). Never throws: out of memory leaves the frame unseen.
-std::optional<FrameRecord> analyse_frame(Capture &capture, proto_tree *tree, packet_info *pinfo) noexcept;
+// Empty when the frame holds no TCP segment tcplife can read. Never throws: out of
+// memory leaves the frame unseen.
+std::optional<FrameRecord> analyse_frame(Capture &capture, packet_info *pinfo) noexcept;
 
 } // namespace tcplife::wireshark

@@ -42,7 +42,6 @@ void plugin_register(void)
         tcplife::wireshark::register_report_listeners();
         tcplife::wireshark::register_summary_tree();
         tcplife::wireshark::register_ladder_report();
-        tcplife::wireshark::register_header_number_primer();
         tcplife::wireshark::register_states_report();
     };
     tap_register_plugin(&reports);

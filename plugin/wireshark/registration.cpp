@@ -96,16 +96,12 @@ void start_capture()
 {
     delete capture;
     capture = new (std::nothrow) Capture(CaptureOptions{seconds_ns(pref_time_wait_seconds)});
-    // Wanted fields make epan build a tree for every frame, so ask only while enabled.
-    const bool enabled = proto_is_protocol_enabled(find_protocol_by_id(ids.protocol));
-    want_tcp_fields(enabled ? tcplife_handle : nullptr);
-    // tshark registers its -z listeners before it opens the capture.
-    keep_header_numbers_primed(have_tcplife_listener());
+    read_tcp_headers(proto_is_protocol_enabled(find_protocol_by_id(ids.protocol)));
 }
 
 void end_capture()
 {
-    want_tcp_fields(nullptr);
+    read_tcp_headers(false);
     delete capture;
     capture = nullptr;
 }
@@ -114,10 +110,11 @@ int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *)
 {
     if (capture == nullptr)
         return 0;
-    // The TCP fields can be read only on the first pass; later passes render the cache.
+    // TCP's conversation is as it stands for this frame only on the first pass; later
+    // passes render the cache.
     const bool first_pass = !PINFO_FD_VISITED(pinfo);
     const std::optional<FrameRecord> record =
-        first_pass ? analyse_frame(*capture, tree, pinfo) : capture->frame(pinfo->num);
+        first_pass ? analyse_frame(*capture, pinfo) : capture->frame(pinfo->num);
     if (!record)
         return 0;
     queue_segment(pinfo, *record);
@@ -176,7 +173,7 @@ void register_protocol()
 
 void register_handoff()
 {
-    resolve_tcp_fields();
+    install_tcp_header_reader(ids.protocol);
     register_postdissector(tcplife_handle);
 }
 

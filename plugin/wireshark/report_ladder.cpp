@@ -48,11 +48,11 @@ void reset_ladder(void *data)
     report->frames.clear();
 }
 
-tap_packet_status ladder_packet(void *data, packet_info *pinfo, epan_dissect_t *edt, const void *, tap_flags_t)
+tap_packet_status ladder_packet(void *data, packet_info *pinfo, epan_dissect_t *, const void *, tap_flags_t)
 {
     auto *report = static_cast<LadderReport *>(data);
     TappedFrame frame{frame_time_ns(pinfo), {}, true};
-    if (!read_header_numbers(edt->tree, pinfo, &frame.numbers))
+    if (!read_header_numbers(pinfo, &frame.numbers))
         return TAP_PACKET_FAILED;
     try {
         if (pinfo->num >= report->frames.size())
@@ -131,11 +131,8 @@ bool start_ladder(const char *argument, void *)
 {
     auto *report = new LadderReport;
     report->filter = filter_after(argument, cli);
-    // The frame listener sees every segment, so whole conversations can be drawn;
-    // naming the header numbers in its filter makes Wireshark fill them in for it on
-    // every pass.
-    const std::string frame_filter = std::string("tcplife || ") + header_number_fields;
-    GString *error = register_tap_listener("tcplife", report, frame_filter.c_str(), TL_REQUIRES_NOTHING,
+    // The frame listener sees every segment, so whole conversations can be drawn.
+    GString *error = register_tap_listener("tcplife", report, nullptr, TL_REQUIRES_NOTHING,
                                            reset_ladder, ladder_packet, draw_ladders,
                                            delete_listener_data<LadderReport>);
     if (error != nullptr) {

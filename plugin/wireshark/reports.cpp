@@ -138,16 +138,9 @@ void register_tcplife_tap()
     tcplife_tap = register_tap("tcplife");
 }
 
-bool have_tcplife_listener()
-{
-    return have_tap_listener(tcplife_tap);
-}
-
 void queue_segment(packet_info *pinfo, const FrameRecord &record)
 {
-    const bool listened = have_tap_listener(tcplife_tap);
-    keep_header_numbers_primed(listened); // for the next frame: this one's tree is built
-    if (record.kind != FrameRecord::Kind::Analysed || !listened)
+    if (record.kind != FrameRecord::Kind::Analysed || !have_tap_listener(tcplife_tap))
         return;
     // The listeners run after the frame's dissection: the copy lives as long as the frame.
     void *copy = wmem_alloc(pinfo->pool, sizeof(FrameRecord));

@@ -21,13 +21,7 @@ void register_report_listeners();                   // from the tap plugin hook
 void register_summary_tree();                       // summary_tree.cpp
 void register_ladder_report();                      // report_ladder.cpp
 void register_flow_graph(int protocol);             // report_flow.cpp, with the protocol
-void register_header_number_primer();               // report_flow.cpp, from the tap plugin hook
 
-// Whether any listener of the tcplife tap is registered (a report, the Flow Graph).
-bool have_tcplife_listener();
-// Makes Wireshark fill in the TCP header numbers on every pass while `tcplife_listened`
-// (the Flow Graph needs them), and stops it otherwise. Cheap when nothing changes.
-void keep_header_numbers_primed(bool tcplife_listened);
 void register_states_report();                      // report_states.cpp
 
 // The open capture's state, or null between captures (registration.cpp).
