@@ -6,6 +6,8 @@
 
 #include <epan/address.h>
 #include <epan/column-info.h>
+#include <epan/conversation.h>
+#include <epan/packet.h>
 #include <epan/ftypes/ftypes.h>
 #include <epan/prefs.h>
 #include <epan/proto.h>
@@ -75,6 +77,22 @@ report_start_result start_report(const char *argument, void *ui_data)
 // appends to a column is missing from them. Brings the frame's Info-column items up
 // to date with the column; 4.0 reads the column itself and needs nothing.
 void refresh_info_column_items(proto_tree *tree, const packet_info *pinfo);
+
+// 4.4: tshark primes its -e fields (output_fields_prime_edt) and builds a hidden tree
+// for -T fields, so a dissector can tell which of its fields are printed. 4.0 and 4.2
+// build a shown tree for -T fields and prime nothing: any field may be printed.
+constexpr bool output_fields_are_primed = TCPLIFE_WIRESHARK_AT_LEAST(4, 4);
+
+// 4.6: dissector_try_uint_new is deprecated for dissector_try_uint_with_data. Hands the
+// segment to the dissector `table` holds for `value`, adding no layer of its own.
+int dissect_through(dissector_table_t table, guint32 value, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                    void *data);
+
+// 4.4: TCP finds its conversation with find_conversation_strat, which honours the
+// conversation deinterlacing preference. The conversation TCP used for the frame's
+// segment from `source` to `destination`, whatever the frame's own addresses are now.
+conversation_t *find_tcp_conversation(packet_info *pinfo, const address &source, const address &destination,
+                                      guint32 source_port, guint32 destination_port);
 
 // 4.4: plugins say what they are, so that `tshark -G plugins` and the About dialog
 // list tcplife as a dissector with tap listeners instead of "unknown".

@@ -85,6 +85,9 @@ hf_register_info conversation_fields[] = {
                   BASE_DEC, "How often the SYN was sent again"),
     TCPLIFE_FIELD(c.timeline, "State change", "tcplife.conv.timeline", FT_FRAMENUM, BASE_NONE,
                   "A frame where an endpoint's RFC 9293 state changed"),
+    TCPLIFE_FIELD(c.details, "Details in frame", "tcplife.conv.details", FT_FRAMENUM, BASE_NONE,
+                  "In the packet details, a segment that changes no state shows the conversation's verdicts and "
+                  "this link to its first segment, which shows every conversation field"),
 };
 
 #undef TCPLIFE_FIELD
@@ -92,6 +95,16 @@ hf_register_info conversation_fields[] = {
 int *conversation_subtrees[] = {&c.subtree, &c.timeline_subtree};
 
 } // namespace
+
+bool conversation_field_asked_for()
+{
+    for (const hf_register_info &field : conversation_fields) {
+        const header_field_info *info = proto_registrar_get_nth(static_cast<guint>(*field.p_id));
+        if (info != nullptr && info->ref_type != HF_REF_TYPE_NONE)
+            return true;
+    }
+    return false;
+}
 
 void register_conversation_fields(int protocol)
 {

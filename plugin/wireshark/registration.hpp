@@ -49,6 +49,7 @@ struct ConversationIds {
     int segments_server = -1;
     int syn_retransmissions = -1;
     int timeline = -1;
+    int details = -1;
 };
 
 struct RegisteredIds {
@@ -80,5 +81,8 @@ void register_handoff();
 
 // conversation_fields.cpp
 void register_conversation_fields(int protocol);
+// Whether the dissection at hand was primed with a tcplife.conv.* field: a filter, a
+// colouring rule, a custom column, or (where tshark primes them) a -e field.
+bool conversation_field_asked_for();
 
 } // namespace tcplife::wireshark

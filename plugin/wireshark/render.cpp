@@ -208,7 +208,10 @@ void render(const FrameRecord &record, const Capture &capture, tvbuff_t *tvb, pa
         }
         if (items) {
             add_anomalies(subtree, tvb, anomalies);
-            render_conversation(*stream, verdict, capture, tvb, subtree, options);
+            const bool says_something_new =
+                a.changes_state() || facts->first.frame == pinfo->num || last_of_capture;
+            render_conversation(*stream, verdict, capture, tvb, subtree, options,
+                                says_something_new ? ConversationView::Full : ConversationView::Summary);
         }
     } else if (items) {
         add_anomalies(subtree, tvb, anomalies);

@@ -42,8 +42,14 @@ struct RenderOptions {
 void render(const FrameRecord &record, const Capture &capture, tvbuff_t *tvb, packet_info *pinfo,
             proto_tree *tree, const RenderOptions &options);
 
+// How much of the conversation a shown tree gives. The whole subtree where it says
+// something new: the conversation's first segment, every segment that changes a state,
+// and (known on later passes) its last one. Elsewhere a summary line and a link to the
+// first segment, the fields staying, hidden, for whoever may ask for them.
+enum class ConversationView { Full, Summary };
+
 // render_conversation.cpp: the tcplife.conv subtree of the segment's conversation.
 void render_conversation(const StreamRecord &stream, const Verdict &verdict, const Capture &capture,
-                         tvbuff_t *tvb, proto_tree *tree, const RenderOptions &options);
+                         tvbuff_t *tvb, proto_tree *tree, const RenderOptions &options, ConversationView view);
 
 } // namespace tcplife::wireshark

@@ -4,6 +4,7 @@
 #include "render.hpp"
 
 #include "capture_time.hpp"
+#include "compat.hpp"
 #include "registration.hpp"
 
 #include "report/conversation_table.hpp"
@@ -203,24 +204,12 @@ proto_item *add_top(proto_tree *tree, tvbuff_t *tvb, const char *client, const c
     return proto_tree_add_none_format(tree, c.conversation, tvb, 0, 0, "%s", text.c_str());
 }
 
-} // namespace
-
-void render_conversation(const StreamRecord &stream, const Verdict &verdict, const Capture &capture,
-                         tvbuff_t *tvb, proto_tree *tree, const RenderOptions &options)
+void add_fields(proto_tree *conv, tvbuff_t *tvb, const StreamRecord &stream, const Verdict &verdict,
+                const Capture &capture, const RenderOptions &options, const TextBuilder &client,
+                const TextBuilder &server)
 {
     const LedgerFacts &f = stream.ledger.facts();
-    // Addresses are formatted only when shown or asked for (a filter, a -e field).
-    const bool addresses_wanted =
-        proto_field_is_referenced(tree, c.client) || proto_field_is_referenced(tree, c.server);
-    TextBuilder client, server;
-    if (addresses_wanted) {
-        client.add_socket(f.client_socket());
-        server.add_socket(f.server_socket());
-    }
-    proto_item *top = add_top(tree, tvb, client.c_str(), server.c_str(), verdict, options.final);
-    mark_generated(top);
-    proto_tree *conv = proto_item_add_subtree(top, c.subtree);
-    if (f.roles_guessed && tree_is_shown(tree)) {
+    if (f.roles_guessed && tree_is_shown(conv)) {
         TextBuilder text;
         text.add(client.c_str()).add(" (guessed from the ports: no handshake seen)");
         mark_generated(proto_tree_add_string_format_value(conv, c.client, tvb, 0, 0, client.c_str(), "%s", text.c_str()));
@@ -243,6 +232,43 @@ void render_conversation(const StreamRecord &stream, const Verdict &verdict, con
     add_options(conv, tvb, f);
     add_counters(conv, tvb, f, stream.observer);
     add_timeline(conv, tvb, f, capture, options.final);
+}
+
+// In the packet details the fields stay for filters and -e fields, out of sight.
+void hide_after(proto_item *item)
+{
+    for (proto_node *node = item->next; node != nullptr; node = node->next)
+        proto_item_set_hidden(node);
+}
+
+} // namespace
+
+void render_conversation(const StreamRecord &stream, const Verdict &verdict, const Capture &capture,
+                         tvbuff_t *tvb, proto_tree *tree, const RenderOptions &options, ConversationView view)
+{
+    const LedgerFacts &f = stream.ledger.facts();
+    // Addresses are formatted only when shown or asked for (a filter, a -e field).
+    const bool addresses_wanted =
+        proto_field_is_referenced(tree, c.client) || proto_field_is_referenced(tree, c.server);
+    TextBuilder client, server;
+    if (addresses_wanted) {
+        client.add_socket(f.client_socket());
+        server.add_socket(f.server_socket());
+    }
+    const bool summary = view == ConversationView::Summary && tree_is_shown(tree);
+    proto_item *top = add_top(tree, tvb, client.c_str(), server.c_str(), verdict, options.final);
+    mark_generated(top);
+    proto_tree *conv = proto_item_add_subtree(top, c.subtree);
+    if (!summary) {
+        add_fields(conv, tvb, stream, verdict, capture, options, client, server);
+        return;
+    }
+    proto_item *link = proto_tree_add_uint(conv, c.details, tvb, 0, 0, f.first.frame);
+    mark_generated(link);
+    if (!compat::output_fields_are_primed || conversation_field_asked_for()) {
+        add_fields(conv, tvb, stream, verdict, capture, options, client, server);
+        hide_after(link);
+    }
 }
 
 } // namespace tcplife::wireshark

@@ -1,6 +1,7 @@
 #include "tcp_fields.hpp"
 
 #include "capture_time.hpp"
+#include "compat.hpp"
 
 #include <epan/conversation.h>
 #include <epan/dissectors/packet-tcp.h>
@@ -76,14 +77,25 @@ bool copy_addresses(const packet_info *pinfo, HeaderCopy *copy)
     return true;
 }
 
-// The options a SYN negotiates, as TCP's option dissection reads them: a bad length
-// ends the list there; the first of a repeated option counts.
-void copy_syn_options(tvbuff_t *tvb, unsigned header_length, TcpOptions *options)
+std::uint16_t read_u16(const guint8 *bytes)
 {
-    const unsigned end = std::min(header_length, tvb_captured_length(tvb));
+    return static_cast<std::uint16_t>((bytes[0] << 8) | bytes[1]);
+}
+
+std::uint32_t read_u32(const guint8 *bytes)
+{
+    return (std::uint32_t{bytes[0]} << 24) | (std::uint32_t{bytes[1]} << 16) | (std::uint32_t{bytes[2]} << 8) |
+           bytes[3];
+}
+
+// The options a SYN negotiates, as TCP's option dissection reads them: a bad length
+// ends the list there; the first of a repeated option counts. `end`: the captured part
+// of the header.
+void copy_syn_options(const guint8 *header, unsigned end, TcpOptions *options)
+{
     unsigned offset = fixed_header_length;
     while (offset < end) {
-        const guint8 kind = tvb_get_guint8(tvb, static_cast<gint>(offset));
+        const guint8 kind = header[offset];
         if (kind == 0) // end of option list
             return;
         if (kind == 1) { // no-operation
@@ -92,17 +104,17 @@ void copy_syn_options(tvbuff_t *tvb, unsigned header_length, TcpOptions *options
         }
         if (offset + 1 >= end)
             return;
-        const guint8 length = tvb_get_guint8(tvb, static_cast<gint>(offset + 1));
+        const guint8 length = header[offset + 1];
         if (length < 2 || offset + length > end)
             return;
-        const auto value_at = static_cast<gint>(offset + 2);
+        const guint8 *value = header + offset + 2;
         switch (kind) {
         case 2: // maximum segment size (RFC 9293 3.7.1)
             if (length != 4)
                 return;
             if (!options->has_mss) {
                 options->has_mss = true;
-                options->mss = tvb_get_ntohs(tvb, value_at);
+                options->mss = read_u16(value);
             }
             break;
         case 3: // window scale (RFC 7323 2.2)
@@ -110,7 +122,7 @@ void copy_syn_options(tvbuff_t *tvb, unsigned header_length, TcpOptions *options
                 return;
             if (!options->has_window_scale) {
                 options->has_window_scale = true;
-                options->window_scale = tvb_get_guint8(tvb, value_at);
+                options->window_scale = value[0];
             }
             break;
         case 4: // SACK permitted (RFC 2018)
@@ -145,24 +157,28 @@ void copy_header(tvbuff_t *tvb, packet_info *pinfo, HeaderCopy *copy)
         return;
     }
     const unsigned reported = tvb_reported_length(tvb);
-    if (tvb_captured_length(tvb) < fixed_header_length) {
+    const unsigned captured = tvb_captured_length(tvb);
+    if (captured < fixed_header_length) {
         copy->state = HeaderState::Truncated;
         return;
     }
-    const unsigned header_length = (tvb_get_guint8(tvb, 12) >> 4) * 4u;
+    const guint8 *header = tvb_get_ptr(tvb, 0, static_cast<gint>(fixed_header_length));
+    const unsigned header_length = (header[12] >> 4) * 4u;
     if (header_length < fixed_header_length || header_length > reported) {
         copy->state = HeaderState::Truncated;
         return;
     }
-    copy->source_port = tvb_get_ntohs(tvb, 0);
-    copy->destination_port = tvb_get_ntohs(tvb, 2);
-    copy->seq = tvb_get_ntohl(tvb, 4);
-    copy->ack = tvb_get_ntohl(tvb, 8);
-    copy->flags = tvb_get_ntohs(tvb, 12) & 0x0FFF;
-    copy->window = tvb_get_ntohs(tvb, 14);
+    copy->source_port = read_u16(header);
+    copy->destination_port = read_u16(header + 2);
+    copy->seq = read_u32(header + 4);
+    copy->ack = read_u32(header + 8);
+    copy->flags = read_u16(header + 12) & 0x0FFF;
+    copy->window = read_u16(header + 14);
     copy->payload_length = reported - header_length;
-    if ((copy->flags & tcp_flag::syn) != 0)
-        copy_syn_options(tvb, header_length, &copy->options);
+    if ((copy->flags & tcp_flag::syn) == 0)
+        return;
+    const unsigned options_end = std::min(header_length, captured);
+    copy_syn_options(tvb_get_ptr(tvb, 0, static_cast<gint>(options_end)), options_end, &copy->options);
 }
 
 HeaderCopy *header_copy(packet_info *pinfo)
@@ -182,7 +198,7 @@ int read_then_dissect_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
         copy_header(tvb, pinfo, copy);
         p_add_proto_data(pinfo->pool, pinfo, reader.tcplife_protocol, 0, copy);
     }
-    const int dissected = dissector_try_uint_new(reader.tcp_table, ip_protocol_tcp, tvb, pinfo, tree, FALSE, data);
+    const int dissected = compat::dissect_through(reader.tcp_table, ip_protocol_tcp, tvb, pinfo, tree, data);
     if (copy != nullptr && dissected == 0)
         copy->tcp_declined = true;
     return dissected;
@@ -197,8 +213,8 @@ bool find_stream(packet_info *pinfo, const HeaderCopy &copy, std::uint32_t *stre
     address destination;
     set_address(&source, copy.address_kind, length, copy.source_bytes);
     set_address(&destination, copy.address_kind, length, copy.destination_bytes);
-    conversation_t *conversation = find_conversation(pinfo->num, &source, &destination, CONVERSATION_TCP,
-                                                     copy.source_port, copy.destination_port, 0);
+    conversation_t *conversation =
+        compat::find_tcp_conversation(pinfo, source, destination, copy.source_port, copy.destination_port);
     if (conversation == nullptr)
         return false;
     const auto *analysis =

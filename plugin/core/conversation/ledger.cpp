@@ -181,7 +181,7 @@ void Ledger::record_states(const Annotation &a, const Moment &now)
         facts_.has_close_done = true;
         facts_.close_done_ns = now.time_ns;
     }
-    if (a.client_path.length == 0 && a.server_path.length == 0)
+    if (!a.changes_state())
         return;
     if (!facts_.timeline.push_back(now, facts_.first))
         ++facts_.timeline_overflow;

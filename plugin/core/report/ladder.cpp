@@ -127,7 +127,7 @@ bool unremarkable(const LadderSegment &s)
     const Annotation &a = s.annotation;
     return a.sender != Role::Unknown && (s.flags & step_flags) == 0 && a.handshake_step == 0 &&
            a.close_steps == 0 && !a.merged_close && !a.is_retransmission() && a.notes == 0 &&
-           a.reset == ResetKind::None && a.client_path.length == 0 && a.server_path.length == 0 &&
+           a.reset == ResetKind::None && !a.changes_state() &&
            a.client_before == a.client_after && a.server_before == a.server_after;
 }
 

@@ -88,6 +88,8 @@ struct Annotation {
     bool has_close_step(unsigned step) const { return (close_steps & (1u << (step - 1))) != 0; }
     bool has(std::uint16_t note_bit) const { return (notes & note_bit) != 0; }
     bool is_retransmission() const { return attempt >= 2; }
+    // Moved an endpoint to another state: the segment is a moment of the timeline.
+    bool changes_state() const { return client_path.length != 0 || server_path.length != 0; }
 };
 
 } // namespace tcplife
