@@ -94,6 +94,17 @@ int dissect_through(dissector_table_t table, guint32 value, tvbuff_t *tvb, packe
 conversation_t *find_tcp_conversation(packet_info *pinfo, const address &source, const address &destination,
                                       guint32 source_port, guint32 destination_port);
 
+// Whether TCP's conversations are told apart by their socket pair alone: always before
+// 4.4, and from 4.4 on unless the deinterlacing preference adds the interface or VLAN.
+inline bool tcp_conversations_keyed_by_sockets_alone()
+{
+#if TCPLIFE_WIRESHARK_AT_LEAST(4, 4)
+    return prefs.conversation_deinterlacing_key == 0;
+#else
+    return true;
+#endif
+}
+
 // 4.4: plugins say what they are, so that `tshark -G plugins` and the About dialog
 // list tcplife as a dissector with tap listeners instead of "unknown".
 #if TCPLIFE_WIRESHARK_AT_LEAST(4, 4)

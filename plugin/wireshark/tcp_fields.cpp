@@ -2,9 +2,8 @@
 
 #include "capture_time.hpp"
 #include "compat.hpp"
+#include "tcp_streams.hpp"
 
-#include <epan/conversation.h>
-#include <epan/dissectors/packet-tcp.h>
 #include <epan/proto_data.h>
 #include <wsutil/wmem/wmem_list.h>
 
@@ -46,6 +45,7 @@ struct Reader {
     int icmpv6_protocol = -1;
     dissector_table_t tcp_table = nullptr; // holds TCP's own handle, under ip_protocol_tcp
     bool enabled = false;
+    TcpStreams *streams = nullptr; // for the open capture, while enabled
 };
 Reader reader;
 
@@ -204,27 +204,6 @@ int read_then_dissect_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     return dissected;
 }
 
-// TCP's stream index for the segment: the conversation TCP looked up (or created) for
-// it, keyed as TCP keys it, by the carrying IP layer's addresses and the ports.
-bool find_stream(packet_info *pinfo, const HeaderCopy &copy, std::uint32_t *stream)
-{
-    const int length = copy.address_kind == AT_IPv4 ? 4 : 16;
-    address source;
-    address destination;
-    set_address(&source, copy.address_kind, length, copy.source_bytes);
-    set_address(&destination, copy.address_kind, length, copy.destination_bytes);
-    conversation_t *conversation =
-        compat::find_tcp_conversation(pinfo, source, destination, copy.source_port, copy.destination_port);
-    if (conversation == nullptr)
-        return false;
-    const auto *analysis =
-        static_cast<const tcp_analysis *>(conversation_get_proto_data(conversation, reader.tcp_protocol));
-    if (analysis == nullptr)
-        return false;
-    *stream = analysis->stream;
-    return true;
-}
-
 void fill_address(const HeaderCopy &copy, const std::uint8_t *bytes, Address *to)
 {
     const std::size_t length = copy.address_kind == AT_IPv4 ? 4 : 16;
@@ -256,6 +235,8 @@ void install_tcp_header_reader(int protocol)
 
 void read_tcp_headers(bool enabled)
 {
+    delete reader.streams;
+    reader.streams = enabled ? new (std::nothrow) TcpStreams(reader.tcp_protocol) : nullptr;
     reader.enabled = enabled;
 }
 
@@ -277,7 +258,12 @@ Extraction extract_segment(packet_info *pinfo, Segment *out)
     if (copy == nullptr || copy->tcp_declined || copy->state == HeaderState::Quoted ||
         copy->state == HeaderState::NotOverIp)
         return Extraction::NotTcp;
-    if (copy->state == HeaderState::Truncated || !find_stream(pinfo, *copy, &out->stream))
+    if (copy->state == HeaderState::Truncated || reader.streams == nullptr)
+        return Extraction::Incomplete;
+    const SegmentEnds ends{copy->address_kind, copy->source_bytes, copy->destination_bytes, copy->source_port,
+                           copy->destination_port};
+    const bool syn_without_ack = (copy->flags & (tcp_flag::syn | tcp_flag::ack)) == tcp_flag::syn;
+    if (!reader.streams->find(pinfo, ends, syn_without_ack, &out->stream))
         return Extraction::Incomplete;
     fill_address(*copy, copy->source_bytes, &out->source.address);
     fill_address(*copy, copy->destination_bytes, &out->destination.address);

@@ -149,6 +149,42 @@ def disabled_protocol_adds_nothing(tshark, captures, plugin):
     assert all(line.split("\t")[0] == "" for line in result.stdout.splitlines()), result.stdout
 
 
+def conversation_views(details):
+    """Frame number -> "full" or "summary", from -O tcplife text: what each frame's
+    Conversation subtree shows."""
+    views = {}
+    frame = None
+    for line in details.splitlines():
+        match = re.match(r"Frame (\d+):", line)
+        if match:
+            frame = int(match.group(1))
+        elif frame is not None and line.strip().startswith("[Client: "):
+            views[frame] = "full"
+        elif frame is not None and line.strip().startswith("[Details in frame: "):
+            assert line.strip() == "[Details in frame: 1]", line
+            views.setdefault(frame, "summary")
+    return views
+
+
+@check
+def conversation_subtree_in_full_where_it_says_something_new(tshark, captures, plugin):
+    # Issue 13, decision 3: the first segment, the segments that change a state, and the
+    # last one (frame 10 changes a state too) show the whole subtree; the data segments
+    # 4 to 7 a summary line and a link to frame 1. The fields stay on every segment.
+    capture = tshark.capture(os.path.join(captures, "merged-close.pcap"))
+    expected = {frame: "full" for frame in (1, 2, 3, 8, 9, 10)}
+    expected.update({frame: "summary" for frame in (4, 5, 6, 7)})
+    for passes in ([], ["-2"]):
+        details = tshark.run(*passes, "-r", capture, "-O", "tcplife")
+        assert details.returncode == 0, details.stderr
+        assert conversation_views(details.stdout) == expected, (passes, details.stdout)
+        fields = tshark.run(*passes, "-r", capture, "-T", "fields", "-e", "tcplife.conv.close",
+                            "-e", "tcplife.conv.client")
+        rows = fields.stdout.splitlines()
+        assert len(rows) == 10 and all(row.split("\t")[1] == "127.0.0.1:50003" for row in rows), rows
+        assert frames_matching(tshark, capture, "tcplife.conv.client", *passes) == list(range(1, 11))
+
+
 @check
 def icmp_quoted_header_is_not_a_segment(tshark, captures, plugin):
     capture = tshark.capture(os.path.join(captures, "icmp-unreachable.pcap"))

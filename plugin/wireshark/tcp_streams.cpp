@@ -1,0 +1,87 @@
+#include "tcp_streams.hpp"
+
+#include "compat.hpp"
+
+#include <epan/conversation.h>
+#include <epan/dissectors/packet-tcp.h>
+
+#include <cstring>
+
+namespace tcplife::wireshark {
+
+bool TcpStreams::Key::operator==(const Key &o) const
+{
+    return std::memcmp(bytes, o.bytes, sizeof bytes) == 0;
+}
+
+std::size_t TcpStreams::KeyHash::operator()(const Key &key) const noexcept
+{
+    std::uint64_t hash = 14695981039346656037ull; // FNV-1a
+    for (const std::uint8_t byte : key.bytes)
+        hash = (hash ^ byte) * 1099511628211ull;
+    return static_cast<std::size_t>(hash);
+}
+
+// Both directions of a pair share one key: the lower socket first.
+TcpStreams::Key TcpStreams::key_of(const SegmentEnds &ends)
+{
+    const std::size_t length = ends.kind == AT_IPv4 ? 4 : 16;
+    std::uint8_t source[18] = {};
+    std::uint8_t destination[18] = {};
+    std::memcpy(source, ends.source, length);
+    std::memcpy(destination, ends.destination, length);
+    source[16] = static_cast<std::uint8_t>(ends.source_port >> 8);
+    source[17] = static_cast<std::uint8_t>(ends.source_port);
+    destination[16] = static_cast<std::uint8_t>(ends.destination_port >> 8);
+    destination[17] = static_cast<std::uint8_t>(ends.destination_port);
+    const bool source_lower = std::memcmp(source, destination, sizeof source) <= 0;
+    Key key;
+    key.bytes[0] = static_cast<std::uint8_t>(ends.kind);
+    std::memcpy(key.bytes + 1, source_lower ? source : destination, sizeof source);
+    std::memcpy(key.bytes + 19, source_lower ? destination : source, sizeof source);
+    return key;
+}
+
+bool TcpStreams::look_up(packet_info *pinfo, const SegmentEnds &ends, std::uint32_t *stream) const
+{
+    const int length = ends.kind == AT_IPv4 ? 4 : 16;
+    address source;
+    address destination;
+    set_address(&source, ends.kind, length, ends.source);
+    set_address(&destination, ends.kind, length, ends.destination);
+    conversation_t *conversation =
+        compat::find_tcp_conversation(pinfo, source, destination, ends.source_port, ends.destination_port);
+    if (conversation == nullptr)
+        return false;
+    const auto *analysis = static_cast<const tcp_analysis *>(conversation_get_proto_data(conversation, tcp_protocol_));
+    if (analysis == nullptr)
+        return false;
+    *stream = analysis->stream;
+    return true;
+}
+
+bool TcpStreams::find(packet_info *pinfo, const SegmentEnds &ends, bool syn_without_ack, std::uint32_t *stream) noexcept
+{
+    // Conversations told apart by more than the pair (4.4's deinterlacing) are looked up
+    // every time.
+    if (!compat::tcp_conversations_keyed_by_sockets_alone())
+        return look_up(pinfo, ends, stream);
+    const Key key = key_of(ends);
+    if (!syn_without_ack) {
+        const auto known = known_.find(key);
+        if (known != known_.end()) {
+            *stream = known->second;
+            return true;
+        }
+    }
+    if (!look_up(pinfo, ends, stream))
+        return false;
+    try {
+        known_[key] = *stream;
+    } catch (...) {
+        // out of memory: the next segment of the pair looks its conversation up again
+    }
+    return true;
+}
+
+} // namespace tcplife::wireshark

@@ -1,0 +1,46 @@
+// TCP's stream index for a segment, as TCP assigned it: from the conversation TCP keeps
+// for the segment's socket pair. Looking a conversation up costs more than the rest of
+// reading a segment, so each socket pair's index is remembered; the conversation is
+// looked up again only where TCP can have started a new one for the same pair: at the
+// pair's first segment and at a SYN (TCP's port-reuse rule: a SYN with a new sequence
+// number starts a new conversation). First pass only, frames in order.
+#pragma once
+
+#include <epan/packet.h>
+
+#include <cstdint>
+#include <unordered_map>
+
+namespace tcplife::wireshark {
+
+struct SegmentEnds {
+    address_type kind = AT_NONE; // AT_IPv4 or AT_IPv6
+    const std::uint8_t *source = nullptr;
+    const std::uint8_t *destination = nullptr;
+    std::uint16_t source_port = 0;
+    std::uint16_t destination_port = 0;
+};
+
+class TcpStreams {
+public:
+    explicit TcpStreams(int tcp_protocol) : tcp_protocol_(tcp_protocol) {}
+
+    // False when TCP keeps no conversation for the segment (it gave up before making one).
+    bool find(packet_info *pinfo, const SegmentEnds &ends, bool syn_without_ack, std::uint32_t *stream) noexcept;
+
+private:
+    struct Key {
+        std::uint8_t bytes[37] = {}; // kind, then the lower and the higher socket (16 + 2 each)
+        bool operator==(const Key &o) const;
+    };
+    struct KeyHash {
+        std::size_t operator()(const Key &key) const noexcept;
+    };
+    static Key key_of(const SegmentEnds &ends);
+    bool look_up(packet_info *pinfo, const SegmentEnds &ends, std::uint32_t *stream) const;
+
+    int tcp_protocol_;
+    std::unordered_map<Key, std::uint32_t, KeyHash> known_;
+};
+
+} // namespace tcplife::wireshark
