@@ -76,6 +76,14 @@ bool chats_wanted(proto_tree *tree, const packet_info *pinfo, const ExpertMessag
     return false;
 }
 
+// Without a tree no filter, colouring rule or packet details reads an expert info:
+// only the expert tap and the Expert Info Severity column can.
+bool experts_collected(proto_tree *tree, const packet_info *pinfo)
+{
+    return tree != nullptr || expert_tap_listened() ||
+           (pinfo->cinfo != nullptr && pinfo->cinfo->col_first[COL_EXPERT] >= 0);
+}
+
 // "TIME_WAIT", or "TIME_WAIT (via FIN_WAIT_2)" when one segment moved the endpoint
 // through more than one state.
 void add_state(proto_tree *tree, int field, tvbuff_t *tvb, TcpState state, const StatePath &path)
@@ -192,19 +200,21 @@ void render(const FrameRecord &record, const Capture &capture, tvbuff_t *tvb, pa
 
     const StreamRecord *stream = capture.stream(a.stream);
     const LedgerFacts *facts = stream != nullptr ? &stream->ledger.facts() : nullptr;
-    AnomalySet anomalies = segment_anomalies(a);
-    if (is_explained(a)) {
+    const bool experts = experts_collected(tree, pinfo);
+    if (experts && is_explained(a)) {
         const bool texts = expert_texts_wanted(tree);
         const ExpertMessages messages = describe(a, DescribeOptions{options.time_wait_seconds, texts}, facts);
         add_expert_messages(pinfo, top, messages, texts, chats_wanted(tree, pinfo, messages));
     }
     // Only a later pass knows this is the conversation's last segment of the capture.
     const bool last_of_capture = stream != nullptr && options.final && facts->last_frame == pinfo->num;
-    if (last_of_capture || (items && stream != nullptr)) {
+    if ((last_of_capture && experts) || (items && stream != nullptr)) {
         const Verdict verdict = judge(*facts);
+        AnomalySet anomalies = segment_anomalies(a);
         if (last_of_capture) {
             anomalies |= verdict.end_of_capture;
-            add_expert_messages(pinfo, top, describe_end_of_capture(verdict, *facts), true);
+            if (experts)
+                add_expert_messages(pinfo, top, describe_end_of_capture(verdict, *facts), true);
         }
         if (items) {
             add_anomalies(subtree, tvb, anomalies);
@@ -214,7 +224,7 @@ void render(const FrameRecord &record, const Capture &capture, tvbuff_t *tvb, pa
                                 says_something_new ? ConversationView::Full : ConversationView::Summary);
         }
     } else if (items) {
-        add_anomalies(subtree, tvb, anomalies);
+        add_anomalies(subtree, tvb, segment_anomalies(a));
     }
     if (info_marked && marks[0] != '\0') {
         col_append_str(pinfo->cinfo, COL_INFO, marks.data());

@@ -14,11 +14,16 @@ bool TcpStreams::Key::operator==(const Key &o) const
     return std::memcmp(bytes, o.bytes, sizeof bytes) == 0;
 }
 
+// Mixes the key eight bytes at a time (the multiplier is the 64-bit golden ratio).
 std::size_t TcpStreams::KeyHash::operator()(const Key &key) const noexcept
 {
-    std::uint64_t hash = 14695981039346656037ull; // FNV-1a
-    for (const std::uint8_t byte : key.bytes)
-        hash = (hash ^ byte) * 1099511628211ull;
+    std::uint64_t hash = 0;
+    for (std::size_t offset = 0; offset + 8 <= sizeof key.bytes; offset += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, key.bytes + offset, sizeof word);
+        hash = (hash ^ word) * 0x9E3779B97F4A7C15ull;
+        hash ^= hash >> 29;
+    }
     return static_cast<std::size_t>(hash);
 }
 
@@ -67,17 +72,19 @@ bool TcpStreams::find(packet_info *pinfo, const SegmentEnds &ends, bool syn_with
     if (!compat::tcp_conversations_keyed_by_sockets_alone())
         return look_up(pinfo, ends, stream);
     const Key key = key_of(ends);
-    if (!syn_without_ack) {
-        const auto known = known_.find(key);
-        if (known != known_.end()) {
-            *stream = known->second;
-            return true;
-        }
+    const auto known = known_.find(key);
+    if (known != known_.end() && !syn_without_ack) {
+        *stream = known->second;
+        return true;
     }
     if (!look_up(pinfo, ends, stream))
         return false;
+    if (known != known_.end()) {
+        known->second = *stream;
+        return true;
+    }
     try {
-        known_[key] = *stream;
+        known_.emplace(key, *stream);
     } catch (...) {
         // out of memory: the next segment of the pair looks its conversation up again
     }

@@ -30,7 +30,7 @@ public:
 
 private:
     struct Key {
-        std::uint8_t bytes[37] = {}; // kind, then the lower and the higher socket (16 + 2 each)
+        std::uint8_t bytes[40] = {}; // kind, the lower and the higher socket (16 + 2 each), zero padding
         bool operator==(const Key &o) const;
     };
     struct KeyHash {
