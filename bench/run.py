@@ -641,6 +641,9 @@ def main():
     parser.add_argument("--smoke", action="store_true",
                         help="tiny corpus (~2k packets), one run each, no scaling: proves the pipeline works")
     parser.add_argument("--tag", help="appended to the results file name")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count instructions per packet (instructions.py, issue 13's targets) into "
+                             "STEM-instructions.md")
     parser.add_argument("--report-from", metavar="JSON", help="only rewrite the .md of an earlier results .json")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args()
@@ -734,6 +737,17 @@ def main():
         json.dump({"run": run, "machine": info, "corpora": corpora, "samples": samples, "micro": micro_rows},
                   f, indent=1)
     finish(run, info, corpora, samples, micro_rows, stem)
+    if args.instructions:
+        count_instructions(plugin, generator, stem + "-instructions.md", args.smoke)
+
+
+def count_instructions(plugin, generator, out, smoke):
+    """Issue 13's instruction counts beside the wall times: instructions.py on its own
+    small corpus, the report next to this run's."""
+    command = [sys.executable, os.path.join(BENCH, "instructions.py"), "--plugin", plugin, "--generator", generator,
+               "--out", out] + (["--smoke"] if smoke else [])
+    log("== instruction counts: " + " ".join(command))
+    subprocess.run(command, check=True)
 
 
 def finish(run, info, corpora, samples, micro_rows, stem):

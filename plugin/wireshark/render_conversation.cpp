@@ -41,7 +41,7 @@ void add_parties(proto_tree *tree, int field, tvbuff_t *tvb, Party party)
 }
 
 void add_time_wait(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const Verdict &v, const Capture &capture,
-                   const RenderOptions &options)
+                   const RenderOptions &options, bool labelled)
 {
     add_string(tree, c.time_wait, tvb, party_name(v.time_wait));
     const auto spans = time_wait_spans(f, capture.time_wait_ns());
@@ -51,13 +51,13 @@ void add_time_wait(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const 
         const nstime_t until = to_nstime(spans[side]->until_ns);
         proto_item *until_item = proto_tree_add_time(tree, c.time_wait_until, tvb, 0, 0, &until);
         mark_generated(until_item);
-        if (tree_is_shown(tree))
+        if (labelled)
             proto_item_append_text(until_item, " (%s, since frame %u, for %u s)", side == 0 ? "client" : "server",
                                    spans[side]->since_frame, options.time_wait_seconds);
     }
 }
 
-void add_zeek(proto_tree *tree, tvbuff_t *tvb, const ZeekConnection &zeek)
+void add_zeek(proto_tree *tree, tvbuff_t *tvb, const ZeekConnection &zeek, bool labelled)
 {
     add_string(tree, c.conn_state, tvb, zeek_conn_state_name(zeek.conn_state()));
     char history[ZeekConnection::history_capacity + 1] = "";
@@ -65,7 +65,7 @@ void add_zeek(proto_tree *tree, tvbuff_t *tvb, const ZeekConnection &zeek)
     letters.copy(history, sizeof history - 1);
     proto_item *item = proto_tree_add_string(tree, c.history, tvb, 0, 0, history);
     mark_generated(item);
-    if (zeek.history_truncated() && tree_is_shown(tree))
+    if (zeek.history_truncated() && labelled)
         proto_item_append_text(item, " (first %zu letters)", ZeekConnection::history_capacity);
 }
 
@@ -84,21 +84,21 @@ void add_timings(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f)
 }
 
 // A negotiated-or-not boolean, saying who offered it when only one side did.
-void add_offer(proto_tree *tree, int field, tvbuff_t *tvb, const OptionOffer &offer)
+void add_offer(proto_tree *tree, int field, tvbuff_t *tvb, const OptionOffer &offer, bool labelled)
 {
     proto_item *item = proto_tree_add_boolean(tree, field, tvb, 0, 0, offer.in_effect);
     mark_generated(item);
-    if (offer.client != offer.server && tree_is_shown(tree))
+    if (offer.client != offer.server && labelled)
         proto_item_append_text(item, " (only the %s offered it)", offer.client ? "client" : "server");
 }
 
 // The shift count in use, and the raw offer beside it when RFC 7323 2.3 capped it:
 // "14 (offered 15, capped: RFC 7323 2.3)".
-void add_window_shift(proto_tree *tree, int field, tvbuff_t *tvb, const TcpOptions &offered)
+void add_window_shift(proto_tree *tree, int field, tvbuff_t *tvb, const TcpOptions &offered, bool labelled)
 {
     if (!offered.has_window_scale)
         return;
-    if (!offered.window_scale_capped() || !tree_is_shown(tree)) {
+    if (!offered.window_scale_capped() || !labelled) {
         mark_generated(proto_tree_add_uint(tree, field, tvb, 0, 0, offered.window_shift()));
         return;
     }
@@ -108,7 +108,7 @@ void add_window_shift(proto_tree *tree, int field, tvbuff_t *tvb, const TcpOptio
     mark_generated(proto_tree_add_uint_format_value(tree, field, tvb, 0, 0, offered.window_shift(), "%s", text.c_str()));
 }
 
-void add_options(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f)
+void add_options(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, bool labelled)
 {
     const Negotiation negotiation = negotiate(f);
     if (!negotiation.known)
@@ -121,16 +121,16 @@ void add_options(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f)
         mark_generated(proto_tree_add_uint(tree, c.mss_server, tvb, 0, 0, server.offered.mss));
     proto_item *wscale = proto_tree_add_boolean(tree, c.wscale, tvb, 0, 0, negotiation.window_scaling.in_effect);
     mark_generated(wscale);
-    if (negotiation.window_scaling.client != negotiation.window_scaling.server && tree_is_shown(tree))
+    if (negotiation.window_scaling.client != negotiation.window_scaling.server && labelled)
         proto_item_append_text(wscale, " (only the %s offered it, so neither side scales)",
                                negotiation.window_scaling.client ? "client" : "server");
     proto_tree *scales = proto_item_add_subtree(wscale, c.subtree);
-    add_window_shift(scales, c.wscale_client, tvb, client.offered);
-    add_window_shift(scales, c.wscale_server, tvb, server.offered);
-    add_offer(tree, c.sack, tvb, negotiation.sack);
-    add_offer(tree, c.timestamps, tvb, negotiation.timestamps);
-    add_offer(tree, c.ecn, tvb, negotiation.ecn);
-    add_offer(tree, c.tfo, tvb, negotiation.fast_open);
+    add_window_shift(scales, c.wscale_client, tvb, client.offered, labelled);
+    add_window_shift(scales, c.wscale_server, tvb, server.offered, labelled);
+    add_offer(tree, c.sack, tvb, negotiation.sack, labelled);
+    add_offer(tree, c.timestamps, tvb, negotiation.timestamps, labelled);
+    add_offer(tree, c.ecn, tvb, negotiation.ecn, labelled);
+    add_offer(tree, c.tfo, tvb, negotiation.fast_open, labelled);
 }
 
 void add_counters(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const Conversation &observer)
@@ -154,10 +154,9 @@ void add_path(TextBuilder &text, bool first, const char *who, TcpState before, c
 
 // "Frame 9 (+0.000176 s): client FIN_WAIT_1 → FIN_WAIT_2 → TIME_WAIT, server CLOSE_WAIT → LAST_ACK"
 void add_moment(proto_tree *timeline, tvbuff_t *tvb, const Moment &moment, const LedgerFacts &f,
-                const Capture &capture)
+                const Capture &capture, bool labelled)
 {
-    const std::optional<FrameRecord> record =
-        tree_is_shown(timeline) ? capture.frame(moment.frame) : std::optional<FrameRecord>{};
+    const std::optional<FrameRecord> record = labelled ? capture.frame(moment.frame) : std::optional<FrameRecord>{};
     if (!record) {
         mark_generated(proto_tree_add_uint(timeline, c.timeline, tvb, 0, 0, moment.frame));
         return;
@@ -172,21 +171,26 @@ void add_moment(proto_tree *timeline, tvbuff_t *tvb, const Moment &moment, const
 }
 
 void add_timeline(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const Capture &capture,
-                  bool final)
+                  bool final, bool labelled)
 {
     if (!tree_is_shown(tree) && !proto_field_is_referenced(tree, c.timeline))
         return;
-    const std::size_t segments = f.timeline.size() + f.timeline_overflow;
-    TextBuilder text;
-    text.add("Timeline: ").add_uint(segments).add(segments == 1 ? " segment" : " segments").add(" changed a state");
-    if (!final)
-        text.add(" so far");
-    if (f.timeline_overflow != 0)
-        text.add(", the first ").add_uint(LedgerFacts::timeline_capacity).add(" shown");
-    proto_tree *timeline = proto_tree_add_subtree_format(tree, tvb, 0, 0, c.timeline_subtree, nullptr, "%s",
-                                                         text.c_str());
+    proto_tree *timeline = nullptr;
+    if (labelled) {
+        const std::size_t segments = f.timeline.size() + f.timeline_overflow;
+        TextBuilder text;
+        text.add("Timeline: ").add_uint(segments).add(segments == 1 ? " segment" : " segments");
+        text.add(" changed a state");
+        if (!final)
+            text.add(" so far");
+        if (f.timeline_overflow != 0)
+            text.add(", the first ").add_uint(LedgerFacts::timeline_capacity).add(" shown");
+        timeline = proto_tree_add_subtree_format(tree, tvb, 0, 0, c.timeline_subtree, nullptr, "%s", text.c_str());
+    } else {
+        timeline = proto_tree_add_subtree(tree, tvb, 0, 0, c.timeline_subtree, nullptr, "Timeline");
+    }
     for (const Moment &moment : f.timeline.read(f.first))
-        add_moment(timeline, tvb, moment, f, capture);
+        add_moment(timeline, tvb, moment, f, capture, labelled);
 }
 
 // "Conversation: 127.0.0.1:50003 → 127.0.0.1:40003, handshake complete, close three-way"
@@ -204,12 +208,13 @@ proto_item *add_top(proto_tree *tree, tvbuff_t *tvb, const char *client, const c
     return proto_tree_add_none_format(tree, c.conversation, tvb, 0, 0, "%s", text.c_str());
 }
 
+// `labelled`: item texts beyond the values, for a tree someone reads.
 void add_fields(proto_tree *conv, tvbuff_t *tvb, const StreamRecord &stream, const Verdict &verdict,
                 const Capture &capture, const RenderOptions &options, const TextBuilder &client,
-                const TextBuilder &server)
+                const TextBuilder &server, bool labelled)
 {
     const LedgerFacts &f = stream.ledger.facts();
-    if (f.roles_guessed && tree_is_shown(conv)) {
+    if (f.roles_guessed && labelled) {
         TextBuilder text;
         text.add(client.c_str()).add(" (guessed from the ports: no handshake seen)");
         mark_generated(proto_tree_add_string_format_value(conv, c.client, tvb, 0, 0, client.c_str(), "%s", text.c_str()));
@@ -221,17 +226,17 @@ void add_fields(proto_tree *conv, tvbuff_t *tvb, const StreamRecord &stream, con
     add_string(conv, c.close, tvb, close_verdict_name(verdict.close));
     add_parties(conv, c.close_initiator, tvb, verdict.initiator);
     add_parties(conv, c.reset_by, tvb, verdict.reset_by);
-    add_time_wait(conv, tvb, f, verdict, capture, options);
-    add_zeek(conv, tvb, stream.zeek);
+    add_time_wait(conv, tvb, f, verdict, capture, options, labelled);
+    add_zeek(conv, tvb, stream.zeek, labelled);
     add_frame(conv, c.frame_syn, tvb, f.syn.frame);
     add_frame(conv, c.frame_synack, tvb, f.synack.frame);
     add_frame(conv, c.frame_ack, tvb, f.handshake_ack.frame);
     add_frame(conv, c.frame_fin1, tvb, f.first_fin.frame);
     add_frame(conv, c.frame_last, tvb, f.last_frame);
     add_timings(conv, tvb, f);
-    add_options(conv, tvb, f);
+    add_options(conv, tvb, f, labelled);
     add_counters(conv, tvb, f, stream.observer);
-    add_timeline(conv, tvb, f, capture, options.final);
+    add_timeline(conv, tvb, f, capture, options.final, labelled);
 }
 
 // In the packet details the fields stay for filters and -e fields, out of sight.
@@ -260,13 +265,13 @@ void render_conversation(const StreamRecord &stream, const Verdict &verdict, con
     mark_generated(top);
     proto_tree *conv = proto_item_add_subtree(top, c.subtree);
     if (!summary) {
-        add_fields(conv, tvb, stream, verdict, capture, options, client, server);
+        add_fields(conv, tvb, stream, verdict, capture, options, client, server, tree_is_shown(tree));
         return;
     }
     proto_item *link = proto_tree_add_uint(conv, c.details, tvb, 0, 0, f.first.frame);
     mark_generated(link);
     if (!compat::output_fields_are_primed || conversation_field_asked_for()) {
-        add_fields(conv, tvb, stream, verdict, capture, options, client, server);
+        add_fields(conv, tvb, stream, verdict, capture, options, client, server, false);
         hide_after(link);
     }
 }

@@ -21,7 +21,7 @@ AnomalySet segment_anomalies(const Annotation &a)
 #undef TCPLIFE_ANOMALY_NOTE
     };
     AnomalySet set;
-    for (std::size_t i = 0; i < anomaly_count; ++i) {
+    for (std::size_t i = 0; a.notes != 0 && i < anomaly_count; ++i) {
         if (note_bits[i] != 0 && a.has(note_bits[i]))
             set.add(static_cast<Anomaly>(i));
     }
