@@ -51,17 +51,25 @@ Reader reader;
 
 // ---- Copying the header -----------------------------------------------------------------
 
-// An ICMP or ICMPv6 layer before this TCP layer: the TCP header is one an error quotes
-// (ICMP carried inside a TCP tunnel comes after the TCP layer and is fine).
-bool quoted_by_icmp(const packet_info *pinfo)
+// Where this TCP layer (the last of pinfo->layers) stands among the frame's layers.
+struct LayerPosition {
+    bool first_tcp = true;        // no TCP layer before it: the one tcplife reads
+    bool quoted_by_icmp = false;  // an ICMP or ICMPv6 layer before it: the header an error quotes
+};
+
+LayerPosition position_of_tcp_layer(const packet_info *pinfo)
 {
+    LayerPosition position;
+    int tcp_layers = 0;
     for (wmem_list_frame_t *frame = wmem_list_head(pinfo->layers); frame != nullptr;
          frame = wmem_list_frame_next(frame)) {
         const int protocol = GPOINTER_TO_INT(wmem_list_frame_data(frame));
-        if (protocol == reader.icmp_protocol || protocol == reader.icmpv6_protocol)
-            return true;
+        if (protocol == reader.tcp_protocol && ++tcp_layers > 1)
+            position.first_tcp = false;
+        else if (protocol == reader.icmp_protocol || protocol == reader.icmpv6_protocol)
+            position.quoted_by_icmp = true;
     }
-    return false;
+    return position;
 }
 
 bool copy_addresses(const packet_info *pinfo, HeaderCopy *copy)
@@ -146,9 +154,9 @@ void copy_syn_options(const guint8 *header, unsigned end, TcpOptions *options)
 }
 
 // Reads only captured bytes: nothing here throws, whatever the packet.
-void copy_header(tvbuff_t *tvb, packet_info *pinfo, HeaderCopy *copy)
+void copy_header(tvbuff_t *tvb, packet_info *pinfo, bool quoted_by_icmp, HeaderCopy *copy)
 {
-    if (quoted_by_icmp(pinfo)) {
+    if (quoted_by_icmp) {
         copy->state = HeaderState::Quoted;
         return;
     }
@@ -192,11 +200,14 @@ HeaderCopy *header_copy(packet_info *pinfo)
 int read_then_dissect_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     HeaderCopy *copy = nullptr;
-    if (reader.enabled && header_copy(pinfo) == nullptr) {
-        copy = wmem_new(pinfo->pool, HeaderCopy);
-        new (copy) HeaderCopy();
-        copy_header(tvb, pinfo, copy);
-        p_add_proto_data(pinfo->pool, pinfo, reader.tcplife_protocol, 0, copy);
+    if (reader.enabled) {
+        const LayerPosition position = position_of_tcp_layer(pinfo);
+        if (position.first_tcp) {
+            copy = wmem_new(pinfo->pool, HeaderCopy);
+            new (copy) HeaderCopy();
+            copy_header(tvb, pinfo, position.quoted_by_icmp, copy);
+            p_add_proto_data(pinfo->pool, pinfo, reader.tcplife_protocol, 0, copy);
+        }
     }
     const int dissected = compat::dissect_through(reader.tcp_table, ip_protocol_tcp, tvb, pinfo, tree, data);
     if (copy != nullptr && dissected == 0)
