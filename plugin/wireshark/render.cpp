@@ -208,7 +208,10 @@ void render(const FrameRecord &record, const Capture &capture, tvbuff_t *tvb, pa
     }
     // Only a later pass knows this is the conversation's last segment of the capture.
     const bool last_of_capture = stream != nullptr && options.final && facts->last_frame == pinfo->num;
-    if ((last_of_capture && experts) || (items && stream != nullptr)) {
+    // A hidden tree holds conversation items only for someone who asked for one.
+    const bool conversation_items =
+        items && stream != nullptr && (shown || conversation_field_asked_for());
+    if ((last_of_capture && experts) || conversation_items) {
         const Verdict verdict = judge(*facts);
         AnomalySet anomalies = segment_anomalies(a);
         if (last_of_capture) {
@@ -216,8 +219,9 @@ void render(const FrameRecord &record, const Capture &capture, tvbuff_t *tvb, pa
             if (experts)
                 add_expert_messages(pinfo, top, describe_end_of_capture(verdict, *facts), true);
         }
-        if (items) {
+        if (items)
             add_anomalies(subtree, tvb, anomalies);
+        if (conversation_items) {
             const bool says_something_new =
                 a.changes_state() || facts->first.frame == pinfo->num || last_of_capture;
             render_conversation(*stream, verdict, capture, tvb, subtree, options,
