@@ -76,12 +76,21 @@ bool chats_wanted(proto_tree *tree, const packet_info *pinfo, const ExpertMessag
     return false;
 }
 
-// Without a tree no filter, colouring rule or packet details reads an expert info:
-// only the expert tap and the Expert Info Severity column can.
-bool experts_collected(proto_tree *tree, const packet_info *pinfo)
+// Who reads expert infos: the packet details, the expert tap (-z expert, the Expert
+// Information dialog), the Expert Info Severity column, and filters, colouring rules or
+// columns on an expert field (Wireshark's _ws.expert.*, or tcplife's own, which count as
+// tcplife fields: `tcplife_items`). Nobody else: a hidden tree without them, or no tree.
+bool experts_collected(proto_tree *tree, const packet_info *pinfo, bool tcplife_items)
 {
-    return tree != nullptr || expert_tap_listened() ||
-           (pinfo->cinfo != nullptr && pinfo->cinfo->col_first[COL_EXPERT] >= 0);
+    if (tree_is_shown(tree) || tcplife_items || expert_tap_listened())
+        return true;
+    if (pinfo->cinfo != nullptr && pinfo->cinfo->col_first[COL_EXPERT] >= 0)
+        return true;
+    for (const int id : wireshark_expert().fields) {
+        if (id > 0 && proto_field_is_referenced(tree, id))
+            return true;
+    }
+    return false;
 }
 
 // "TIME_WAIT", or "TIME_WAIT (via FIN_WAIT_2)" when one segment moved the endpoint
@@ -200,7 +209,7 @@ void render(const FrameRecord &record, const Capture &capture, tvbuff_t *tvb, pa
 
     const StreamRecord *stream = capture.stream(a.stream);
     const LedgerFacts *facts = stream != nullptr ? &stream->ledger.facts() : nullptr;
-    const bool experts = experts_collected(tree, pinfo);
+    const bool experts = experts_collected(tree, pinfo, items);
     if (experts && is_explained(a)) {
         const bool texts = expert_texts_wanted(tree);
         const ExpertMessages messages = describe(a, DescribeOptions{options.time_wait_seconds, texts}, facts);
