@@ -27,6 +27,8 @@ void refresh_info_column_items(proto_tree *tree, const packet_info *pinfo)
 #endif
 }
 
+// The extra dissector call lowers pinfo->can_desegment once more before TCP runs; TCP
+// sets it afresh for its own payload, and nothing between IP and TCP reassembles.
 int dissect_through(dissector_table_t table, guint32 value, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                     void *data)
 {

@@ -78,11 +78,6 @@ report_start_result start_report(const char *argument, void *ui_data)
 // to date with the column; 4.0 reads the column itself and needs nothing.
 void refresh_info_column_items(proto_tree *tree, const packet_info *pinfo);
 
-// 4.4: tshark primes its -e fields (output_fields_prime_edt) and builds a hidden tree
-// for -T fields, so a dissector can tell which of its fields are printed. 4.0 and 4.2
-// build a shown tree for -T fields and prime nothing: any field may be printed.
-constexpr bool output_fields_are_primed = TCPLIFE_WIRESHARK_AT_LEAST(4, 4);
-
 // 4.6: dissector_try_uint_new is deprecated for dissector_try_uint_with_data. Hands the
 // segment to the dissector `table` holds for `value`, adding no layer of its own.
 int dissect_through(dissector_table_t table, guint32 value, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,

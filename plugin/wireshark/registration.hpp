@@ -81,8 +81,9 @@ void register_handoff();
 
 // conversation_fields.cpp
 void register_conversation_fields(int protocol);
-// Whether the dissection at hand was primed with a tcplife.conv.* field: a filter, a
-// colouring rule, a custom column, or (where tshark primes them) a -e field.
+// Whether a tcplife.conv.* field is primed (a filter, a colouring rule, a custom column,
+// or from 4.4 on a -e field): Wireshark marks primed fields globally, for every
+// dissection alive, which for tshark and the GUI is the one at hand.
 bool conversation_field_asked_for();
 
 } // namespace tcplife::wireshark

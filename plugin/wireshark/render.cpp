@@ -12,6 +12,7 @@
 #include <epan/tap.h>
 
 #include <iterator>
+#include <optional>
 
 namespace tcplife::wireshark {
 namespace {
@@ -53,12 +54,10 @@ bool expert_texts_wanted(proto_tree *tree)
     return tree_is_shown(tree) || expert_tap_listened() || (message > 0 && proto_field_is_referenced(tree, message));
 }
 
-// The chat-level step infos ("Handshake step 3 (ACK)") are for someone who collects
-// them: a shown tree, the expert tap (-z expert, the Expert Information dialog), a
-// filter, colouring rule or column on an expert field, or the Expert Info Severity
-// column. Nothing else reads them: Wireshark's highest severity, the one other trace
-// they leave, already has TCP's own chats for the SYNs and FINs of the same steps.
-bool chats_wanted(proto_tree *tree, const packet_info *pinfo, const ExpertMessages &messages)
+// Who reads every expert info: the packet details, the expert tap (-z expert, the
+// Expert Information dialog), the Expert Info Severity column, and filters, colouring
+// rules or columns on Wireshark's expert fields.
+bool expert_readers(proto_tree *tree, const packet_info *pinfo)
 {
     if (tree_is_shown(tree) || expert_tap_listened())
         return true;
@@ -68,6 +67,12 @@ bool chats_wanted(proto_tree *tree, const packet_info *pinfo, const ExpertMessag
         if (id > 0 && proto_field_is_referenced(tree, id))
             return true;
     }
+    return false;
+}
+
+// A filter, colouring rule or column on one of these infos' own fields (tcplife.expert.*).
+bool message_fields_referenced(proto_tree *tree, const ExpertMessages &messages)
+{
     for (std::size_t i = 0; i < messages.count; ++i) {
         const int id = ids.experts[static_cast<std::size_t>(messages.items[i].kind)].hf;
         if (id > 0 && proto_field_is_referenced(tree, id))
@@ -76,21 +81,18 @@ bool chats_wanted(proto_tree *tree, const packet_info *pinfo, const ExpertMessag
     return false;
 }
 
-// Who reads expert infos: the packet details, the expert tap (-z expert, the Expert
-// Information dialog), the Expert Info Severity column, and filters, colouring rules or
-// columns on an expert field (Wireshark's _ws.expert.*, or tcplife's own, which count as
-// tcplife fields: `tcplife_items`). Nobody else: a hidden tree without them, or no tree.
-bool experts_collected(proto_tree *tree, const packet_info *pinfo, bool tcplife_items)
+// The least severe of `messages` worth adding, if any: all of them for a reader. Else,
+// on the first pass with a tree (the GUI loading a file), the warnings and errors, since
+// the status bar shows the file's highest severity from that pass; TCP's own chats and
+// notes on the same segments keep the lower severities there.
+std::optional<ExpertSeverity> least_severity_added(proto_tree *tree, bool readers, bool first_pass,
+                                                   const ExpertMessages &messages)
 {
-    if (tree_is_shown(tree) || tcplife_items || expert_tap_listened())
-        return true;
-    if (pinfo->cinfo != nullptr && pinfo->cinfo->col_first[COL_EXPERT] >= 0)
-        return true;
-    for (const int id : wireshark_expert().fields) {
-        if (id > 0 && proto_field_is_referenced(tree, id))
-            return true;
-    }
-    return false;
+    if (readers || message_fields_referenced(tree, messages))
+        return ExpertSeverity::Chat;
+    if (tree != nullptr && first_pass)
+        return ExpertSeverity::Warn;
+    return std::nullopt;
 }
 
 // "TIME_WAIT", or "TIME_WAIT (via FIN_WAIT_2)" when one segment moved the endpoint
@@ -119,11 +121,11 @@ void render_incomplete(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 
 // With texts, each message is its own; without, the registered summary stands in.
 void add_expert_messages(packet_info *pinfo, proto_item *item, const ExpertMessages &messages, bool texts,
-                         bool chats = true)
+                         std::optional<ExpertSeverity> least)
 {
-    for (std::size_t i = 0; i < messages.count; ++i) {
+    for (std::size_t i = 0; least && i < messages.count; ++i) {
         const ExpertMessage &message = messages.items[i];
-        if (!chats && expert_info(message.kind).severity == ExpertSeverity::Chat)
+        if (expert_info(message.kind).severity < *least)
             continue;
         expert_field *field = &ids.experts[static_cast<std::size_t>(message.kind)];
         if (texts)
@@ -209,24 +211,27 @@ void render(const FrameRecord &record, const Capture &capture, tvbuff_t *tvb, pa
 
     const StreamRecord *stream = capture.stream(a.stream);
     const LedgerFacts *facts = stream != nullptr ? &stream->ledger.facts() : nullptr;
-    const bool experts = experts_collected(tree, pinfo, items);
-    if (experts && is_explained(a)) {
+    // Describing a segment costs more than most of its analysis: only for whoever may
+    // add what it says (least_severity_added).
+    const bool readers = expert_readers(tree, pinfo);
+    const bool first_pass = !options.final;
+    if ((readers || items || (tree != nullptr && first_pass)) && is_explained(a)) {
         const bool texts = expert_texts_wanted(tree);
         const ExpertMessages messages = describe(a, DescribeOptions{options.time_wait_seconds, texts}, facts);
-        add_expert_messages(pinfo, top, messages, texts, chats_wanted(tree, pinfo, messages));
+        add_expert_messages(pinfo, top, messages, texts, least_severity_added(tree, readers, first_pass, messages));
     }
     // Only a later pass knows this is the conversation's last segment of the capture.
     const bool last_of_capture = stream != nullptr && options.final && facts->last_frame == pinfo->num;
     // A hidden tree holds conversation items only for someone who asked for one.
     const bool conversation_items =
         items && stream != nullptr && (shown || conversation_field_asked_for());
-    if ((last_of_capture && experts) || conversation_items) {
+    if ((last_of_capture && (readers || items)) || conversation_items) {
         const Verdict verdict = judge(*facts);
         AnomalySet anomalies = segment_anomalies(a);
         if (last_of_capture) {
             anomalies |= verdict.end_of_capture;
-            if (experts)
-                add_expert_messages(pinfo, top, describe_end_of_capture(verdict, *facts), true);
+            const ExpertMessages messages = describe_end_of_capture(verdict, *facts);
+            add_expert_messages(pinfo, top, messages, true, least_severity_added(tree, readers, false, messages));
         }
         if (items)
             add_anomalies(subtree, tvb, anomalies);

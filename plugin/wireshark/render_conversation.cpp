@@ -4,7 +4,6 @@
 #include "render.hpp"
 
 #include "capture_time.hpp"
-#include "compat.hpp"
 #include "registration.hpp"
 
 #include "report/conversation_table.hpp"
@@ -242,7 +241,7 @@ void add_fields(proto_tree *conv, tvbuff_t *tvb, const StreamRecord &stream, con
 // In the packet details the fields stay for filters and -e fields, out of sight.
 void hide_after(proto_item *item)
 {
-    for (proto_node *node = item->next; node != nullptr; node = node->next)
+    for (proto_node *node = item != nullptr ? item->next : nullptr; node != nullptr; node = node->next)
         proto_item_set_hidden(node);
 }
 
@@ -270,10 +269,9 @@ void render_conversation(const StreamRecord &stream, const Verdict &verdict, con
     }
     proto_item *link = proto_tree_add_uint(conv, c.details, tvb, 0, 0, f.first.frame);
     mark_generated(link);
-    if (!compat::output_fields_are_primed || conversation_field_asked_for()) {
-        add_fields(conv, tvb, stream, verdict, capture, options, client, server, false);
-        hide_after(link);
-    }
+    // Always: -T fields on 4.0 and 4.2, PDML and JSON print fields nobody primed.
+    add_fields(conv, tvb, stream, verdict, capture, options, client, server, false);
+    hide_after(link);
 }
 
 } // namespace tcplife::wireshark

@@ -19,7 +19,7 @@ constexpr unsigned fixed_header_length = 20;
 
 enum class HeaderState : std::uint8_t {
     Read,      // a whole fixed header, inside the bytes IP says the segment has
-    Quoted,    // the header an ICMP or ICMPv6 error quotes: not a segment of the conversation
+    Quoted,    // a header an error packet quotes or a sampler copies: not a segment of a conversation
     Truncated, // cut by the snaplen, or a header length below 20 or beyond the segment
     NotOverIp, // handed over by something that set no IP addresses
 };
@@ -41,8 +41,6 @@ struct HeaderCopy {
 struct Reader {
     int tcplife_protocol = -1;
     int tcp_protocol = -1;
-    int icmp_protocol = -1;
-    int icmpv6_protocol = -1;
     dissector_table_t tcp_table = nullptr; // holds TCP's own handle, under ip_protocol_tcp
     bool enabled = false;
     TcpStreams *streams = nullptr; // for the open capture, while enabled
@@ -51,25 +49,16 @@ Reader reader;
 
 // ---- Copying the header -----------------------------------------------------------------
 
-// Where this TCP layer (the last of pinfo->layers) stands among the frame's layers.
-struct LayerPosition {
-    bool first_tcp = true;        // no TCP layer before it: the one tcplife reads
-    bool quoted_by_icmp = false;  // an ICMP or ICMPv6 layer before it: the header an error quotes
-};
-
-LayerPosition position_of_tcp_layer(const packet_info *pinfo)
+// No TCP layer before this one (the last of pinfo->layers): the layer tcplife reads.
+bool first_tcp_layer(const packet_info *pinfo)
 {
-    LayerPosition position;
     int tcp_layers = 0;
     for (wmem_list_frame_t *frame = wmem_list_head(pinfo->layers); frame != nullptr;
          frame = wmem_list_frame_next(frame)) {
-        const int protocol = GPOINTER_TO_INT(wmem_list_frame_data(frame));
-        if (protocol == reader.tcp_protocol && ++tcp_layers > 1)
-            position.first_tcp = false;
-        else if (protocol == reader.icmp_protocol || protocol == reader.icmpv6_protocol)
-            position.quoted_by_icmp = true;
+        if (GPOINTER_TO_INT(wmem_list_frame_data(frame)) == reader.tcp_protocol && ++tcp_layers > 1)
+            return false;
     }
-    return position;
+    return true;
 }
 
 bool copy_addresses(const packet_info *pinfo, HeaderCopy *copy)
@@ -154,9 +143,11 @@ void copy_syn_options(const guint8 *header, unsigned end, TcpOptions *options)
 }
 
 // Reads only captured bytes: nothing here throws, whatever the packet.
-void copy_header(tvbuff_t *tvb, packet_info *pinfo, bool quoted_by_icmp, HeaderCopy *copy)
+void copy_header(tvbuff_t *tvb, packet_info *pinfo, HeaderCopy *copy)
 {
-    if (quoted_by_icmp) {
+    // Set by ICMP, ICMPv6, sFlow, CLNP and others while they dissect a packet they
+    // quote or sample: its TCP header belongs to no conversation seen here.
+    if (pinfo->flags.in_error_pkt) {
         copy->state = HeaderState::Quoted;
         return;
     }
@@ -200,14 +191,11 @@ HeaderCopy *header_copy(packet_info *pinfo)
 int read_then_dissect_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     HeaderCopy *copy = nullptr;
-    if (reader.enabled) {
-        const LayerPosition position = position_of_tcp_layer(pinfo);
-        if (position.first_tcp) {
-            copy = wmem_new(pinfo->pool, HeaderCopy);
-            new (copy) HeaderCopy();
-            copy_header(tvb, pinfo, position.quoted_by_icmp, copy);
-            p_add_proto_data(pinfo->pool, pinfo, reader.tcplife_protocol, 0, copy);
-        }
+    if (reader.enabled && first_tcp_layer(pinfo)) {
+        copy = wmem_new(pinfo->pool, HeaderCopy);
+        new (copy) HeaderCopy();
+        copy_header(tvb, pinfo, copy);
+        p_add_proto_data(pinfo->pool, pinfo, reader.tcplife_protocol, 0, copy);
     }
     const int dissected = compat::dissect_through(reader.tcp_table, ip_protocol_tcp, tvb, pinfo, tree, data);
     if (copy != nullptr && dissected == 0)
@@ -228,8 +216,6 @@ void install_tcp_header_reader(int protocol)
 {
     reader.tcplife_protocol = protocol;
     reader.tcp_protocol = proto_get_id_by_filter_name("tcp");
-    reader.icmp_protocol = proto_get_id_by_filter_name("icmp");
-    reader.icmpv6_protocol = proto_get_id_by_filter_name("icmpv6");
     dissector_table_t ip_table = find_dissector_table("ip.proto");
     dissector_handle_t tcp_handle = ip_table != nullptr ? dissector_get_uint_handle(ip_table, ip_protocol_tcp) : nullptr;
     if (tcp_handle == nullptr || reader.tcp_protocol < 0)
@@ -269,12 +255,13 @@ Extraction extract_segment(packet_info *pinfo, Segment *out)
     if (copy == nullptr || copy->tcp_declined || copy->state == HeaderState::Quoted ||
         copy->state == HeaderState::NotOverIp)
         return Extraction::NotTcp;
-    if (copy->state == HeaderState::Truncated || reader.streams == nullptr)
+    if (reader.streams == nullptr)
+        return Extraction::NotTcp; // out of memory when the capture opened
+    if (copy->state == HeaderState::Truncated)
         return Extraction::Incomplete;
     const SegmentEnds ends{copy->address_kind, copy->source_bytes, copy->destination_bytes, copy->source_port,
                            copy->destination_port};
-    const bool syn_without_ack = (copy->flags & (tcp_flag::syn | tcp_flag::ack)) == tcp_flag::syn;
-    if (!reader.streams->find(pinfo, ends, syn_without_ack, &out->stream))
+    if (!reader.streams->find(pinfo, ends, (copy->flags & tcp_flag::syn) != 0, &out->stream))
         return Extraction::Incomplete;
     fill_address(*copy, copy->source_bytes, &out->source.address);
     fill_address(*copy, copy->destination_bytes, &out->destination.address);

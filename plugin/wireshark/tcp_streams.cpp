@@ -65,7 +65,7 @@ bool TcpStreams::look_up(packet_info *pinfo, const SegmentEnds &ends, std::uint3
     return true;
 }
 
-bool TcpStreams::find(packet_info *pinfo, const SegmentEnds &ends, bool syn_without_ack, std::uint32_t *stream) noexcept
+bool TcpStreams::find(packet_info *pinfo, const SegmentEnds &ends, bool syn, std::uint32_t *stream) noexcept
 {
     // Conversations told apart by more than the pair (4.4's deinterlacing) are looked up
     // every time.
@@ -73,7 +73,7 @@ bool TcpStreams::find(packet_info *pinfo, const SegmentEnds &ends, bool syn_with
         return look_up(pinfo, ends, stream);
     const Key key = key_of(ends);
     const auto known = known_.find(key);
-    if (known != known_.end() && !syn_without_ack) {
+    if (known != known_.end() && !syn) {
         *stream = known->second;
         return true;
     }

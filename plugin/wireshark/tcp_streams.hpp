@@ -2,8 +2,9 @@
 // for the segment's socket pair. Looking a conversation up costs more than the rest of
 // reading a segment, so each socket pair's index is remembered; the conversation is
 // looked up again only where TCP can have started a new one for the same pair: at the
-// pair's first segment and at a SYN (TCP's port-reuse rule: a SYN with a new sequence
-// number starts a new conversation). First pass only, frames in order.
+// pair's first segment and at every segment with SYN set (TCP's port-reuse rules: a SYN
+// with a new sequence number starts a new conversation, and from 4.4 on so does a
+// SYN-ACK after a close or with a new sequence number). First pass only, frames in order.
 #pragma once
 
 #include <epan/packet.h>
@@ -26,7 +27,7 @@ public:
     explicit TcpStreams(int tcp_protocol) : tcp_protocol_(tcp_protocol) {}
 
     // False when TCP keeps no conversation for the segment (it gave up before making one).
-    bool find(packet_info *pinfo, const SegmentEnds &ends, bool syn_without_ack, std::uint32_t *stream) noexcept;
+    bool find(packet_info *pinfo, const SegmentEnds &ends, bool syn, std::uint32_t *stream) noexcept;
 
 private:
     struct Key {
