@@ -814,6 +814,86 @@ def rst_blind():
     return t
 
 
+def fin_then_reset():
+    """The client closes, then aborts before the server's FIN: a reset, not a
+    close. The server's FIN,ACK arrives after the reset and the CLOSED client
+    answers it with a RST of its own (3.10.7.1)."""
+    t = Trace()
+    conv = connection(t)
+    conv.handshake()
+    conv.exchange()
+    conv.send(CLIENT, "FA", after=Decimal("0.01"))
+    # seq = the server's RCV.NXT (FIN + 1): acceptable, the server aborts.
+    conv.send(CLIENT, "RA", after=Decimal("0.0001"))
+    # Left before the RST reached the server: it acknowledges the FIN and closes.
+    conv.send(SERVER, "FA", after=Decimal("0.0009"))
+    # CLOSED, incoming segment has ACK: <SEQ=SEG.ACK><CTL=RST>.
+    conv.send(CLIENT, "R", seq=conv.rcv[SERVER], after=REACT)
+    return t
+
+
+def synack_not_captured():
+    """The capture missed the SYN-ACK; the client's ACK of it proves it came."""
+    t = Trace()
+    conv = connection(t)
+    conv.send(CLIENT, "S", after=0)
+    conv.send(SERVER, "SA", captured=False)
+    conv.send(CLIENT, "A", after=REACT)
+    conv.exchange()
+    conv.four_way_close()
+    return t
+
+
+def synack_not_captured_fin():
+    """The capture missed the SYN-ACK and the client's ACK; the client's first
+    captured segment after its SYN is a FIN,ACK (a client that gives up at once)."""
+    t = Trace()
+    conv = connection(t)
+    conv.send(CLIENT, "S", after=0)
+    conv.send(SERVER, "SA", captured=False)
+    conv.send(CLIENT, "A", after=REACT, captured=False)
+    conv.four_way_close()
+    return t
+
+
+def server_speaks_first_unseen_handshake():
+    """An SMTP-like server greets first; the capture missed the SYN-ACK and the
+    client's ACK, and the server's banner proves both."""
+    t = Trace()
+    conv = connection(t, port=(50000, 25))
+    conv.send(CLIENT, "S", after=0)
+    conv.send(SERVER, "SA", captured=False)
+    conv.send(CLIENT, "A", after=REACT, captured=False)
+    conv.send(SERVER, "PA", b"220 server ESMTP\r\n", after=Decimal("0.0002"))
+    conv.send(CLIENT, "A", after=REACT)
+    conv.four_way_close()
+    return t
+
+
+def syn_reordered():
+    """A SYN captured 20 us after the SYN-ACK that answers it: the capture
+    reordered them (two capture queues, or a mirror port merging directions)."""
+    t = Trace()
+    conv = connection(t)
+    conv.handshake()
+    conv.exchange()
+    conv.four_way_close()
+    syn, synack = t.packets[0], t.packets[1]
+    syn.time, synack.time = synack.time + Decimal("0.00002"), syn.time
+    t.packets[0], t.packets[1] = synack, syn
+    return t
+
+
+def syn_reset_by_client():
+    """The client gives up on its own SYN with a RST before any answer
+    (an application's connect timeout, or Happy Eyeballs cancelling)."""
+    t = Trace()
+    conv = connection(t)
+    conv.send(CLIENT, "S", after=0)
+    conv.send(CLIENT, "R", after=Decimal("0.25"))
+    return t
+
+
 SCENARIOS = {
     "syn-unanswered": (syn_unanswered, dict(flagged={2, 3, 4})),
     # Wireshark calls the SYN+ACKs retransmissions: same seq as each SYN.
@@ -867,6 +947,13 @@ SCENARIOS = {
     "rst-blind": (rst_blind, dict(flagged={11})),
     "time-backwards": (time_backwards, {}),
     "wscale-over-14": (wscale_over_14, {}),
+    "fin-then-reset": (fin_then_reset, {}),
+    # Wireshark flags none of the segments after a missed SYN-ACK.
+    "synack-not-captured": (synack_not_captured, {}),
+    "synack-not-captured-fin": (synack_not_captured_fin, {}),
+    "server-speaks-first-unseen-handshake": (server_speaks_first_unseen_handshake, {}),
+    "syn-reordered": (syn_reordered, {}),
+    "syn-reset-by-client": (syn_reset_by_client, {}),
 }
 
 FIELDS = ("frame.number", "frame.protocols", "tcp.stream", "tcp.analysis.flags",

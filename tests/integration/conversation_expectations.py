@@ -30,7 +30,7 @@ FIELDS = ["handshake", "close", "close.initiator", "reset_by", "time_wait", "tim
           "bytes.server", "segments.client", "segments.server", "syn_retransmissions", "timeline"]
 TSHARK_FIELDS = ["tcplife.conv." + field for field in FIELDS] + ["tcplife.anomaly"]
 REQUIRED = ["handshake", "close", "close.initiator", "reset_by", "time_wait", "conn_state", "history"]
-END_OF_CAPTURE = {"syn_unanswered", "close_wait_at_end", "half_open"}
+END_OF_CAPTURE = {"syn_unanswered", "unsolicited_synack", "close_wait_at_end", "half_open"}
 
 
 def version_guard(cells, version):

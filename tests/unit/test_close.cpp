@@ -76,6 +76,42 @@ static void test_established_blind_rst_from_client(void **) // RFC 5961: a blind
 
 // ---- FIN_WAIT_1 -----------------------------------------------------------------
 
+// A RST before the second FIN ends the conversation as a reset; what the peer sends after it
+// is a segment after close, never a close step (3.10.7.1).
+static void test_fin_wait_1_rst_then_peer_fin(void **)
+{
+    Flow flow;
+    client_fin_wait_1(flow);
+    const Annotation rst = flow.step(Side::Client, RST | ACK);
+    assert_int_equal(static_cast<int>(rst.reset), static_cast<int>(ResetKind::Abort));
+    assert_states(rst, S::Closed, S::Closed);
+    const Annotation late = flow.step(Side::Server, FIN | ACK);
+    assert_int_equal(late.close_steps, 0);
+    assert_false(late.merged_close);
+    assert_true(late.has(note::segment_after_close));
+    assert_int_equal(late.unexpected_events, 0);
+    assert_states(late, S::Closed, S::Closed);
+    const Annotation answer = flow.step(Side::Client, RST);
+    assert_int_equal(static_cast<int>(answer.reset), static_cast<int>(ResetKind::FromClosed));
+    assert_states(answer, S::Closed, S::Closed);
+    const Verdict v = flow.verdict();
+    assert_verdict(v, "complete", "reset");
+    assert_party(v.reset_by, "client");
+    assert_party(v.initiator, "client");
+}
+
+// A client that gives up on its own SYN resets the conversation: it was not left unanswered.
+static void test_syn_sent_rst_by_client(void **)
+{
+    Flow flow;
+    flow.step(Side::Client, SYN);
+    const Annotation rst = flow.step(Side::Client, RST);
+    assert_states(rst, S::Closed, S::Listen);
+    const Verdict v = flow.verdict();
+    assert_party(v.reset_by, "client");
+    assert_false(v.end_of_capture.has(Anomaly::SynUnanswered));
+}
+
 static void test_fin_wait_1_ack(void **)
 {
     Flow flow;
@@ -274,6 +310,8 @@ int main(void)
         cmocka_unit_test(test_fin_wait_1_crossed_fin),
         cmocka_unit_test(test_fin_wait_1_same_fin_again),
         cmocka_unit_test(test_fin_wait_1_ack_seen_before_fin),
+        cmocka_unit_test(test_fin_wait_1_rst_then_peer_fin),
+        cmocka_unit_test(test_syn_sent_rst_by_client),
         cmocka_unit_test(test_fin_wait_1_fin_retransmitted_with_new_ack),
         cmocka_unit_test(test_close_wait_keepalive_reply_is_no_step),
         cmocka_unit_test(test_close_wait_ack_repeated_for_retransmitted_fin),

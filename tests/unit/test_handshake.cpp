@@ -233,7 +233,7 @@ static void test_unknown_synack_unsolicited(void **)
     const Segment synack = flow.exchange(Side::Server, SYN | ACK);
     const Annotation a = flow.observe(synack);
     assert_sender(a, "server");
-    assert_true(a.has(note::unsolicited_synack));
+    assert_true(a.has(note::synack_before_syn));
     assert_states(a, S::Unknown, S::SynReceived);
 
     Segment refusal = flow.send(Side::Client, RST);
@@ -242,6 +242,108 @@ static void test_unknown_synack_unsolicited(void **)
     assert_int_equal(static_cast<int>(reset.reset), static_cast<int>(ResetKind::RefusesSynAck));
     assert_string_equal(state_name(reset.reset_in), "UNKNOWN");
     assert_states(reset, S::Closed, S::Listen); // 3.10.7.4: a passive open goes back to LISTEN
+}
+
+// 3.10.7.3: the client's SYN captured after the SYN-ACK that answers it.
+static void test_unknown_syn_reordered_after_its_synack(void **)
+{
+    Flow flow;
+    const Segment syn = flow.exchange(Side::Client, SYN);
+    const Annotation synack = flow.step(Side::Server, SYN | ACK);
+    assert_true(synack.has(note::synack_before_syn));
+    const Annotation late = flow.observe(syn);
+    assert_int_equal(late.handshake_step, 1);
+    assert_true(late.has(note::syn_reordered));
+    assert_int_equal(late.unexpected_events, 0);
+    assert_states(late, S::Established, S::SynReceived);
+    assert_int_equal(late.client_path.length, 2); // SYN_SENT, then ESTABLISHED by the SYN-ACK
+    const Annotation ack = flow.step(Side::Client, ACK);
+    assert_int_equal(ack.handshake_step, 3);
+    assert_states(ack, S::Established, S::Established);
+    const Verdict v = flow.verdict();
+    assert_verdict(v, "complete", "open");
+    assert_false(v.end_of_capture.has(Anomaly::UnsolicitedSynAck));
+}
+
+// A SYN whose ISN the SYN-ACK captured before it does not acknowledge is no reordering.
+static void test_synack_received_later_syn_with_other_isn(void **)
+{
+    Flow flow;
+    Segment syn = flow.exchange(Side::Client, SYN);
+    flow.step(Side::Server, SYN | ACK);
+    syn.seq = syn.seq + 1000;
+    assert_false(flow.observe(syn).has(note::syn_reordered));
+    assert_true(flow.verdict().end_of_capture.has(Anomaly::UnsolicitedSynAck));
+}
+
+// 3.10.7.3: the client's ACK of a SYN-ACK proves its SYN, which the capture lacks.
+static void test_unknown_ack_of_synack_proves_the_syn(void **)
+{
+    Flow flow;
+    flow.exchange(Side::Client, SYN); // not captured
+    flow.step(Side::Server, SYN | ACK);
+    const Annotation ack = flow.step(Side::Client, ACK);
+    assert_int_equal(ack.handshake_step, 3);
+    assert_true(ack.has(note::syn_not_captured));
+    assert_states(ack, S::Established, S::Established);
+    assert_false(flow.verdict().end_of_capture.has(Anomaly::UnsolicitedSynAck));
+}
+
+// 3.10.7.3: in SYN-SENT the client acknowledges nothing until a SYN-ACK arrives.
+static void test_syn_sent_ack_proves_the_synack(void **)
+{
+    Flow flow;
+    flow.step(Side::Client, SYN);
+    flow.exchange(Side::Server, SYN | ACK); // not captured
+    const Annotation ack = flow.step(Side::Client, ACK);
+    assert_true(ack.has(note::synack_not_captured));
+    assert_int_equal(ack.handshake_step, 3);
+    assert_int_equal(ack.unexpected_events, 0);
+    assert_states(ack, S::Established, S::Established);
+    assert_int_equal(ack.server_path.length, 2); // SYN_RECEIVED by the missed SYN-ACK, then ESTABLISHED
+    const Verdict v = flow.verdict();
+    assert_verdict(v, "complete", "open");
+    assert_false(v.end_of_capture.has(Anomaly::SynUnanswered));
+}
+
+// 3.10.4 and 3.10.7.3: a CLOSE in SYN-SENT sends no FIN, so a FIN,ACK there proves the SYN-ACK.
+static void test_syn_sent_fin_proves_the_synack(void **)
+{
+    Flow flow;
+    flow.step(Side::Client, SYN);
+    flow.exchange(Side::Server, SYN | ACK); // not captured
+    flow.exchange(Side::Client, ACK);       // not captured
+    const Annotation fin = flow.step(Side::Client, FIN | ACK);
+    assert_true(fin.has(note::synack_not_captured));
+    assert_true(fin.has_close_step(1));
+    assert_int_equal(fin.unexpected_events, 0);
+    assert_states(fin, S::FinWait1, S::CloseWait);
+    flow.step(Side::Server, ACK);
+    flow.step(Side::Server, FIN | ACK);
+    const Annotation last = flow.step(Side::Client, ACK);
+    assert_states(last, S::TimeWait, S::Closed);
+    const Verdict v = flow.verdict();
+    assert_verdict(v, "complete", "four-way");
+    assert_false(v.end_of_capture.has(Anomaly::SynUnanswered));
+}
+
+// 3.10.7.2 and 3.10.7.4: a listener acknowledges a SYN only in its SYN-ACK, and sends data
+// only once ESTABLISHED: a server's banner proves the SYN-ACK and the ACK the capture lacks.
+static void test_listen_data_proves_synack_and_handshake_ack(void **)
+{
+    Flow flow(50000, 25);
+    flow.step(Side::Client, SYN);
+    flow.exchange(Side::Server, SYN | ACK); // not captured
+    flow.exchange(Side::Client, ACK);       // not captured
+    const Annotation banner = flow.step(Side::Server, ACK | PSH, 20);
+    assert_true(banner.has(note::synack_not_captured));
+    assert_true(banner.has(note::handshake_ack_not_captured));
+    assert_false(banner.has(note::data_before_established));
+    assert_int_equal(banner.handshake_step, 0);
+    assert_states(banner, S::Established, S::Established);
+    const Annotation ack = flow.step(Side::Client, ACK);
+    assert_int_equal(ack.handshake_step, 0);
+    assert_verdict(flow.verdict(), "complete", "open");
 }
 
 int main(void)
@@ -262,6 +364,12 @@ int main(void)
         cmocka_unit_test(test_established_handshake_ack_repeated),
         cmocka_unit_test(test_established_window_update_is_no_step),
         cmocka_unit_test(test_unknown_synack_unsolicited),
+        cmocka_unit_test(test_unknown_syn_reordered_after_its_synack),
+        cmocka_unit_test(test_synack_received_later_syn_with_other_isn),
+        cmocka_unit_test(test_unknown_ack_of_synack_proves_the_syn),
+        cmocka_unit_test(test_syn_sent_ack_proves_the_synack),
+        cmocka_unit_test(test_syn_sent_fin_proves_the_synack),
+        cmocka_unit_test(test_listen_data_proves_synack_and_handshake_ack),
     };
     return cmocka_run_group_tests_name("handshake", tests, nullptr, nullptr);
 }

@@ -291,9 +291,12 @@ static void test_synack_captured_before_its_syn(void **) // numbered from the SY
     const std::string ladder = flow.ladder();
     expect_line(ladder, "                UNKNOWN      |                                    | LISTEN");
     expect_line(ladder, "    1 0.000000               |<------- SYN,ACK seq=0 ack=1 -------| SYN_RECEIVED");
-    expect_line(ladder, "                             |     handshake 2/3, no SYN seen     |");
+    expect_line(ladder, "                             |   handshake 2/3, no SYN seen yet   |");
     expect_line(ladder, "    2 0.001000  SYN_SENT     |------------ SYN seq=0 ------------>|");
-    expect_line(ladder, "    3 0.002000  ESTABLISHED  |--------- ACK seq=1 ack=1 --------->| ESTABLISHED");
+    // The SYN-ACK captured before it takes the client on to ESTABLISHED at once.
+    expect_line(ladder, "                ESTABLISHED  |           handshake 1/3,           |");
+    expect_line(ladder, "                             |     captured after its SYN-ACK     |");
+    expect_line(ladder, "    3 0.002000               |--------- ACK seq=1 ack=1 --------->| ESTABLISHED");
 }
 
 static void test_reset_of_an_open_connection(void **)

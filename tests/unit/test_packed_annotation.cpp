@@ -146,9 +146,11 @@ static void test_packed_common_frames_need_no_rest(void **)
 // it; the common notes do not.
 static void test_packed_rare_notes_in_rest(void **)
 {
-    for (const std::uint16_t rare : {note::window_scale_capped, note::time_backwards}) {
+    for (const std::uint32_t rare : {note::window_scale_capped, note::time_backwards, note::syn_reordered,
+                                     note::syn_not_captured, note::synack_not_captured,
+                                     note::handshake_ack_not_captured}) {
         Annotation a;
-        a.notes = static_cast<std::uint16_t>(rare | note::midstream_start);
+        a.notes = rare | note::midstream_start;
         assert_true(PackedAnnotation(a).needs_rest());
         assert_round_trip(a);
     }

@@ -96,7 +96,7 @@ static void test_syn_received_ack_wrong_number_wording(void **)
     Segment rst = flow.send(Side::Server, RST);
     rst.seq = ack.ack;
     assert_true(has_message(flow.observe(rst), ExpertKind::Reset,
-                            "Connection reset by server in SYN_RECEIVED, answering the client's unacceptable ACK "
+                            "RST from the server in SYN_RECEIVED, answering the client's unacceptable ACK "
                             "4294967295: the server keeps its state (RFC 9293 3.10.7.4)"));
 }
 
@@ -280,11 +280,90 @@ static void test_syn_sent_fin_unexpected_wording(void **)
 {
     Flow flow;
     flow.step(Side::Client, SYN);
-    const Annotation a = flow.step(Side::Client, FIN | ACK);
+    const Annotation a = flow.step(Side::Client, FIN);
     assert_true(has_message(a, ExpertKind::UnexpectedEvent,
                             "tcplife's state model did not expect this segment: SendFin (the client, in SYN_SENT) "
                             "leaves its state as it was (2 events of this segment unexplained); the capture may lack "
                             "a segment, or the model a row"));
+}
+
+// ---- What the capture lacks or reordered -------------------------------------------------
+
+static void test_listen_synack_before_syn_wording(void **)
+{
+    Flow flow;
+    const Segment syn = flow.exchange(Side::Client, SYN);
+    assert_true(has_message(flow.step(Side::Server, SYN | ACK), ExpertKind::SynAckBeforeSyn,
+                            "Handshake step 2 (SYN-ACK) before any SYN from the client: its SYN was not captured, "
+                            "comes later in the capture (reordered), or nobody sent it (a spoofed SYN-ACK, "
+                            "backscatter); what the client does next tells"));
+    assert_true(has_message(flow.observe(syn), ExpertKind::SynReordered,
+                            "SYN captured after the SYN-ACK that answers it (that SYN-ACK acknowledges this ISN + "
+                            "1): the capture reordered them (two capture queues, merged captures, a mirror port), so "
+                            "the SYN-ACK was solicited"));
+}
+
+static void test_unknown_synack_unsolicited_at_end_wording(void **)
+{
+    Flow flow;
+    flow.exchange(Side::Client, SYN); // not captured
+    flow.step(Side::Server, SYN | ACK);
+    const ExpertMessages messages = describe_end_of_capture(flow.verdict(), flow.facts());
+    assert_int_equal(messages.count, 1);
+    assert_int_equal(static_cast<int>(messages.items[0].kind), static_cast<int>(ExpertKind::UnsolicitedSynAck));
+    assert_string_equal(messages.items[0].text.data(),
+                        "SYN-ACK without a SYN: by the end of the capture no SYN from the client matched it and the "
+                        "client never acknowledged it (a spoofed SYN-ACK, backscatter from a flood with forged "
+                        "sources, or a SYN and all that followed it not captured)");
+}
+
+static void test_unknown_ack_proves_syn_wording(void **)
+{
+    Flow flow;
+    flow.exchange(Side::Client, SYN); // not captured
+    flow.step(Side::Server, SYN | ACK);
+    assert_true(has_message(flow.step(Side::Client, ACK), ExpertKind::SynNotCaptured,
+                            "The client acknowledges the server's SYN-ACK, so it had sent a SYN, which the capture "
+                            "lacks (only a side in SYN_SENT accepts a SYN-ACK, RFC 9293 3.10.7.3)"));
+}
+
+static void test_syn_sent_ack_proves_synack_wording(void **)
+{
+    Flow flow;
+    flow.step(Side::Client, SYN);
+    flow.exchange(Side::Server, SYN | ACK); // not captured
+    assert_true(has_message(flow.step(Side::Client, ACK), ExpertKind::SynAckNotCaptured,
+                            "SYN-ACK not captured: the client in SYN_SENT acknowledges nothing until a SYN-ACK "
+                            "arrives (RFC 9293 3.10.7.3), so this ACK proves the server's SYN-ACK; both sides go on "
+                            "from it"));
+}
+
+static void test_listen_data_proves_synack_and_ack_wording(void **)
+{
+    Flow flow(50000, 25);
+    flow.step(Side::Client, SYN);
+    flow.exchange(Side::Server, SYN | ACK); // not captured
+    flow.exchange(Side::Client, ACK);       // not captured
+    const Annotation banner = flow.step(Side::Server, ACK | PSH, 20);
+    assert_true(has_message(banner, ExpertKind::SynAckNotCaptured,
+                            "SYN-ACK not captured: the server acknowledges the client's SYN, which a listener does "
+                            "only in its SYN-ACK (RFC 9293 3.10.7.2), so it had sent one"));
+    assert_true(has_message(banner, ExpertKind::HandshakeAckNotCaptured,
+                            "Handshake ACK not captured: the server sends data, which it does only once the client's "
+                            "ACK of its SYN-ACK made it ESTABLISHED (RFC 9293 3.10.7.4)"));
+}
+
+static void test_closed_rst_answers_stray_segment_wording(void **)
+{
+    Flow flow;
+    established_with_data(flow);
+    flow.step(Side::Client, RST | ACK);
+    flow.step(Side::Server, FIN | ACK);
+    const Annotation answer = flow.step(Side::Client, RST);
+    assert_true(has_message(answer, ExpertKind::ResetFromClosed,
+                            "RST from the client, already CLOSED, answering the server's segment after the "
+                            "connection ended (RFC 9293 3.10.7.1): no state changes"));
+    assert_string_equal(info_marks(answer).data(), " [RST]");
 }
 
 int main(void)
@@ -315,6 +394,12 @@ int main(void)
         cmocka_unit_test(test_last_ack_ack_time_wait_length_is_a_setting),
         cmocka_unit_test(test_info_marks),
         cmocka_unit_test(test_syn_sent_fin_unexpected_wording),
+        cmocka_unit_test(test_listen_synack_before_syn_wording),
+        cmocka_unit_test(test_unknown_synack_unsolicited_at_end_wording),
+        cmocka_unit_test(test_unknown_ack_proves_syn_wording),
+        cmocka_unit_test(test_syn_sent_ack_proves_synack_wording),
+        cmocka_unit_test(test_listen_data_proves_synack_and_ack_wording),
+        cmocka_unit_test(test_closed_rst_answers_stray_segment_wording),
     };
     return cmocka_run_group_tests_name("wording", tests, nullptr, nullptr);
 }

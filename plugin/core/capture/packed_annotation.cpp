@@ -22,7 +22,7 @@ struct BitField {
 // bits_: every value that needs fewer than 8 bits, and the owner's tag. The notes
 // above the 13 bits kept here are rare ones: they wait in the rest.
 constexpr BitField notes_bits{0, 13};
-constexpr std::uint16_t packed_notes = (1u << 13) - 1;
+constexpr std::uint32_t packed_notes = (1u << 13) - 1;
 constexpr BitField reset_bits{13, 3};
 constexpr BitField handshake_step_bits{16, 2};
 constexpr BitField close_steps_bits{18, 4};
@@ -56,7 +56,7 @@ static_assert(static_cast<unsigned>(TcpState::TimeWait) < (1u << state_width), "
 static_assert(note::reuse_in_time_wait <= packed_notes, "the common notes fit in 13 bits");
 static_assert((note::window_scale_capped & packed_notes) == 0 && (note::time_backwards & packed_notes) == 0,
               "the rare notes lie above the 13 packed bits");
-static_assert(static_cast<unsigned>(ResetKind::OutOfWindow) < (1u << 3), "a ResetKind fits in 3 bits");
+static_assert(static_cast<unsigned>(ResetKind::FromClosed) < (1u << 3), "a ResetKind fits in 3 bits");
 
 template <typename Enum> unsigned raw(Enum value) { return static_cast<unsigned>(value); }
 
@@ -123,7 +123,7 @@ AnnotationRest rest_of(const Annotation &a)
                           a.client_path,
                           a.server_path,
                           a.server_port,
-                          static_cast<std::uint16_t>(a.notes & ~packed_notes),
+                          a.notes & ~packed_notes,
                           a.unexpected_events,
                           a.unexpected_at,
                           a.unexpected_state,
@@ -140,9 +140,9 @@ Annotation PackedAnnotation::unpack(std::uint16_t stream_server_port, const Anno
     a.close_steps = static_cast<std::uint8_t>(close_steps_bits.get(bits_));
     a.merged_close = merged_close_bit.get(bits_) != 0;
     a.attempt = attempt_;
-    a.notes = static_cast<std::uint16_t>(notes_bits.get(bits_));
+    a.notes = notes_bits.get(bits_);
     if (rare_in_rest_bit.get(shape_) != 0) {
-        a.notes = static_cast<std::uint16_t>(a.notes | rest->rare_notes);
+        a.notes |= rest->rare_notes;
         a.unexpected_events = rest->unexpected_events;
         a.unexpected_at = rest->unexpected_at;
         a.unexpected_state = rest->unexpected_state;

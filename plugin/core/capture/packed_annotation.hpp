@@ -21,7 +21,7 @@ struct AnnotationRest {
     StatePath client_path;
     StatePath server_path;
     std::uint16_t server_port = 0;
-    std::uint16_t rare_notes = 0; // the note:: bits above those the 16 bytes hold
+    std::uint32_t rare_notes = 0; // the note:: bits above those the 16 bytes hold
     std::uint8_t unexpected_events = 0; // and the first of them, as in Annotation
     Role unexpected_at = Role::Unknown;
     TcpState unexpected_state = TcpState::Unknown;

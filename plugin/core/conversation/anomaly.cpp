@@ -15,7 +15,7 @@ const char *anomaly_id(Anomaly anomaly)
 
 AnomalySet segment_anomalies(const Annotation &a)
 {
-    static constexpr std::uint16_t note_bits[] = {
+    static constexpr std::uint32_t note_bits[] = {
 #define TCPLIFE_ANOMALY_NOTE(name, id, note_bit, group, severity, summary) note_bit,
         TCPLIFE_ANOMALIES(TCPLIFE_ANOMALY_NOTE)
 #undef TCPLIFE_ANOMALY_NOTE

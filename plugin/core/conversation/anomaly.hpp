@@ -26,8 +26,8 @@ enum class ExpertSeverity : std::uint8_t { Chat, Note, Warn, Error };
     X(SynUnanswered, "syn_unanswered", 0, Sequence, Warn, "SYN never answered")                                      \
     /* a RST answers the SYN: port closed */                                                                           \
     X(SynRejected, "syn_rejected", 0, Sequence, Warn, "Connection refused: RST answers the SYN")                     \
-    /* a SYN-ACK with no SYN: spoofing, backscatter, or a missed SYN */                                                \
-    X(UnsolicitedSynAck, "unsolicited_synack", note::unsolicited_synack, Sequence, Warn, "SYN-ACK without a SYN")    \
+    /* end of capture: a SYN-ACK that no SYN asked for and nobody answered (spoofing, backscatter) */                  \
+    X(UnsolicitedSynAck, "unsolicited_synack", 0, Sequence, Warn, "SYN-ACK without a SYN")                           \
     X(HandshakeAckMismatch, "handshake_ack_mismatch", note::handshake_ack_mismatch, Protocol, Warn,                  \
       "Handshake ACK does not acknowledge the peer's ISN + 1")                                                         \
     X(SynRetransmitted, "syn_retransmitted", 0, Sequence, Note, "SYN retransmitted")                                 \
@@ -59,7 +59,13 @@ enum class ExpertSeverity : std::uint8_t { Chat, Note, Warn, Error };
     /* end of capture: a side got a FIN and never closed */                                                            \
     X(CloseWaitAtEnd, "close_wait_at_end", 0, Sequence, Warn, "CLOSE_WAIT at the end of the capture")                \
     /* end of capture: one side's retransmissions went unanswered */                                                   \
-    X(HalfOpen, "half_open", 0, Sequence, Warn, "Half-open connection: one side vanished")
+    X(HalfOpen, "half_open", 0, Sequence, Warn, "Half-open connection: one side vanished")                           \
+    /* inferences: a segment the capture lacks or reordered, proven by what the peers did next */                     \
+    X(SynReordered, "syn_reordered", note::syn_reordered, Sequence, Note, "SYN captured after its SYN-ACK")           \
+    X(SynNotCaptured, "syn_not_captured", note::syn_not_captured, Sequence, Note, "SYN not captured")                \
+    X(SynAckNotCaptured, "synack_not_captured", note::synack_not_captured, Sequence, Note, "SYN-ACK not captured")   \
+    X(HandshakeAckNotCaptured, "handshake_ack_not_captured", note::handshake_ack_not_captured, Sequence, Note,       \
+      "Handshake ACK not captured")
 
 enum class Anomaly : std::uint8_t {
 #define TCPLIFE_ANOMALY_NAME(name, id, note_bit, group, severity, summary) name,

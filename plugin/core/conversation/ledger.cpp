@@ -73,8 +73,14 @@ void Ledger::record_handshake(const Annotation &a, const Moment &now)
     const bool repeat = a.has(note::repeated_step_ack);
     if (a.has(note::simultaneous_open))
         facts_.simultaneous_open = true;
-    if (a.has(note::unsolicited_synack))
+    if (a.has(note::synack_before_syn))
         facts_.unsolicited_synack = true;
+    if (a.has(note::syn_reordered))
+        facts_.unsolicited_synack = false; // its SYN came after all
+    if (a.has(note::synack_not_captured))
+        facts_.synack_inferred = true;
+    if (a.has(note::handshake_ack_not_captured))
+        facts_.handshake_ack_inferred = true;
     switch (a.handshake_step) {
     case 1:
         if (!facts_.syn.seen())
@@ -99,24 +105,28 @@ void Ledger::record_handshake(const Annotation &a, const Moment &now)
         }
         break;
     case 3:
-        if (!repeat && !a.has(note::handshake_ack_mismatch) && !facts_.handshake_ack.seen())
+        if (!repeat && !a.has(note::handshake_ack_mismatch) && !facts_.handshake_ack.seen()) {
             facts_.handshake_ack = now;
+            facts_.unsolicited_synack = false; // the client asked for the SYN-ACK it acknowledges
+        }
         break;
     default:
         break;
     }
     if (a.reset == ResetKind::RefusesSyn)
         facts_.refusal_frame = now.frame;
-    // A RST counts when its receiver obeyed it (RFC 5961: an out-of-window one is ignored).
+    // A RST counts when it ended a state: its receiver obeyed it (RFC 5961: an out-of-window
+    // one is ignored), or its sender left a connection it had (a client resetting its own SYN).
     const bool receiver_is_client = a.sender == Role::Server;
     const TcpState receiver_before = receiver_is_client ? a.client_before : a.server_before;
     const TcpState receiver_after = receiver_is_client ? a.client_after : a.server_after;
-    if (a.reset == ResetKind::None || receiver_after == receiver_before)
+    if (a.reset == ResetKind::None || !a.changes_state())
         return;
     facts_.reset_frame = now.frame;
     facts_.reset_by = a.sender;
     // A side whose state the capture never showed (mid-stream) was open too.
-    if (is_open_state(receiver_before) || receiver_before == TcpState::Unknown)
+    if (receiver_after != receiver_before &&
+        (is_open_state(receiver_before) || receiver_before == TcpState::Unknown))
         facts_.aborted = true;
 }
 

@@ -76,7 +76,9 @@ struct LedgerFacts {
     bool roles_guessed : 1;
     bool midstream : 1;
     bool simultaneous_open : 1;
-    bool unsolicited_synack : 1;
+    bool unsolicited_synack : 1;    // a SYN-ACK before any SYN, and no SYN or ACK of it since
+    bool synack_inferred : 1;       // a segment proved a SYN-ACK the capture lacks
+    bool handshake_ack_inferred : 1; // a segment proved the handshake's ACK the capture lacks
     bool synack_acked_syn_data : 1; // the server accepted data carried by the SYN (TFO)
     bool merged_close : 1;
     bool simultaneous_close : 1;
@@ -88,7 +90,7 @@ struct LedgerFacts {
 
     LedgerFacts()
         : roles_guessed(false), midstream(false), simultaneous_open(false), unsolicited_synack(false),
-          synack_acked_syn_data(false), merged_close(false), simultaneous_close(false), aborted(false),
+          synack_inferred(false), handshake_ack_inferred(false), synack_acked_syn_data(false), merged_close(false), simultaneous_close(false), aborted(false),
           ever_open(false), has_syn_answered(false), has_synack_answered(false), has_close_done(false)
     {
     }

@@ -31,14 +31,14 @@ HandshakeVerdict judge_handshake(const LedgerFacts &f)
         return HandshakeVerdict::NotSeen;
     if (f.simultaneous_open)
         return HandshakeVerdict::SimultaneousOpen;
-    if (f.handshake_ack.seen())
+    if (f.handshake_ack.seen() || f.handshake_ack_inferred)
         return HandshakeVerdict::Complete;
     // The latest attempt decides: a refused SYN tried again is no refusal (yet).
     if (f.refusal_frame != 0 && f.refusal_frame > f.latest_syn_frame)
         return HandshakeVerdict::Rejected;
     if (f.unsolicited_synack && !f.syn.seen())
         return HandshakeVerdict::Unsolicited;
-    if (f.synack.seen())
+    if (f.synack.seen() || f.synack_inferred)
         return HandshakeVerdict::NoFinalAck;
     if (f.syn.seen())
         return HandshakeVerdict::Unanswered;
@@ -90,8 +90,11 @@ Verdict judge(const LedgerFacts &f)
     v.reset_by = reset_current ? party_of(f.reset_by) : Party::None;
     v.time_wait = parties(f.client().state == TcpState::TimeWait, f.server().state == TcpState::TimeWait);
 
-    if (v.handshake == HandshakeVerdict::Unanswered)
+    // A client that reset its own SYN gave up; nobody failed to answer it.
+    if (v.handshake == HandshakeVerdict::Unanswered && !(reset_current && f.reset_by == Role::Client))
         v.end_of_capture.add(Anomaly::SynUnanswered);
+    if (f.unsolicited_synack)
+        v.end_of_capture.add(Anomaly::UnsolicitedSynAck);
     v.close_wait = parties(f.client().state == TcpState::CloseWait, f.server().state == TcpState::CloseWait);
     if (v.close_wait != Party::None)
         v.end_of_capture.add(Anomaly::CloseWaitAtEnd);

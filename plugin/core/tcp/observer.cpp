@@ -39,6 +39,8 @@ Annotation Conversation::observe(const Segment &segment, const SocketPair &known
     annotation.server_port = sockets[server].port;
     annotation.client_before = endpoints_[client].state;
     annotation.server_before = endpoints_[server].state;
+    if (!segment.has(tcp_flag::rst | tcp_flag::syn))
+        infer_missed_handshake(sender, segment, annotation);
     annotation.notes |= anomaly_notes(sender, segment);
 
     if (segment.has(tcp_flag::rst)) {
@@ -48,6 +50,8 @@ Annotation Conversation::observe(const Segment &segment, const SocketPair &known
             observe_synack(sender, segment, annotation);
         else
             observe_syn(sender, segment, annotation);
+    } else if (sent_after_close(sender, segment)) {
+        // 3.10.7.1: a CLOSED side has no connection; what it sends is no step of the one that ended.
     } else if (!repeats_step_ack(sender, segment, annotation)) {
         observe_handshake_ack(sender, segment, annotation);
         const bool new_fin = segment.has(tcp_flag::fin) && !endpoints_[sender].fin_seq();
@@ -74,14 +78,15 @@ Annotation Conversation::observe(const Segment &segment, const SocketPair &known
     return annotation;
 }
 
-// Oddities judged by the states before the segment; they change no state themselves.
-std::uint16_t Conversation::anomaly_notes(std::size_t sender, const Segment &segment) const
+// Oddities judged by the states before the segment's own events (after what it proved of
+// missed segments); they change no state themselves.
+std::uint32_t Conversation::anomaly_notes(std::size_t sender, const Segment &segment) const
 {
     const Endpoint &from = endpoints_[sender];
     const Endpoint &to = endpoints_[1 - sender];
     const bool rst = segment.has(tcp_flag::rst);
     const bool syn = segment.has(tcp_flag::syn);
-    std::uint16_t notes = 0;
+    std::uint32_t notes = 0;
     const bool new_isn = !from.isn() || *from.isn() != segment.seq;
     if (syn && !rst && !segment.has(tcp_flag::ack) && new_isn &&
         (from.state == TcpState::TimeWait || to.state == TcpState::TimeWait))
@@ -90,8 +95,6 @@ std::uint16_t Conversation::anomaly_notes(std::size_t sender, const Segment &seg
         return notes;
     if (syn && segment.options.window_scale_capped())
         notes |= note::window_scale_capped; // RFC 7323 2.3: used as 14, and worth a log line
-    const bool fin_again = segment.has(tcp_flag::fin) && from.fin_seq() &&
-                           segment.seq + segment.payload_length == *from.fin_seq();
     if (segment.payload_length != 0) {
         if (syn)
             notes |= note::data_in_syn; // RFC 7413: TCP Fast Open carries data in the SYN
@@ -103,10 +106,59 @@ std::uint16_t Conversation::anomaly_notes(std::size_t sender, const Segment &seg
             notes |= note::data_before_established; // 3.10.7.3-4: data is queued until ESTABLISHED
                                                     // (RFC 7413: unless the server took the SYN's data)
     }
-    if (!syn && !fin_again && from.state == TcpState::Closed && from.segments != 0 &&
-        (notes & note::data_after_fin) == 0)
+    if (!syn && sent_after_close(sender, segment) && (notes & note::data_after_fin) == 0)
         notes |= note::segment_after_close; // 3.10.7.1: a CLOSED side has no connection to send on
     return notes;
+}
+
+// A segment from a side that was in the connection and is CLOSED now, other than a copy of
+// its own FIN (the passive closer's FIN repeated after its ACK, whose copy was lost).
+bool Conversation::sent_after_close(std::size_t sender, const Segment &segment) const
+{
+    const Endpoint &from = endpoints_[sender];
+    if (from.state != TcpState::Closed || from.segments == 0)
+        return false;
+    const bool fin_again = segment.has(tcp_flag::fin) && from.fin_seq() &&
+                           segment.seq + segment.payload_length == *from.fin_seq();
+    return !fin_again;
+}
+
+// Segments no state sends are evidence of the segments the capture lacks. 3.10.7.3: a side in
+// SYN-SENT acknowledges nothing until a SYN-ACK arrives, and a listener acknowledges a SYN only
+// with its SYN-ACK, so an ACK from either proves a SYN-ACK not captured. 3.10.7.4: a side in
+// SYN-RECEIVED sends data only once the handshake's ACK made it ESTABLISHED.
+void Conversation::infer_missed_handshake(std::size_t sender, const Segment &segment, Annotation &annotation)
+{
+    if (!segment.has(tcp_flag::ack))
+        return;
+    const std::size_t peer = 1 - sender;
+    Endpoint &from = endpoints_[sender];
+    Endpoint &to = endpoints_[peer];
+    if (from.state == TcpState::SynSent && to.state == TcpState::Listen && !to.sent_synack) {
+        // The SYN-ACK took the peer's ISN; this ACK is the first thing after it.
+        to.isn() = SeqNumber(segment.ack.raw() - 1);
+        if (!to.next_seq())
+            to.next_seq() = segment.ack;
+        to.sent_synack = true;
+        annotation.notes |= note::synack_not_captured;
+        apply(peer, EndpointEvent::SendSynAck, annotation);
+        apply(sender, EndpointEvent::ReceiveSynAck, annotation);
+    } else if (from.state == TcpState::Listen && to.state == TcpState::SynSent && !from.sent_synack && to.isn() &&
+               acknowledges_syn(segment.ack, to)) {
+        if (!from.isn())
+            from.isn() = SeqNumber(segment.seq.raw() - 1);
+        from.sent_synack = true;
+        annotation.notes |= note::synack_not_captured;
+        apply(sender, EndpointEvent::SendSynAck, annotation);
+        apply(peer, EndpointEvent::ReceiveSynAck, annotation);
+    }
+    // RFC 7413: a server that accepted the SYN's data (TFO) may answer before the handshake's ACK.
+    if (from.state == TcpState::SynReceived && from.sent_synack && !from.accepted_syn_data &&
+        segment.payload_length != 0 && !handshake_acked_) {
+        handshake_acked_ = true;
+        annotation.notes |= note::handshake_ack_not_captured;
+        apply(sender, EndpointEvent::ReceiveAckOfSyn, annotation);
+    }
 }
 
 // 3.10.7.3 / 3.10.7.4 (fifth check): an acceptable ACK of a SYN covers the SYN and
@@ -183,6 +235,8 @@ void Conversation::observe_reset(std::size_t sender, const Segment &segment, Ann
         annotation.reset = ResetKind::RefusesSyn; // 3.10.7.1: a CLOSED port answers a SYN with RST
     else if (!from.isn() && to.sent_synack && answers_unacceptable)
         annotation.reset = ResetKind::RefusesSynAck; // 3.10.7.1: same for a SYN-ACK nobody asked for
+    else if (from.state == TcpState::Closed && to.state == TcpState::Closed && from.segments != 0)
+        annotation.reset = ResetKind::FromClosed; // 3.10.7.1: a CLOSED side answers whatever still arrives
     else if (answers_unacceptable)
         annotation.reset = ResetKind::AnswersUnacceptable; // 3.10.7.3-4: <SEQ=SEG.ACK><CTL=RST>, state kept
     else
@@ -236,6 +290,16 @@ void Conversation::observe_syn(std::size_t sender, const Segment &segment, Annot
         if (to.isn() && !to.sent_synack && to.state == TcpState::SynSent)
             annotation.notes |= note::simultaneous_open;
     }
+    Endpoint &to = endpoints_[peer];
+    if (to.sent_synack && to.state == TcpState::SynReceived && to.unacceptable_ack() &&
+        *to.unacceptable_ack() == segment.seq + 1) {
+        // The SYN-ACK captured before it answers exactly this SYN: the capture reordered them.
+        annotation.notes |= note::syn_reordered;
+        to.unacceptable_ack().reset();
+        apply(sender, EndpointEvent::SendSyn, annotation);
+        apply(sender, EndpointEvent::ReceiveSynAck, annotation);
+        return;
+    }
     // A new open, or the same SYN tried again after a RST refused it (Windows retries).
     apply(sender, EndpointEvent::SendSyn, annotation);
     apply(peer, EndpointEvent::ReceiveSyn, annotation);
@@ -259,7 +323,7 @@ void Conversation::observe_synack(std::size_t sender, const Segment &segment, An
     annotation.attempt = from.synack_attempts = 1;
     apply(sender, EndpointEvent::SendSynAck, annotation);
     if (!to.isn()) {
-        annotation.notes |= note::unsolicited_synack;
+        annotation.notes |= note::synack_before_syn;
         from.unacceptable_ack() = segment.ack; // 3.10.7.1: a closed port will answer RST
     } else if (!acknowledges_syn(segment.ack, to)) {
         annotation.notes |= note::handshake_ack_mismatch;
@@ -288,6 +352,8 @@ void Conversation::observe_handshake_ack(std::size_t sender, const Segment &segm
         return;
     }
     handshake_acked_ = true;
+    if (!endpoints_[sender].isn())
+        annotation.notes |= note::syn_not_captured; // it acknowledges a SYN-ACK, so it had sent a SYN
     endpoints_[sender].unacceptable_ack().reset();
     apply(sender, EndpointEvent::SendHandshakeAck, annotation);
     apply(peer, EndpointEvent::ReceiveAckOfSyn, annotation);

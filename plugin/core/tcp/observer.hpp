@@ -97,9 +97,11 @@ private:
 
     static bool acknowledges_syn(SeqNumber ack, const Endpoint &syn_sender);
     SocketPair start(const Segment &segment, Annotation &annotation);
-    std::uint16_t anomaly_notes(std::size_t sender, const Segment &segment) const;
+    std::uint32_t anomaly_notes(std::size_t sender, const Segment &segment) const;
     static std::size_t sender_of(const Segment &segment, const SocketPair &sockets);
     void apply(std::size_t endpoint, EndpointEvent event, Annotation &annotation);
+    bool sent_after_close(std::size_t sender, const Segment &segment) const;
+    void infer_missed_handshake(std::size_t sender, const Segment &segment, Annotation &annotation);
 
     void observe_reset(std::size_t sender, const Segment &segment, Annotation &annotation);
     bool reset_acceptable(std::size_t receiver, const Segment &segment, Annotation &annotation) const;

@@ -118,11 +118,12 @@ void describe_handshake(const Annotation &a, MessageList &messages)
         }
         return;
     case 2:
-        if (a.has(note::unsolicited_synack)) {
-            messages.add(ExpertKind::UnsolicitedSynAck)
-                .add("Handshake step 2 (SYN-ACK) without a SYN: no SYN from the %s was seen (a spoofed "
-                     "SYN-ACK, backscatter, or the SYN was not captured)",
-                     peer);
+        if (a.has(note::synack_before_syn)) {
+            messages.add(ExpertKind::SynAckBeforeSyn)
+                .add("Handshake step 2 (SYN-ACK) before any SYN from the %s: its SYN was not captured, comes later "
+                     "in the capture (reordered), or nobody sent it (a spoofed SYN-ACK, backscatter); what the %s "
+                     "does next tells",
+                     peer, peer);
         } else if (a.has(note::handshake_ack_mismatch)) {
             describe_ack_mismatch(a, "SYN-ACK", messages);
         } else if (a.number == a.expected_number) {
@@ -237,9 +238,15 @@ void describe_reset(const Annotation &a, MessageList &messages)
         return;
     case ResetKind::AnswersUnacceptable:
         messages.add(ExpertKind::Reset)
-            .add("Connection reset by %s in %s, answering the %s's unacceptable ACK %u: the %s keeps its state "
+            .add("RST from the %s in %s, answering the %s's unacceptable ACK %u: the %s keeps its state "
                  "(RFC 9293 3.10.7.4)",
                  sender, state, peer, a.number, sender);
+        return;
+    case ResetKind::FromClosed:
+        messages.add(ExpertKind::ResetFromClosed)
+            .add("RST from the %s, already CLOSED, answering the %s's segment after the connection ended "
+                 "(RFC 9293 3.10.7.1): no state changes",
+                 sender, peer);
         return;
     case ResetKind::OutOfWindow:
         if ((a.sender == Role::Server ? a.client_before : a.server_before) == TcpState::SynSent) {
@@ -317,6 +324,38 @@ void describe_anomaly_notes(const Annotation &a, const LedgerFacts *facts, Messa
         text.add(": RFC 7323 2.3 says to use %u instead and log it, so tcplife shows and uses %u", max_window_shift,
                  max_window_shift);
     }
+    if (a.has(note::syn_reordered)) {
+        messages.add(ExpertKind::SynReordered)
+            .add("SYN captured after the SYN-ACK that answers it (that SYN-ACK acknowledges this ISN + 1): the "
+                 "capture reordered them (two capture queues, merged captures, a mirror port), so the SYN-ACK "
+                 "was solicited");
+    }
+    if (a.has(note::syn_not_captured)) {
+        messages.add(ExpertKind::SynNotCaptured)
+            .add("The %s acknowledges the %s's SYN-ACK, so it had sent a SYN, which the capture lacks (only a side "
+                 "in SYN_SENT accepts a SYN-ACK, RFC 9293 3.10.7.3)",
+                 sender, peer);
+    }
+    if (a.has(note::synack_not_captured)) {
+        const TcpState sender_before = a.sender == Role::Client ? a.client_before : a.server_before;
+        if (sender_before == TcpState::SynSent) {
+            messages.add(ExpertKind::SynAckNotCaptured)
+                .add("SYN-ACK not captured: the %s in SYN_SENT acknowledges nothing until a SYN-ACK arrives "
+                     "(RFC 9293 3.10.7.3), so this ACK proves the %s's SYN-ACK; both sides go on from it",
+                     sender, peer);
+        } else {
+            messages.add(ExpertKind::SynAckNotCaptured)
+                .add("SYN-ACK not captured: the %s acknowledges the %s's SYN, which a listener does only in its "
+                     "SYN-ACK (RFC 9293 3.10.7.2), so it had sent one",
+                     sender, peer);
+        }
+    }
+    if (a.has(note::handshake_ack_not_captured)) {
+        messages.add(ExpertKind::HandshakeAckNotCaptured)
+            .add("Handshake ACK not captured: the %s sends data, which it does only once the %s's ACK of its "
+                 "SYN-ACK made it ESTABLISHED (RFC 9293 3.10.7.4)",
+                 sender, peer);
+    }
     if (a.has(note::time_backwards)) {
         messages.add(ExpertKind::TimeBackwards)
             .add("Capture time goes backwards: this segment is timestamped before the previous segment of its "
@@ -338,6 +377,12 @@ ExpertMessages describe_end_of_capture(const Verdict &verdict, const LedgerFacts
             .add("SYN never answered: %u attempt%s, and no SYN-ACK or RST came back by the end of the capture (host "
                  "down, a firewall dropping it, or the answer took another path)",
                  facts.syn_retransmissions + 1, facts.syn_retransmissions == 0 ? "" : "s");
+    }
+    if (verdict.end_of_capture.has(Anomaly::UnsolicitedSynAck)) {
+        messages.add(ExpertKind::UnsolicitedSynAck)
+            .add("SYN-ACK without a SYN: by the end of the capture no SYN from the client matched it and the client "
+                 "never acknowledged it (a spoofed SYN-ACK, backscatter from a flood with forged sources, or a SYN "
+                 "and all that followed it not captured)");
     }
     if (verdict.end_of_capture.has(Anomaly::CloseWaitAtEnd)) {
         const bool both = verdict.close_wait == Party::Both;
@@ -429,7 +474,8 @@ std::array<char, 64> info_marks(const Annotation &a)
     case ResetKind::OutOfWindow: marks.add(" [RST ignored]"); break;
     case ResetKind::Abort:
     case ResetKind::RefusesSynAck:
-    case ResetKind::AnswersUnacceptable: marks.add(" [RST]"); break;
+    case ResetKind::AnswersUnacceptable:
+    case ResetKind::FromClosed: marks.add(" [RST]"); break;
     }
     const std::size_t length = marks.size() < out.size() - 1 ? marks.size() : out.size() - 1;
     std::memcpy(out.data(), marks.c_str(), length);

@@ -21,7 +21,9 @@ namespace tcplife {
     X(MergedClose, "merged_close", Sequence, Note, "FIN+ACK merged close")                                           \
     X(TimeWait, "time_wait", Sequence, Note, "TIME_WAIT expected")                                                   \
     X(SimultaneousClose, "simultaneous_close", Sequence, Note, "Simultaneous close")                                 \
+    X(SynAckBeforeSyn, "synack_before_syn", Sequence, Note, "Handshake step 2 (SYN-ACK) before any SYN")             \
     X(Reset, "reset", Sequence, Warn, "Connection reset")                                                            \
+    X(ResetFromClosed, "reset_from_closed", Sequence, Note, "RST from a closed side answering a stray segment")      \
     X(MidstreamStart, "midstream", Sequence, Note, "Capture began mid-stream")                                       \
     X(UnexpectedEvent, "unexpected_event", Protocol, Note, "Segment the state model did not expect: states kept")
 

@@ -29,6 +29,7 @@ std::string reset_text(const Annotation &a)
     case ResetKind::RefusesSyn: return "RST: connection refused";
     case ResetKind::RefusesSynAck: return "RST: refuses the unasked SYN-ACK";
     case ResetKind::AnswersUnacceptable: return "RST answers an unacceptable ACK";
+    case ResetKind::FromClosed: return "RST from a closed side";
     case ResetKind::OutOfWindow:
         // RFC 9293 3.10.7.3: in SYN_SENT only a RST acknowledging the SYN counts.
         return receiver_before == TcpState::SynSent ? "RST ignored: does not ack the SYN"
@@ -74,8 +75,16 @@ std::vector<std::string> step_labels(const Annotation &a)
         items.push_back(close_steps_text(a) + (a.handshake_step == 0 ? again : ""));
     if (a.has(note::simultaneous_open))
         items.emplace_back("simultaneous open");
-    if (a.has(note::unsolicited_synack))
-        items.emplace_back("no SYN seen");
+    if (a.has(note::synack_before_syn))
+        items.emplace_back("no SYN seen yet");
+    if (a.has(note::syn_reordered))
+        items.emplace_back("captured after its SYN-ACK");
+    if (a.has(note::syn_not_captured))
+        items.emplace_back("its SYN not captured");
+    if (a.has(note::synack_not_captured))
+        items.emplace_back("SYN-ACK not captured");
+    if (a.has(note::handshake_ack_not_captured))
+        items.emplace_back("handshake ACK not captured");
     if (a.has(note::handshake_ack_mismatch))
         items.emplace_back("ack is not the peer's ISN + 1");
     if (a.has(note::simultaneous_close))
