@@ -7,6 +7,7 @@
 #include "tcp_fields.hpp"
 
 #include <epan/prefs.h>
+#include <epan/prefs-int.h>
 #include <epan/proto.h>
 
 #include <new>
@@ -91,11 +92,22 @@ guint pref_time_wait_seconds = 60;
 
 dissector_handle_t tcplife_handle;
 Capture *capture = nullptr;
+// Read once per file, so that every pass of it tells the same numbers.
+bool relative_numbers = true;
+
+// Wireshark's TCP shows relative sequence numbers unless its preference says otherwise.
+bool read_tcp_relative_sequence_numbers()
+{
+    module_t *tcp = prefs_find_module("tcp");
+    pref_t *pref = tcp != nullptr ? prefs_find_preference(tcp, "relative_sequence_numbers") : nullptr;
+    return pref == nullptr || prefs_get_bool_value(pref, pref_current);
+}
 
 void start_capture()
 {
     delete capture;
     capture = new (std::nothrow) Capture(CaptureOptions{seconds_ns(pref_time_wait_seconds)});
+    relative_numbers = read_tcp_relative_sequence_numbers();
     read_tcp_headers(proto_is_protocol_enabled(find_protocol_by_id(ids.protocol)));
 }
 
@@ -120,7 +132,7 @@ int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *)
     queue_segment(pinfo, *record);
     // After the first pass every frame has been analysed: the conversation is final.
     render(*record, *capture, tvb, pinfo, tree,
-           RenderOptions{pref_info_column != 0, pref_time_wait_seconds, !first_pass});
+           RenderOptions{pref_info_column != 0, pref_time_wait_seconds, !first_pass, relative_numbers});
     return static_cast<int>(tvb_captured_length(tvb));
 }
 
@@ -142,6 +154,11 @@ void fill_expert_registrations()
 const Capture *current_capture()
 {
     return capture;
+}
+
+bool tcp_relative_sequence_numbers()
+{
+    return relative_numbers;
 }
 
 void register_protocol()

@@ -217,7 +217,7 @@ void render(const FrameRecord &record, const Capture &capture, tvbuff_t *tvb, pa
     const bool first_pass = !options.final;
     if ((readers || items || (tree != nullptr && first_pass)) && is_explained(a)) {
         const bool texts = expert_texts_wanted(tree);
-        const ExpertMessages messages = describe(a, DescribeOptions{options.time_wait_seconds, texts}, facts);
+        const ExpertMessages messages = describe(a, DescribeOptions{options.time_wait_seconds, texts, options.relative_numbers}, facts);
         add_expert_messages(pinfo, top, messages, texts, least_severity_added(tree, readers, first_pass, messages));
     }
     // Only a later pass knows this is the conversation's last segment of the capture.

@@ -37,6 +37,7 @@ struct RenderOptions {
     bool info_column = true;
     unsigned time_wait_seconds = 60;
     bool final = false; // the whole capture has been analysed (a later pass)
+    bool relative_numbers = true; // Wireshark's tcp.relative_sequence_numbers
 };
 
 void render(const FrameRecord &record, const Capture &capture, tvbuff_t *tvb, packet_info *pinfo,

@@ -107,7 +107,8 @@ std::string ladder_output(const LadderReport &report)
         const StreamRecord *conversation = capture != nullptr ? capture->stream(stream) : nullptr;
         if (conversation == nullptr || segments[stream].empty())
             continue;
-        ladders += (drawn++ == 0 ? "" : "\n") + draw_ladder(stream, conversation->ledger.facts(), segments[stream]);
+        ladders += (drawn++ == 0 ? "" : "\n") + draw_ladder(stream, conversation->ledger.facts(), segments[stream],
+                                                                 LadderOptions{80, 4, tcp_relative_sequence_numbers()});
     }
     const std::string rule = "================================================================================\n";
     return rule + "TCP Lifecycle ladder: " + std::to_string(drawn) + " conversation" + (drawn == 1 ? "" : "s") +

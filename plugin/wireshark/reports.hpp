@@ -26,6 +26,8 @@ void register_states_report();                      // report_states.cpp
 
 // The open capture's state, or null between captures (registration.cpp).
 const Capture *current_capture();
+// Wireshark's tcp.relative_sequence_numbers as the open capture was opened with.
+bool tcp_relative_sequence_numbers();
 
 // What follows "<cli prefix>," in a -z argument: the display filter, or nothing.
 std::string filter_after(const char *argument, const char *prefix);

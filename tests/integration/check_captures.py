@@ -38,7 +38,9 @@ TCPLIFE_MARK = re.compile(r"\[(?:(?:HS|FIN|ACK|FIN\+ACK) [^\]]*|TIME_WAIT|RST|RE
 TCPLIFE_MESSAGE = re.compile(r"(Handshake step|Close step|FIN\+ACK merged|Simultaneous close|Connection reset by"
                              r"|Connection refused|Capture began mid-stream|TCP header incomplete"
                              r"|The SYN(-ACK)? carries data|Data from the|Segment from the|RST reaches the"
-                             r"|New SYN on a 4-tuple|Window scale above|Capture time goes backwards)")
+                             r"|New SYN on a 4-tuple|Window scale above|Capture time goes backwards|RST from the"
+                             r"|SYN captured after|The \w+ acknowledges the|SYN-ACK not captured"
+                             r"|Handshake ACK not captured)")
 COLUMNS = ["sender", "hs", "close", "merged", "attempt", "client_prev", "client", "server_prev", "server"]
 
 

@@ -140,6 +140,19 @@ def time_wait_length_is_a_preference(tshark, captures, plugin):
 
 
 @check
+def numbers_follow_tcp_relative_sequence_numbers(tshark, captures, plugin):
+    # merged-close.pcap: the client's ISN is 514262853 (frame 1's raw seq), its FIN takes 514262864.
+    capture = tshark.capture(os.path.join(captures, "merged-close.pcap"))
+    fields = ("-Y", "frame.number == 9", "-T", "fields", "-e", "_ws.expert.message")
+    relative = tshark.run("-r", capture, *fields)
+    raw = tshark.run("-r", capture, "-o", "tcp.relative_sequence_numbers:FALSE", *fields)
+    ladder = tshark.run("-r", capture, "-o", "tcp.relative_sequence_numbers:FALSE", "-q", "-z", "tcplife,ladder")
+    assert "(ack 12 (raw 514262865) = FIN + 1)" in relative.stdout, relative.stdout
+    assert "(ack 514262865 = FIN + 1)" in raw.stdout, raw.stdout
+    assert "SYN seq=514262853" in ladder.stdout and "seq=0" not in ladder.stdout, ladder.stdout
+
+
+@check
 def disabled_protocol_adds_nothing(tshark, captures, plugin):
     capture = tshark.capture(os.path.join(captures, "merged-close.pcap"))
     result = tshark.run("-r", capture, "--disable-protocol", "tcplife", "-T", "fields", "-e", "tcplife.stream",

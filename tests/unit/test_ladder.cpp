@@ -299,6 +299,19 @@ static void test_synack_captured_before_its_syn(void **) // numbered from the SY
     expect_line(ladder, "    3 0.002000               |--------- ACK seq=1 ack=1 --------->| ESTABLISHED");
 }
 
+// Wireshark's tcp.relative_sequence_numbers off: the arrows carry the raw numbers.
+static void test_raw_numbers_when_relative_ones_are_off(void **)
+{
+    LadderFlow flow;
+    flow.step(Side::Client, SYN);
+    flow.step(Side::Server, SYN | ACK);
+    LadderOptions raw;
+    raw.relative_numbers = false;
+    raw.width = 100;
+    const std::string ladder = flow.ladder(raw);
+    expect_line(ladder, "    1 0.000000  SYN_SENT     |----------------- SYN seq=4294967280 ------------------>|");
+}
+
 static void test_reset_of_an_open_connection(void **)
 {
     LadderFlow flow;
@@ -596,6 +609,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_refused_syn_tried_again_with_a_new_isn),
         cmocka_unit_test(test_simultaneous_open),
         cmocka_unit_test(test_synack_captured_before_its_syn),
+        cmocka_unit_test(test_raw_numbers_when_relative_ones_are_off),
         cmocka_unit_test(test_reset_of_an_open_connection),
         cmocka_unit_test(test_midstream_start),
         cmocka_unit_test(test_segment_reordered_before_the_first_one_seen),

@@ -175,7 +175,7 @@ static void test_established_blind_rst_wording(void **)
     rst.seq = SeqNumber(rst.seq.raw() + 100000);
     const Annotation a = flow.observe(rst);
     assert_true(has_message(a, ExpertKind::RstOutOfWindow,
-                            "Connection reset by client in ESTABLISHED is out of window (seq 100085, the server "
+                            "RST from the client in ESTABLISHED is out of window (seq 100085, the server "
                             "expects 85): ignored, as RFC 5961 asks (a blind or stale reset)"));
     assert_string_equal(info_marks(a).data(), " [RST ignored]");
 }
@@ -287,6 +287,37 @@ static void test_syn_sent_fin_unexpected_wording(void **)
                             "a segment, or the model a row"));
 }
 
+// ---- Numbers as the packet list shows them ------------------------------------------------
+
+static void test_syn_received_ack_relative_numbers_wording(void **)
+{
+    Flow flow;
+    flow.step(Side::Client, SYN);
+    flow.step(Side::Server, SYN | ACK);
+    const Annotation a = flow.step(Side::Client, ACK);
+    DescribeOptions relative;
+    relative.relative_numbers = true;
+    const ExpertMessages messages = describe(a, relative, &flow.facts());
+    assert_int_equal(messages.count, 1);
+    assert_string_equal(messages.items[0].text.data(),
+                        "Handshake step 3 (ACK): ack 1 (raw 4294967291) = server ISN + 1; the connection is "
+                        "ESTABLISHED");
+}
+
+// A sequence space that wraps past 2^32 still counts on from its base.
+static void test_fin_wait_1_relative_numbers_across_wrap_wording(void **)
+{
+    Flow flow;
+    client_fin_wait_1(flow); // the client sent 100 B from ISN 0xFFFFFFF0, and its FIN
+    const Annotation a = flow.step(Side::Server, ACK);
+    DescribeOptions relative;
+    relative.relative_numbers = true;
+    const ExpertMessages messages = describe(a, relative, &flow.facts());
+    assert_int_equal(messages.count, 1);
+    assert_string_equal(messages.items[0].text.data(),
+                        "Close step 2 (ACK): ack 102 (raw 86) = client FIN + 1 (a FIN takes one sequence number)");
+}
+
 // ---- What the capture lacks or reordered -------------------------------------------------
 
 static void test_listen_synack_before_syn_wording(void **)
@@ -394,6 +425,8 @@ int main(void)
         cmocka_unit_test(test_last_ack_ack_time_wait_length_is_a_setting),
         cmocka_unit_test(test_info_marks),
         cmocka_unit_test(test_syn_sent_fin_unexpected_wording),
+        cmocka_unit_test(test_syn_received_ack_relative_numbers_wording),
+        cmocka_unit_test(test_fin_wait_1_relative_numbers_across_wrap_wording),
         cmocka_unit_test(test_listen_synack_before_syn_wording),
         cmocka_unit_test(test_unknown_synack_unsolicited_at_end_wording),
         cmocka_unit_test(test_unknown_ack_proves_syn_wording),

@@ -151,6 +151,15 @@ void Ledger::record_close(const Annotation &a, const Moment &now)
 void Ledger::record_sequence_space(std::size_t sender, const Segment &segment, const Annotation &a)
 {
     SideFacts &from = facts_.sides[sender];
+    SideFacts &to = facts_.sides[1 - sender];
+    if (!from.has_sequence_base) {
+        from.has_sequence_base = true;
+        from.sequence_base = segment.has(tcp_flag::syn) ? segment.seq : SeqNumber(segment.seq.raw() - 1);
+    }
+    if (!to.has_sequence_base && segment.has(tcp_flag::ack)) {
+        to.has_sequence_base = true;
+        to.sequence_base = SeqNumber(segment.ack.raw() - 1);
+    }
     if (segment.has(tcp_flag::rst))
         return; // a RST's payload is diagnostic text, not stream data
     const bool syn = segment.has(tcp_flag::syn);

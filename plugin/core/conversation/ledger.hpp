@@ -26,6 +26,10 @@ struct SideFacts {
     // peer may have vanished.
     std::uint32_t unanswered_retransmissions = 0;
     SeqNumber highest_end;              // sequence-space bookkeeping behind `bytes`
+    // What its relative sequence numbers count from, as Wireshark's do: its first SYN, else
+    // one before its first segment's number, else one before the peer's first ACK of it.
+    // Set once, so that every pass tells the same numbers.
+    SeqNumber sequence_base;
     TcpOptions offered;                 // by its SYN or SYN-ACK
     std::uint16_t syn_flags = 0;        // flags of that SYN or SYN-ACK (ECN negotiation)
     TcpState state = TcpState::Unknown; // after its latest segment
@@ -34,10 +38,15 @@ struct SideFacts {
     bool syn_carried_data : 1;
     bool reached_open : 1;              // it was ESTABLISHED or later at some point
     bool has_base : 1;                  // highest_end is set
+    bool has_sequence_base : 1;
 
-    SideFacts() : sent_syn(false), sent_fin(false), syn_carried_data(false), reached_open(false), has_base(false) {}
+    SideFacts()
+        : sent_syn(false), sent_fin(false), syn_carried_data(false), reached_open(false), has_base(false),
+          has_sequence_base(false)
+    {
+    }
 };
-static_assert(sizeof(SideFacts) == 36, "SideFacts has no padding");
+static_assert(sizeof(SideFacts) == 40, "SideFacts has no padding");
 
 // Members grouped by alignment, so that little padding sits between them.
 struct LedgerFacts {

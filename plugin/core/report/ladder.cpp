@@ -134,7 +134,7 @@ bool unremarkable(const LadderSegment &s)
 class Ladder {
 public:
     Ladder(const std::vector<LadderSegment> &segments, const LadderOptions &options)
-        : segments_(segments), options_(options), drawing_(make_layout(segments, options)), numbering_(segments)
+        : segments_(segments), options_(options), drawing_(make_layout(segments, options)), numbering_(segments, options.relative_numbers)
     {
     }
 

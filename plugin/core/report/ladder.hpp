@@ -35,6 +35,9 @@ struct LadderOptions {
     // and carry no note, reset or retransmission fold into one line per direction with a
     // count and payload bytes; shorter runs are drawn in full. 0 never folds.
     unsigned fold_at = 4;
+    // seq/ack relative to each side's base, as Wireshark's tcp.relative_sequence_numbers
+    // shows them; false: raw.
+    bool relative_numbers = true;
 };
 
 // `segments`: the conversation's segments in capture order (frame order), each with the

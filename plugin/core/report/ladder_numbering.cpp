@@ -25,7 +25,7 @@ std::string relative(SeqNumber number, const std::optional<SeqNumber> &base)
 
 } // namespace
 
-Numbering::Numbering(const std::vector<LadderSegment> &segments)
+Numbering::Numbering(const std::vector<LadderSegment> &segments, bool relative) : relative_(relative)
 {
     std::array<std::optional<SeqNumber>, 2> syn, first_seq, first_ack;
     for (const LadderSegment &s : segments) {
@@ -47,7 +47,7 @@ std::string Numbering::text(const LadderSegment &s)
 {
     const Role sender = s.annotation.sender;
     std::optional<SeqNumber> own, peer;
-    if (sender != Role::Unknown) {
+    if (sender != Role::Unknown && relative_) {
         const std::size_t side = side_index(sender);
         if (is_syn(s))
             base_[side] = s.seq;

@@ -18,7 +18,8 @@ namespace tcplife::ladder {
 // ISN (an open tried again) starts its side over, from where it appears in the list.
 class Numbering {
 public:
-    explicit Numbering(const std::vector<LadderSegment> &segments);
+    // relative false: every number raw.
+    Numbering(const std::vector<LadderSegment> &segments, bool relative);
 
     // "seq=1 ack=1 len=100" (ack only with the ACK flag, len only with payload); raw
     // numbers when the sender is unknown. Call it for the segments in list order.
@@ -26,6 +27,7 @@ public:
 
 private:
     std::array<std::optional<SeqNumber>, 2> base_; // [0] client, [1] server
+    bool relative_;
 };
 
 } // namespace tcplife::ladder

@@ -56,9 +56,52 @@ private:
     std::size_t used_ = 0;
 };
 
+// A sequence or acknowledgement number as the packet list shows it: under Wireshark's
+// tcp.relative_sequence_numbers relative to its side's base, with the raw number beside
+// ("1 (raw 2731733082)"); otherwise raw.
+struct NumberText {
+    std::array<char, 32> chars{};
+    const char *c_str() const { return chars.data(); }
+};
+
+class Numbers {
+public:
+    Numbers(bool relative, const LedgerFacts *facts, Role sender) : relative_(relative), facts_(facts), sender_(sender)
+    {
+    }
+
+    NumberText in_sender_space(std::uint32_t raw) const { return text(raw, sender_); }
+    NumberText in_peer_space(std::uint32_t raw) const { return text(raw, peer_of(sender_)); }
+
+private:
+    NumberText text(std::uint32_t raw, Role owner) const
+    {
+        NumberText out;
+        const SideFacts *side = nullptr;
+        if (relative_ && facts_ != nullptr && owner != Role::Unknown)
+            side = &facts_->sides[owner == Role::Server ? 1 : 0];
+        if (side != nullptr && side->has_sequence_base)
+            std::snprintf(out.chars.data(), out.chars.size(), "%u (raw %u)",
+                          static_cast<std::uint32_t>(raw - side->sequence_base.raw()), raw);
+        else
+            std::snprintf(out.chars.data(), out.chars.size(), "%u", raw);
+        return out;
+    }
+
+    bool relative_;
+    const LedgerFacts *facts_;
+    Role sender_;
+};
+
 class MessageList {
 public:
-    explicit MessageList(ExpertMessages &out, bool texts = true) : out_(out), texts_(texts) {}
+    MessageList(ExpertMessages &out, bool texts, const Numbers &numbers) : out_(out), texts_(texts), numbers_(numbers)
+    {
+    }
+    explicit MessageList(ExpertMessages &out) : out_(out), texts_(true), numbers_(raw_numbers) {}
+
+    NumberText sender_number(std::uint32_t raw) const { return numbers_.in_sender_space(raw); }
+    NumberText peer_number(std::uint32_t raw) const { return numbers_.in_peer_space(raw); }
 
     // Starts a new message of this kind; its text is written through the returned writer,
     // which discards it once the list is full.
@@ -76,16 +119,21 @@ public:
     }
 
 private:
+    static const Numbers raw_numbers;
     ExpertMessages &out_;
     bool texts_;
+    const Numbers &numbers_;
 };
+
+const Numbers MessageList::raw_numbers{false, nullptr, Role::Unknown};
 
 void describe_ack_mismatch(const Annotation &a, const char *segment_name, MessageList &messages)
 {
     const char *peer = role_text(a, peer_of(a.sender));
     messages.add(ExpertKind::HandshakeAckMismatch)
-        .add("Handshake step %u (%s): ack %u does not acknowledge the %s's SYN: expected %s ISN + 1 = %u, actual %u",
-             a.handshake_step, segment_name, a.number, peer, peer, a.expected_number, a.number);
+        .add("Handshake step %u (%s): ack %s does not acknowledge the %s's SYN: expected %s ISN + 1 = %s, actual %s",
+             a.handshake_step, segment_name, messages.peer_number(a.number).c_str(), peer, peer,
+             messages.peer_number(a.expected_number).c_str(), messages.peer_number(a.number).c_str());
 }
 
 void describe_handshake(const Annotation &a, MessageList &messages)
@@ -113,8 +161,8 @@ void describe_handshake(const Annotation &a, MessageList &messages)
                      sender, a.expected_number - 1);
         } else {
             messages.add(ExpertKind::HandshakeSyn)
-                .add("Handshake step 1 (SYN): %s ISN %u, so the SYN-ACK must acknowledge %u", sender,
-                     a.expected_number - 1, a.expected_number);
+                .add("Handshake step 1 (SYN): %s ISN %u, so the SYN-ACK must acknowledge %s", sender,
+                     a.expected_number - 1, messages.sender_number(a.expected_number).c_str());
         }
         return;
     case 2:
@@ -128,13 +176,13 @@ void describe_handshake(const Annotation &a, MessageList &messages)
             describe_ack_mismatch(a, "SYN-ACK", messages);
         } else if (a.number == a.expected_number) {
             messages.add(ExpertKind::HandshakeSynAck)
-                .add("Handshake step 2 (SYN-ACK): ack %u = %s ISN + 1 (a SYN takes one sequence number)",
-                     a.number, peer);
+                .add("Handshake step 2 (SYN-ACK): ack %s = %s ISN + 1 (a SYN takes one sequence number)",
+                     messages.peer_number(a.number).c_str(), peer);
         } else {
             messages.add(ExpertKind::HandshakeSynAck)
-                .add("Handshake step 2 (SYN-ACK): ack %u covers the %s's SYN (ISN + 1 = %u) and data sent with it "
+                .add("Handshake step 2 (SYN-ACK): ack %s covers the %s's SYN (ISN + 1 = %s) and data sent with it "
                      "(TCP Fast Open) or before this SYN-ACK",
-                     a.number, peer, a.expected_number);
+                     messages.peer_number(a.number).c_str(), peer, messages.peer_number(a.expected_number).c_str());
         }
         return;
     case 3:
@@ -142,13 +190,13 @@ void describe_handshake(const Annotation &a, MessageList &messages)
             describe_ack_mismatch(a, "ACK", messages);
         } else if (a.number == a.expected_number) {
             messages.add(ExpertKind::HandshakeAck)
-                .add("Handshake step 3 (ACK): ack %u = %s ISN + 1; the connection is ESTABLISHED", a.number,
-                     peer);
+                .add("Handshake step 3 (ACK): ack %s = %s ISN + 1; the connection is ESTABLISHED",
+                     messages.peer_number(a.number).c_str(), peer);
         } else {
             messages.add(ExpertKind::HandshakeAck)
-                .add("Handshake step 3 (ACK): ack %u covers the %s's SYN (ISN + 1 = %u) and its first data; the "
+                .add("Handshake step 3 (ACK): ack %s covers the %s's SYN (ISN + 1 = %s) and its first data; the "
                      "connection is ESTABLISHED",
-                     a.number, peer, a.expected_number);
+                     messages.peer_number(a.number).c_str(), peer, messages.peer_number(a.expected_number).c_str());
         }
         return;
     default:
@@ -169,12 +217,12 @@ void describe_ack_of_fin(const Annotation &a, unsigned step, const DescribeOptio
                  options.time_wait_seconds);
     } else if (a.number == a.expected_number) {
         messages.add(ExpertKind::CloseAck)
-            .add("Close step %u (ACK): ack %u = %s FIN + 1 (a FIN takes one sequence number)", step, a.number,
-                 fin_owner);
+            .add("Close step %u (ACK): ack %s = %s FIN + 1 (a FIN takes one sequence number)", step,
+                 messages.peer_number(a.number).c_str(), fin_owner);
     } else {
         messages.add(ExpertKind::CloseAck)
-            .add("Close step %u (ACK): ack %u covers the %s's FIN (FIN + 1 = %u)", step, a.number, fin_owner,
-                 a.expected_number);
+            .add("Close step %u (ACK): ack %s covers the %s's FIN (FIN + 1 = %s)", step,
+                 messages.peer_number(a.number).c_str(), fin_owner, messages.peer_number(a.expected_number).c_str());
     }
 }
 
@@ -190,8 +238,8 @@ void describe_close(const Annotation &a, const DescribeOptions &options, Message
         } else {
             messages.add(ExpertKind::MergedClose)
                 .add("FIN+ACK merged close (close steps 2 and 3 in one segment): the %s acknowledges the %s's FIN "
-                     "(ack %u = FIN + 1) and closes at once",
-                     sender, peer, a.number);
+                     "(ack %s = FIN + 1) and closes at once",
+                     sender, peer, messages.peer_number(a.number).c_str());
         }
         return;
     }
@@ -210,9 +258,9 @@ void describe_close(const Annotation &a, const DescribeOptions &options, Message
     }
     if (a.has(note::simultaneous_close)) {
         messages.add(ExpertKind::SimultaneousClose)
-            .add("Simultaneous close: the %s's FIN does not acknowledge the %s's FIN (ack %u, FIN + 1 = %u): the "
+            .add("Simultaneous close: the %s's FIN does not acknowledge the %s's FIN (ack %s, FIN + 1 = %s): the "
                  "two FINs crossed, both sides went FIN_WAIT_1 then CLOSING",
-                 sender, peer, a.number, a.expected_number);
+                 sender, peer, messages.peer_number(a.number).c_str(), messages.peer_number(a.expected_number).c_str());
     }
 }
 
@@ -238,9 +286,9 @@ void describe_reset(const Annotation &a, MessageList &messages)
         return;
     case ResetKind::AnswersUnacceptable:
         messages.add(ExpertKind::Reset)
-            .add("RST from the %s in %s, answering the %s's unacceptable ACK %u: the %s keeps its state "
+            .add("RST from the %s in %s, answering the %s's unacceptable ACK %s: the %s keeps its state "
                  "(RFC 9293 3.10.7.4)",
-                 sender, state, peer, a.number, sender);
+                 sender, state, peer, messages.sender_number(a.number).c_str(), sender);
         return;
     case ResetKind::FromClosed:
         messages.add(ExpertKind::ResetFromClosed)
@@ -257,9 +305,10 @@ void describe_reset(const Annotation &a, MessageList &messages)
             return;
         }
         messages.add(ExpertKind::RstOutOfWindow)
-            .add("Connection reset by %s in %s is out of window (seq %u, the %s expects %u): ignored, as RFC 5961 "
-                 "asks (a blind or stale reset)",
-                 sender, state, a.number, peer, a.expected_number);
+            .add("RST from the %s in %s is out of window (seq %s, the %s expects %s): ignored, as RFC 5961 asks (a "
+                 "blind or stale reset)",
+                 sender, state, messages.sender_number(a.number).c_str(), peer,
+                 messages.sender_number(a.expected_number).c_str());
         return;
     case ResetKind::Abort:
         messages.add(ExpertKind::Reset).add("Connection reset by %s in %s", sender, state);
@@ -405,7 +454,8 @@ ExpertMessages describe_end_of_capture(const Verdict &verdict, const LedgerFacts
 ExpertMessages describe(const Annotation &annotation, const DescribeOptions &options, const LedgerFacts *facts)
 {
     ExpertMessages out;
-    MessageList messages(out, options.texts);
+    const Numbers numbers{options.relative_numbers, facts, annotation.sender};
+    MessageList messages(out, options.texts, numbers);
     if (annotation.has(note::midstream_start)) {
         messages.add(ExpertKind::MidstreamStart)
             .add("Capture began mid-stream: no handshake seen, so the roles are guessed from the ports (server on "

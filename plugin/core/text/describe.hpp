@@ -31,6 +31,10 @@ struct DescribeOptions {
     // false: only the kinds, with empty texts (for a dissection nobody reads them in:
     // each message then costs no formatting).
     bool texts = true;
+    // Sequence and acknowledgement numbers relative to each side's base, the raw number
+    // beside, as Wireshark's tcp.relative_sequence_numbers shows them; false: raw only.
+    // Relative numbers need the conversation's facts.
+    bool relative_numbers = false;
 };
 
 // Whether the segment is a step, a reset or shows a note: what gets expert messages and
