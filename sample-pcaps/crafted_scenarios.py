@@ -894,6 +894,23 @@ def syn_reset_by_client():
     return t
 
 
+def rexmit_inconsistency():
+    """An off-path injector races the server: its forged response (same addresses,
+    ports and sequence numbers, different bytes) arrives 0.3 ms before the real one,
+    which the client then drops as a duplicate (Zeek's rexmit_inconsistency)."""
+    t = Trace()
+    conv = connection(t)
+    conv.handshake()
+    conv.send(CLIENT, "PA", REQUEST, after=REACT)
+    seq = conv.nxt[SERVER]
+    forged = b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nevil!\n"  # 44 B, as RESPONSE
+    conv.send(SERVER, "PA", forged, seq=seq, after=Decimal("0.0007"), deliver=False)
+    conv.send(SERVER, "PA", RESPONSE, after=Decimal("0.0003"))
+    conv.send(CLIENT, "A", after=REACT)
+    conv.four_way_close()
+    return t
+
+
 SCENARIOS = {
     "syn-unanswered": (syn_unanswered, dict(flagged={2, 3, 4})),
     # Wireshark calls the SYN+ACKs retransmissions: same seq as each SYN.
@@ -954,6 +971,8 @@ SCENARIOS = {
     "server-speaks-first-unseen-handshake": (server_speaks_first_unseen_handshake, {}),
     "syn-reordered": (syn_reordered, {}),
     "syn-reset-by-client": (syn_reset_by_client, {}),
+    # Frame 6, the real response, repeats frame 5's sequence numbers: a retransmission to Wireshark.
+    "rexmit-inconsistency": (rexmit_inconsistency, dict(flagged={6})),
 }
 
 FIELDS = ("frame.number", "frame.protocols", "tcp.stream", "tcp.analysis.flags",

@@ -195,18 +195,18 @@ def classify_blob(data):
 
 # ---------------------------------------------------------------- running tshark
 
-def tshark_command(trace, plugin_dir, home, tshark):
+def tshark_command(trace, plugin_dir, home, tshark, extra):
     env = ["env", "HOME=" + home, "WIRESHARK_PLUGIN_DIR=" + plugin_dir, "LC_ALL=C", "TZ=UTC"]
-    cmd = env + [tshark, "-r", trace, "-q", "-z", "tcplife,zeek"]
+    cmd = env + [tshark] + list(extra) + ["-r", trace, "-q", "-z", "tcplife,zeek"]
     if os.getuid() == 0:
         cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
     return cmd
 
 
-def run_tshark(trace, plugin_dir, home, tshark):
+def run_tshark(trace, plugin_dir, home, tshark, extra):
     """-> (rows or None, message)."""
     try:
-        out = subprocess.run(tshark_command(trace, plugin_dir, home, tshark), stdout=subprocess.PIPE,
+        out = subprocess.run(tshark_command(trace, plugin_dir, home, tshark, extra), stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, timeout=TSHARK_TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
         return None, "tshark timed out after %d s" % TSHARK_TIMEOUT
@@ -261,12 +261,34 @@ def endpoint(e):
     return ("[%s]:%s" % (h, p)) if ":" in h else ("%s:%s" % (h, p))
 
 
-def compare(test, z_rows, t_rows, tolerance):
-    zeek = sorted(tcp_records(z_rows), key=lambda r: (r["orig"], r["resp"], r["ts"] or 0, r["duration"] or 0))
-    mine = sorted(tcp_records(t_rows), key=lambda r: (r["orig"], r["resp"], r["ts"] or 0, r["duration"] or 0))
+def strip_x(history):
+    return history.replace("X", "").replace("x", "")
+
+
+def classify(z, t, flipped, zeek_count, mine_count):
+    """A first, mechanical class for a disagreement; docs/real-captures.md explains them."""
+    if re.search("[cC]", z["history"]):
+        return "bad-checksum"    # Zeek saw bad checksums (and ignored those packets)
+    if zeek_count > mine_count:
+        return "zeek-split"      # Zeek has more records for this 4-tuple than tcplife
+    if strip_x(z["history"]) != z["history"] and strip_x(z["history"]) == t["history"] \
+            and z["conn_state"] == t["conn_state"]:
+        return "limit-x"         # only Zeek's 'x' (analysis limit reached) differs
+    if flipped:
+        return "flip"            # orig and resp swapped
+    return "other"
+
+
+def compare(z_rows, t_rows, tolerance, hard_hints):
+    key = lambda r: (r["orig"], r["resp"], r["ts"] or 0, r["duration"] or 0, r["conn_state"], r["history"])
+    zeek = sorted(tcp_records(z_rows), key=key)
+    mine = sorted(tcp_records(t_rows), key=key)
     res = {"zeek": len(zeek), "tcplife": len(mine), "matched": 0, "flips": 0, "state_eq": 0,
            "hist_eq": 0, "hist_cmp": 0, "both_eq": 0, "zeek_hist_unset": 0,
-           "disagreements": [], "zeek_only": [], "tcplife_only": []}
+           "dur_eq": 0, "dur_cmp": 0, "disagreements": [], "zeek_only": [], "tcplife_only": [],
+           "zeek_records": tuple((r["orig"], r["resp"], r["conn_state"], r["history"]) for r in zeek)}
+    per_tuple_z = collections.Counter(frozenset((r["orig"], r["resp"])) for r in zeek)
+    per_tuple_t = collections.Counter(frozenset((r["orig"], r["resp"])) for r in mine)
     pairs = match(zeek, mine, tolerance)
     seen_z, seen_t = set(), set()
     for zi, ti, flipped in pairs:
@@ -284,11 +306,15 @@ def compare(test, z_rows, t_rows, tolerance):
             res["hist_cmp"] += 1
             res["hist_eq"] += h_eq
         res["both_eq"] += s_eq and h_eq
+        if z["duration"] is not None and t["duration"] is not None:
+            res["dur_cmp"] += 1
+            res["dur_eq"] += abs(z["duration"] - t["duration"]) < 2e-6
         if not s_eq or not (h_eq or h_unset) or flipped:
+            k = frozenset((z["orig"], z["resp"]))
             res["disagreements"].append({
                 "tuple": "%s > %s" % (endpoint(z["orig"]), endpoint(z["resp"])),
                 "zeek": (z["conn_state"], z["history"]), "tcplife": (t["conn_state"], t["history"]),
-                "flipped": flipped, "ts": z["ts"] if z["ts"] is not None else t["ts"]})
+                "flipped": flipped, "class": classify(z, t, flipped, per_tuple_z[k], per_tuple_t[k])})
     for zi, z in enumerate(zeek):
         if zi not in seen_z:
             res["zeek_only"].append("%s > %s %s %s" % (endpoint(z["orig"]), endpoint(z["resp"]),
@@ -297,9 +323,21 @@ def compare(test, z_rows, t_rows, tolerance):
         if ti not in seen_t:
             res["tcplife_only"].append("%s > %s %s %s" % (endpoint(t["orig"]), endpoint(t["resp"]),
                                                           t["conn_state"], t["history"]))
-    m = res["matched"]
-    res["comparable"] = bool(zeek) and m >= COMPARABLE_SHARE * len(zeek) \
-        and m >= COMPARABLE_SHARE * len(mine)
+    # Comparability by distinct 4-tuples, so that Zeek splitting one conversation into several
+    # records is a disagreement, not a reason to give up on the test.
+    common = len(set(per_tuple_z) & set(per_tuple_t))
+    res["tuples"] = (len(per_tuple_z), len(per_tuple_t), common)
+    if not zeek:
+        res["why_not"] = "no TCP records in Zeek's log"
+    elif [h for h in hard_hints if not h.startswith("zeek -f")]:
+        res["why_not"] = ", ".join(hard_hints)
+    elif hard_hints and set(per_tuple_z) != set(per_tuple_t):
+        res["why_not"] = ", ".join(hard_hints) + "; 4-tuples: Zeek %d, tcplife %d, common %d" % res["tuples"]
+    elif common < COMPARABLE_SHARE * len(per_tuple_z) or common < COMPARABLE_SHARE * len(per_tuple_t):
+        res["why_not"] = "4-tuples: Zeek %d, tcplife %d, common %d" % res["tuples"]
+    else:
+        res["why_not"] = ""
+    res["comparable"] = not res["why_not"]
     return res
 
 
@@ -321,6 +359,8 @@ def main():
                     help="seconds between Zeek's and tcplife's ts for a match (default %(default)s)")
     ap.add_argument("--keep-dir", help="extract traces here and keep them (default: a temp dir)")
     ap.add_argument("--only", help="regular expression: only tests whose name matches")
+    ap.add_argument("--tshark-arg", action="append", default=[],
+                    help="extra tshark argument, e.g. --tshark-arg=-o --tshark-arg=teredo.heuristic_teredo:TRUE")
     args = ap.parse_args()
 
     repo = os.path.abspath(args.zeek_git)
@@ -391,7 +431,7 @@ def main():
 
     results = {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futs = {pool.submit(run_tshark, f, plugin_dir, home, args.tshark): tr for tr, f in trace_files.items()}
+        futs = {pool.submit(run_tshark, f, plugin_dir, home, args.tshark, args.tshark_arg): tr for tr, f in trace_files.items()}
         for fut in concurrent.futures.as_completed(futs):
             results[futs[fut]] = fut.result()
 
@@ -405,8 +445,9 @@ def main():
         if mine is None:
             failed.append((t["trace"], name, msg))
             continue
-        res = compare(name, t["zeek_rows"], mine, args.ts_tolerance)
-        res.update(test=name, trace=t["trace"], hints=t["hints"], msg=msg, exec=t["exec"])
+        res = compare(t["zeek_rows"], mine, args.ts_tolerance, t["hints"][0])
+        res.update(test=name, trace=t["trace"], hints=t["hints"][0] + t["hints"][1], msg=msg,
+                   exec=t["exec"], masked_ts=t["masked_ts"])
         rows.append(res)
 
     # Overall figures: comparable tests; the same trace with the same Zeek TCP records counts once.
@@ -414,9 +455,7 @@ def main():
     for r in rows:
         if not r["comparable"]:
             continue
-        key = (r["trace"], tuple(sorted((d["tuple"], d["zeek"]) for d in r["disagreements"])),
-               r["zeek"], r["matched"], r["state_eq"], r["hist_eq"], tuple(r["zeek_only"]),
-               tuple(r["tcplife_only"]))
+        key = (r["trace"], r["zeek_records"])
         r["duplicate"] = key in seen
         if not r["duplicate"]:
             seen.add(key)
@@ -424,120 +463,139 @@ def main():
     tot = collections.Counter()
     for r in unique:
         for k in ("zeek", "tcplife", "matched", "flips", "state_eq", "hist_eq", "hist_cmp", "both_eq",
-                  "zeek_hist_unset"):
+                  "zeek_hist_unset", "dur_eq", "dur_cmp"):
             tot[k] += r[k]
     tot["zeek_only"] = sum(len(r["zeek_only"]) for r in unique)
     tot["tcplife_only"] = sum(len(r["tcplife_only"]) for r in unique)
 
-    lines = []
-    p = lines.append
-    p("Zeek commit %s: %d btests with a conn log and one trace (%d traces); skipped: %s" % (
-        commit, len(tests), len({t["trace"] for t in tests}),
-        ", ".join("%d %s" % (n, k) for k, n in sorted(skipped.items())) or "none"))
-    p("traces that failed: %d (%d tests)" % (len({f[0] for f in failed}), len(failed)))
-    for trace, name, msg in failed:
-        p("  FAIL %s (%s): %s" % (trace, name, msg))
-    comparable = [r for r in rows if r["comparable"]]
+    classes = collections.Counter(d["class"] for r in unique for d in r["disagreements"])
     with_tcp = [r for r in rows if r["zeek"] or r["tcplife"]]
-    p("tests compared: %d, with TCP records: %d, comparable: %d (%d unique trace+baseline), "
-      "not comparable: %d" % (len(rows), len(with_tcp), len(comparable), len(unique),
-                              len([r for r in with_tcp if not r["comparable"]])))
-    p("")
-    hdr = "%-60s %-44s %5s %5s %5s %5s %7s %7s %7s  %s" % (
-        "test", "trace", "zeek", "tcpl", "match", "flip", "state=", "hist=", "both=", "note")
-    p(hdr)
-    for r in with_tcp:
-        note = "" if r["comparable"] else "NOT COMPARABLE"
-        if r.get("duplicate"):
-            note = "same as an earlier test"
-        p("%-60s %-44s %5d %5d %5d %5d %7d %7s %7d  %s" % (
-            r["test"][:60], r["trace"][:44], r["zeek"], r["tcplife"], r["matched"], r["flips"],
-            r["state_eq"], "%d/%d" % (r["hist_eq"], r["hist_cmp"]), r["both_eq"], note))
-    p("")
-    p("TOTAL (comparable, unique): zeek TCP %d, tcplife TCP %d, matched %d (%s of Zeek's), flips %d" % (
-        tot["zeek"], tot["tcplife"], tot["matched"], pct(tot["matched"], tot["zeek"]), tot["flips"]))
-    p("  conn_state equal %d/%d (%s), history equal %d/%d (%s; %d with Zeek history unset), "
-      "both %d/%d (%s)" % (tot["state_eq"], tot["matched"], pct(tot["state_eq"], tot["matched"]),
-                           tot["hist_eq"], tot["hist_cmp"], pct(tot["hist_eq"], tot["hist_cmp"]),
-                           tot["zeek_hist_unset"], tot["both_eq"], tot["matched"],
-                           pct(tot["both_eq"], tot["matched"])))
-    p("  unmatched: %d Zeek-only, %d tcplife-only" % (tot["zeek_only"], tot["tcplife_only"]))
-    print("\n".join(lines))
-
+    summary = {"commit": commit, "tests": len(tests), "traces": len({t["trace"] for t in tests}),
+               "skipped": skipped, "skipped_tests": skipped_tests, "failed": failed, "rows": rows,
+               "with_tcp": with_tcp, "unique": unique, "tot": tot, "classes": classes,
+               "extra": args.tshark_arg}
+    print(text_report(summary))
     if args.markdown:
-        write_markdown(args.markdown, commit, tests, skipped, skipped_tests, failed, rows, unique, tot)
+        with open(args.markdown, "w") as f:
+            f.write(markdown_report(summary))
     if not args.keep_dir:
         shutil.rmtree(work, ignore_errors=True)
+    return 0
 
 
-def write_markdown(path, commit, tests, skipped, skipped_tests, failed, rows, unique, tot):
+def totals_lines(tot, classes):
+    return [
+        "Zeek TCP records %d, tcplife TCP records %d, matched %d (%s of Zeek's), of them flipped %d"
+        % (tot["zeek"], tot["tcplife"], tot["matched"], pct(tot["matched"], tot["zeek"]), tot["flips"]),
+        "conn_state equal %d/%d (%s)" % (tot["state_eq"], tot["matched"], pct(tot["state_eq"], tot["matched"])),
+        "history equal %d/%d (%s) (not counted: %d with Zeek's history unset)"
+        % (tot["hist_eq"], tot["hist_cmp"], pct(tot["hist_eq"], tot["hist_cmp"]), tot["zeek_hist_unset"]),
+        "both equal %d/%d (%s)" % (tot["both_eq"], tot["matched"], pct(tot["both_eq"], tot["matched"])),
+        "unmatched: %d Zeek-only, %d tcplife-only" % (tot["zeek_only"], tot["tcplife_only"]),
+        "(not compared above) duration equal within 2 us: %d/%d where both set"
+        % (tot["dur_eq"], tot["dur_cmp"]),
+        "disagreements by class: " + (", ".join("%s %d" % kv for kv in sorted(classes.items())) or "none"),
+    ]
+
+
+def row_note(r):
+    if not r["comparable"]:
+        return "not comparable: " + r["why_not"]
+    if r.get("duplicate"):
+        return "same Zeek records as an earlier row"
+    return ""
+
+
+def text_report(S):
+    lines = []
+    p = lines.append
+    p("Zeek commit %s: %d btests with a conn log and one trace (%d traces)" % (S["commit"], S["tests"], S["traces"]))
+    if S["extra"]:
+        p("extra tshark arguments: %s" % " ".join(S["extra"]))
+    for k, n in sorted(S["skipped"].items()):
+        p("skipped, %s: %d" % (k, n))
+    p("traces that failed: %d (%d tests)" % (len({f[0] for f in S["failed"]}), len(S["failed"])))
+    for trace, name, msg in S["failed"]:
+        p("  FAIL %s (%s): %s" % (trace, name, msg))
+    for r in S["rows"]:
+        if r["msg"]:
+            p("  warning %s: %s" % (r["trace"], r["msg"]))
+    comparable = [r for r in S["with_tcp"] if r["comparable"]]
+    p("tests read: %d, with TCP records: %d, comparable: %d (%d with distinct Zeek records), "
+      "not comparable: %d" % (len(S["rows"]), len(S["with_tcp"]), len(comparable), len(S["unique"]),
+                              len(S["with_tcp"]) - len(comparable)))
+    p("")
+    p("%-44s %-58s %5s %5s %5s %4s %6s %7s %5s  %s" % (
+        "trace", "test", "zeek", "tcpl", "match", "flip", "state=", "hist=", "both=", "note"))
+    for r in S["with_tcp"]:
+        p("%-44s %-58s %5d %5d %5d %4d %6d %7s %5d  %s" % (
+            r["trace"][:44], r["test"][:58], r["zeek"], r["tcplife"], r["matched"], r["flips"],
+            r["state_eq"], "%d/%d" % (r["hist_eq"], r["hist_cmp"]), r["both_eq"], row_note(r)))
+    p("")
+    p("TOTAL over comparable tests, each distinct set of Zeek records once:")
+    for line in totals_lines(S["tot"], S["classes"]):
+        p("  " + line)
+    p("")
+    p("disagreements:")
+    for r in S["unique"]:
+        for d in r["disagreements"]:
+            p("  %-12s %-40s %-44s zeek %s %-14s tcplife %s %s%s" % (
+                d["class"], r["trace"][:40], d["tuple"], d["zeek"][0], d["zeek"][1], d["tcplife"][0],
+                d["tcplife"][1], " (flipped)" if d["flipped"] else ""))
+    return "\n".join(lines)
+
+
+def markdown_report(S):
     out = []
     p = out.append
-    p("# tcplife vs Zeek's btest Baselines (generated by tools/zeek_agreement.py)")
+    tot = S["tot"]
+    p("Zeek commit `%s`: %d btests with a conn log and exactly one trace, %d distinct traces." % (
+        S["commit"], S["tests"], S["traces"]))
+    for k, n in sorted(S["skipped"].items()):
+        p("Skipped, %s: %d (%s)." % (k, n, ", ".join(sorted(set(S["skipped_tests"][k])))))
     p("")
-    p("Zeek commit `%s`; %d btests with a conn log and exactly one trace, %d distinct traces." % (
-        commit, len(tests), len({t["trace"] for t in tests})))
-    for k, n in sorted(skipped.items()):
-        p("Skipped, %s: %d (%s)." % (k, n, ", ".join(sorted(skipped_tests[k]))))
-    p("")
-    p("| | count |")
+    p("| over comparable tests (distinct Zeek records once) | count |")
     p("|---|---:|")
-    p("| Zeek TCP connections (comparable tests, unique) | %d |" % tot["zeek"])
-    p("| matched by tcplife | %d (%s) |" % (tot["matched"], pct(tot["matched"], tot["zeek"])))
-    p("| matched with orig/resp flipped | %d |" % tot["flips"])
+    p("| Zeek TCP records | %d |" % tot["zeek"])
+    p("| matched by a tcplife record | %d (%s) |" % (tot["matched"], pct(tot["matched"], tot["zeek"])))
+    p("| of them with orig/resp swapped | %d |" % tot["flips"])
     p("| conn_state equal | %d (%s) |" % (tot["state_eq"], pct(tot["state_eq"], tot["matched"])))
-    p("| history equal (Zeek history set) | %d / %d (%s) |" % (tot["hist_eq"], tot["hist_cmp"],
-                                                          pct(tot["hist_eq"], tot["hist_cmp"])))
+    p("| history equal (Zeek's history set) | %d / %d (%s) |" % (
+        tot["hist_eq"], tot["hist_cmp"], pct(tot["hist_eq"], tot["hist_cmp"])))
     p("| both equal | %d (%s) |" % (tot["both_eq"], pct(tot["both_eq"], tot["matched"])))
     p("| Zeek-only / tcplife-only records | %d / %d |" % (tot["zeek_only"], tot["tcplife_only"]))
+    p("| duration equal within 2 us (both set) | %d / %d |" % (tot["dur_eq"], tot["dur_cmp"]))
     p("")
-    if failed:
-        p("## Traces that could not be read")
+    if S["failed"]:
+        p("Traces that could not be read:")
         p("")
-        for trace, name, msg in failed:
+        for trace, name, msg in S["failed"]:
             p("- `%s` (%s): %s" % (trace, name, msg))
         p("")
-    p("## Per test (tests with TCP records)")
-    p("")
     p("| trace | test | Zeek | tcplife | matched | flips | conn_state = | history = | both = | note |")
     p("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
-    for r in rows:
-        if not (r["zeek"] or r["tcplife"]):
-            continue
-        note = "" if r["comparable"] else "not comparable: " + (", ".join(r["hints"]) or "?")
-        if r.get("duplicate"):
-            note = "duplicate of an earlier row"
+    for r in S["with_tcp"]:
         p("| `%s` | %s | %d | %d | %d | %d | %d | %d/%d | %d | %s |" % (
             r["trace"], r["test"], r["zeek"], r["tcplife"], r["matched"], r["flips"], r["state_eq"],
-            r["hist_eq"], r["hist_cmp"], r["both_eq"], note))
+            r["hist_eq"], r["hist_cmp"], r["both_eq"], row_note(r)))
     p("")
-    p("## Disagreements (comparable tests, unique)")
-    p("")
-    p("| trace | 4-tuple (Zeek orientation) | Zeek | tcplife | flipped |")
+    p("| class | trace | 4-tuple (Zeek's orig > resp) | Zeek | tcplife |")
     p("|---|---|---|---|---|")
-    for r in unique:
+    for r in S["unique"]:
         for d in r["disagreements"]:
-            p("| `%s` | %s | %s %s | %s %s | %s |" % (r["trace"], d["tuple"], d["zeek"][0], d["zeek"][1],
-                                                  d["tcplife"][0], d["tcplife"][1],
-                                                  "yes" if d["flipped"] else ""))
-    p("")
-    p("## Unmatched records (comparable tests, unique)")
-    p("")
-    for r in unique:
-        for s in r["zeek_only"]:
-            p("- `%s` Zeek only: %s" % (r["trace"], s))
-        for s in r["tcplife_only"]:
-            p("- `%s` tcplife only: %s" % (r["trace"], s))
-    p("")
-    p("## Not comparable")
-    p("")
-    for r in rows:
-        if (r["zeek"] or r["tcplife"]) and not r["comparable"]:
-            p("- %s (`%s`): Zeek %d TCP, tcplife %d, matched %d; script: %s; `%s`" % (
-                r["test"], r["trace"], r["zeek"], r["tcplife"], r["matched"],
-                ", ".join(r["hints"]) or "no hint", r["exec"][:120]))
-    with open(path, "w") as f:
-        f.write("\n".join(out) + "\n")
+            p("| %s | `%s` | %s | %s `%s` | %s `%s`%s |" % (
+                d["class"], r["trace"], d["tuple"], d["zeek"][0], d["zeek"][1], d["tcplife"][0],
+                d["tcplife"][1], " (flipped)" if d["flipped"] else ""))
+    unmatched = [(r["trace"], who, s) for r in S["unique"]
+                 for who, lst in (("Zeek only", r["zeek_only"]), ("tcplife only", r["tcplife_only"]))
+                 for s in lst]
+    if unmatched:
+        p("")
+        p("Unmatched records in comparable tests:")
+        p("")
+        for trace, who, s in unmatched:
+            p("- `%s` %s: %s" % (trace, who, s))
+    return "\n".join(out) + "\n"
 
 
 if __name__ == "__main__":

@@ -36,6 +36,8 @@ struct HeaderCopy {
     std::uint16_t flags = 0, window = 0;
     std::uint32_t payload_length = 0;
     TcpOptions options;
+    bool payload_digested = false; // the whole payload captured, and digested (first pass)
+    PayloadDigest payload_digest;
 };
 
 struct Reader {
@@ -174,6 +176,13 @@ void copy_header(tvbuff_t *tvb, packet_info *pinfo, HeaderCopy *copy)
     copy->flags = read_u16(header + 12) & 0x0FFF;
     copy->window = read_u16(header + 14);
     copy->payload_length = reported - header_length;
+    // Only the first pass analyses; a payload cut by the snaplen cannot be compared.
+    if (copy->payload_length != 0 && !PINFO_FD_VISITED(pinfo) && captured == reported) {
+        copy->payload_digest =
+            digest_payload(tvb_get_ptr(tvb, static_cast<gint>(header_length), static_cast<gint>(copy->payload_length)),
+                           copy->payload_length);
+        copy->payload_digested = true;
+    }
     if ((copy->flags & tcp_flag::syn) == 0)
         return;
     const unsigned options_end = std::min(header_length, captured);
@@ -273,6 +282,8 @@ Extraction extract_segment(packet_info *pinfo, Segment *out)
     out->window = copy->window;
     out->payload_length = copy->payload_length;
     out->options = copy->options;
+    out->payload_digested = copy->payload_digested;
+    out->payload_digest = copy->payload_digest;
     out->frame = pinfo->num;
     out->time_ns = frame_time_ns(pinfo);
     return Extraction::Complete;

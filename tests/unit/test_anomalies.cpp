@@ -6,6 +6,7 @@
 #include "capture/tracker.hpp"
 #include "text/experts.hpp"
 
+#include <cstring>
 #include <set>
 #include <string>
 
@@ -357,6 +358,47 @@ static void test_established_time_backwards_against_the_previous_segment(void **
     assert_int_equal(t.syn_synack, 1'000'000);
 }
 
+// A data segment as captured whole, its payload given.
+Segment with_payload(Segment segment, const char *payload)
+{
+    segment.payload_length = static_cast<std::uint32_t>(std::strlen(payload));
+    segment.payload_digest = digest_payload(reinterpret_cast<const std::uint8_t *>(payload), segment.payload_length);
+    segment.payload_digested = true;
+    return segment;
+}
+
+static const char response[] = "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nhello\n";
+static const char injected[] = "HTTP/1.1 302 Found\r\nLocation: http://evil/\r\n\r\n";
+static const char forged[] = "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nevil!\n";
+
+// 3.10.7.4: a copy of data repeats its bytes; different bytes at the same numbers are Zeek's
+// rexmit_inconsistency, whatever the lengths.
+static void test_established_data_differs_from_its_copy(void **)
+{
+    Flow flow;
+    handshake(flow);
+    const Segment real = with_payload(flow.send(Side::Server, ACK | PSH), response);
+    assert_false(shows(flow.observe(real), Anomaly::RexmitInconsistency));
+    Segment same_length = with_payload(real, forged);
+    assert_true(shows(flow.observe(same_length), Anomaly::RexmitInconsistency));
+    Segment other_length = with_payload(real, injected);
+    assert_true(shows(flow.observe(other_length), Anomaly::RexmitInconsistency));
+}
+
+static void test_established_identical_retransmission_is_consistent(void **)
+{
+    Flow flow;
+    handshake(flow);
+    const Segment real = with_payload(flow.send(Side::Server, ACK | PSH), response);
+    flow.observe(real);
+    assert_false(shows(flow.observe(real), Anomaly::RexmitInconsistency));
+    // Data cut by the snaplen cannot be compared, and is no evidence either way.
+    Segment cut = with_payload(real, forged);
+    cut.payload_digested = false;
+    assert_false(shows(flow.observe(cut), Anomaly::RexmitInconsistency));
+    assert_false(shows(flow.observe(with_payload(real, forged)), Anomaly::RexmitInconsistency));
+}
+
 static void test_anomaly_ids_are_stable(void **)
 {
     assert_string_equal(anomaly_id(Anomaly::SynUnanswered), "syn_unanswered");
@@ -413,6 +455,8 @@ int main(void)
         cmocka_unit_test(test_syn_sent_synack_before_the_syn_in_time),
         cmocka_unit_test(test_established_time_backwards_against_the_previous_segment),
         cmocka_unit_test(test_anomaly_ids_are_stable),
+        cmocka_unit_test(test_established_data_differs_from_its_copy),
+        cmocka_unit_test(test_established_identical_retransmission_is_consistent),
     };
     return cmocka_run_group_tests_name("anomalies", tests, nullptr, nullptr);
 }

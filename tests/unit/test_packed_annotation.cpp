@@ -148,7 +148,7 @@ static void test_packed_rare_notes_in_rest(void **)
 {
     for (const std::uint32_t rare : {note::window_scale_capped, note::time_backwards, note::syn_reordered,
                                      note::syn_not_captured, note::synack_not_captured,
-                                     note::handshake_ack_not_captured}) {
+                                     note::handshake_ack_not_captured, note::rexmit_inconsistency}) {
         Annotation a;
         a.notes = rare | note::midstream_start;
         assert_true(PackedAnnotation(a).needs_rest());

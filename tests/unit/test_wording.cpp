@@ -318,6 +318,22 @@ static void test_fin_wait_1_relative_numbers_across_wrap_wording(void **)
                         "Close step 2 (ACK): ack 102 (raw 86) = client FIN + 1 (a FIN takes one sequence number)");
 }
 
+static void test_established_rexmit_inconsistency_wording(void **)
+{
+    Flow flow;
+    handshake(flow);
+    Segment real = flow.send(Side::Server, ACK | PSH, 4);
+    real.payload_digested = true;
+    real.payload_digest = PayloadDigest{1, 1};
+    flow.observe(real);
+    Segment other = real;
+    other.payload_digest = PayloadDigest{2, 2};
+    assert_true(has_message(flow.observe(other), ExpertKind::RexmitInconsistency,
+                            "Data from the server at the sequence numbers of its previous segment, but different "
+                            "bytes: one copy was injected (a forged segment racing the real one) or corrupted; the "
+                            "client keeps the first to arrive (Zeek: rexmit_inconsistency)"));
+}
+
 // ---- What the capture lacks or reordered -------------------------------------------------
 
 static void test_listen_synack_before_syn_wording(void **)
@@ -428,6 +444,7 @@ int main(void)
         cmocka_unit_test(test_syn_received_ack_relative_numbers_wording),
         cmocka_unit_test(test_fin_wait_1_relative_numbers_across_wrap_wording),
         cmocka_unit_test(test_listen_synack_before_syn_wording),
+        cmocka_unit_test(test_established_rexmit_inconsistency_wording),
         cmocka_unit_test(test_unknown_synack_unsolicited_at_end_wording),
         cmocka_unit_test(test_unknown_ack_proves_syn_wording),
         cmocka_unit_test(test_syn_sent_ack_proves_synack_wording),

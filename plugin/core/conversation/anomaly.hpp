@@ -60,6 +60,9 @@ enum class ExpertSeverity : std::uint8_t { Chat, Note, Warn, Error };
     X(CloseWaitAtEnd, "close_wait_at_end", 0, Sequence, Warn, "CLOSE_WAIT at the end of the capture")                \
     /* end of capture: one side's retransmissions went unanswered */                                                   \
     X(HalfOpen, "half_open", 0, Sequence, Warn, "Half-open connection: one side vanished")                           \
+    /* Zeek's rexmit_inconsistency: two different payloads for one sequence range, a classic injection */             \
+    X(RexmitInconsistency, "rexmit_inconsistency", note::rexmit_inconsistency, Security, Warn,                       \
+      "Retransmitted data differs from the original")                                                                  \
     /* inferences: a segment the capture lacks or reordered, proven by what the peers did next */                     \
     X(SynReordered, "syn_reordered", note::syn_reordered, Sequence, Note, "SYN captured after its SYN-ACK")           \
     X(SynNotCaptured, "syn_not_captured", note::syn_not_captured, Sequence, Note, "SYN not captured")                \

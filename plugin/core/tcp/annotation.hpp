@@ -45,6 +45,7 @@ constexpr std::uint32_t syn_reordered = 1u << 15;       // a SYN captured after 
 constexpr std::uint32_t syn_not_captured = 1u << 16;    // an ACK of a SYN-ACK from a side whose SYN was not captured
 constexpr std::uint32_t synack_not_captured = 1u << 17; // an ACK proving a SYN-ACK the capture lacks
 constexpr std::uint32_t handshake_ack_not_captured = 1u << 18; // data proving the handshake's missed ACK
+constexpr std::uint32_t rexmit_inconsistency = 1u << 19; // data at the sequence numbers of its copy just before, but different
 } // namespace note
 
 // What a RST means, as far as the observer can tell (RFC 9293 3.10.7, RFC 5961 3.2).

@@ -69,6 +69,7 @@ Annotation Conversation::observe(const Segment &segment, const SocketPair &known
     if (!from.next_seq() || segment.seq + consumed > *from.next_seq())
         from.next_seq() = segment.seq + consumed;
     remember_step_ack(sender, segment, annotation);
+    compare_with_last_data(sender, segment, annotation);
     ++from.segments;
     if (annotation.is_retransmission() && !annotation.has(note::repeated_step_ack))
         ++from.step_retransmissions;
@@ -458,6 +459,32 @@ bool Conversation::repeats_step_ack(std::size_t sender, const Segment &segment, 
     annotation.notes |= note::repeated_step_ack;
     last.peer_first_sendings = to.first_sendings();
     return true;
+}
+
+// Zeek's rexmit_inconsistency: a segment at the sequence numbers of the sender's latest data
+// segment must repeat its bytes (3.10.7.4: a receiver keeps the first copy and drops the
+// rest), so different bytes mean one copy was forged (an injection race) or corrupted.
+// Only the latest segment is kept: an injected copy races the real one, and a
+// retransmission of the tail follows it.
+void Conversation::compare_with_last_data(std::size_t sender, const Segment &segment, Annotation &annotation)
+{
+    Endpoint &from = endpoints_[sender];
+    if (segment.payload_length == 0 || segment.has(tcp_flag::rst))
+        return;
+    if (!segment.payload_digested) {
+        from.last_data().reset();
+        return;
+    }
+    if (from.last_data() && from.last_data()->seq == segment.seq) {
+        const LastData &last = *from.last_data();
+        const bool same_length = last.length == segment.payload_length;
+        const bool both_long = last.length >= PayloadDigest::prefix_length &&
+                               segment.payload_length >= PayloadDigest::prefix_length;
+        if ((same_length && last.digest.whole != segment.payload_digest.whole) ||
+            (both_long && last.digest.prefix != segment.payload_digest.prefix))
+            annotation.notes |= note::rexmit_inconsistency;
+    }
+    from.last_data() = LastData{segment.seq, segment.payload_length, segment.payload_digest};
 }
 
 void Conversation::remember_step_ack(std::size_t sender, const Segment &segment, const Annotation &annotation)

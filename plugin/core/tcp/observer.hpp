@@ -49,14 +49,22 @@ private:
         std::uint8_t close_steps : 4;
     };
 
+    // Its latest data segment, to tell a copy of it from different data at the same numbers.
+    struct LastData {
+        SeqNumber seq;
+        std::uint32_t length = 0;
+        PayloadDigest digest;
+    };
+
     // An endpoint's optional values, each present or not by one bit of `present`.
-    enum Optional : std::uint8_t { Isn, FinSeq, HighestAck, NextSeq, UnacceptableAck, LastStepAck };
+    enum Optional : std::uint8_t { Isn, FinSeq, HighestAck, NextSeq, UnacceptableAck, LastStepAck, LastDataSegment };
 
     // Members ordered by size, so that no padding sits between them. An aggregate, so that
     // `{}` zeroes its bit-fields (C++17 allows them no default initializers).
     struct Endpoint {
         std::array<SeqNumber, 5> seqs;   // the optional sequence numbers, by Optional index
         StepAck step_ack;                // its latest segment, if that was a step ACK
+        LastData data;
         std::uint32_t segments = 0;
         std::uint32_t step_retransmissions = 0; // SYNs, SYN-ACKs and FINs sent again
         TcpState state = TcpState::Unknown;
@@ -93,6 +101,8 @@ private:
         auto unacceptable_ack() const { return packed_optional(seqs[UnacceptableAck], present, UnacceptableAck); }
         auto last_step_ack() { return packed_optional(step_ack, present, LastStepAck); }
         auto last_step_ack() const { return packed_optional(step_ack, present, LastStepAck); }
+        auto last_data() { return packed_optional(data, present, LastDataSegment); }
+        auto last_data() const { return packed_optional(data, present, LastDataSegment); }
     };
 
     static bool acknowledges_syn(SeqNumber ack, const Endpoint &syn_sender);
@@ -113,6 +123,7 @@ private:
     void observe_data(std::size_t sender, const Segment &segment, Annotation &annotation);
     bool repeats_step_ack(std::size_t sender, const Segment &segment, Annotation &annotation);
     void remember_step_ack(std::size_t sender, const Segment &segment, const Annotation &annotation);
+    void compare_with_last_data(std::size_t sender, const Segment &segment, Annotation &annotation);
 
     bool started_ = false;
     bool roles_guessed_ = false;

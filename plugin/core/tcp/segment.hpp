@@ -2,6 +2,7 @@
 // whoever reads packets (the Wireshark glue, or a unit test's segment builder).
 #pragma once
 
+#include "tcp/payload_digest.hpp"
 #include "tcp/seq_number.hpp"
 
 #include <array>
@@ -80,6 +81,9 @@ struct Segment {
     std::uint16_t window = 0; // raw header value, unscaled
     std::uint32_t payload_length = 0;
     TcpOptions options;
+    // Set when the capture holds the whole payload (no snaplen cut).
+    bool payload_digested = false;
+    PayloadDigest payload_digest;
 
     bool has(std::uint16_t flag) const { return (flags & flag) != 0; }
 };

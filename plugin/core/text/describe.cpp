@@ -373,6 +373,13 @@ void describe_anomaly_notes(const Annotation &a, const LedgerFacts *facts, Messa
         text.add(": RFC 7323 2.3 says to use %u instead and log it, so tcplife shows and uses %u", max_window_shift,
                  max_window_shift);
     }
+    if (a.has(note::rexmit_inconsistency)) {
+        messages.add(ExpertKind::RexmitInconsistency)
+            .add("Data from the %s at the sequence numbers of its previous segment, but different bytes: one copy "
+                 "was injected (a forged segment racing the real one) or corrupted; the %s keeps the first to "
+                 "arrive (Zeek: rexmit_inconsistency)",
+                 sender, peer);
+    }
     if (a.has(note::syn_reordered)) {
         messages.add(ExpertKind::SynReordered)
             .add("SYN captured after the SYN-ACK that answers it (that SYN-ACK acknowledges this ISN + 1): the "

@@ -75,6 +75,8 @@ std::vector<std::string> step_labels(const Annotation &a)
         items.push_back(close_steps_text(a) + (a.handshake_step == 0 ? again : ""));
     if (a.has(note::simultaneous_open))
         items.emplace_back("simultaneous open");
+    if (a.has(note::rexmit_inconsistency))
+        items.emplace_back("different data, same seq");
     if (a.has(note::synack_before_syn))
         items.emplace_back("no SYN seen yet");
     if (a.has(note::syn_reordered))
