@@ -3,21 +3,27 @@
 
 Zeek's repository ships its test traces (testing/btest/Traces) and, for every btest, the logs
 Zeek is expected to write (testing/btest/Baseline/<test>/). This tool takes every btest whose
-Baseline holds a conn log (a TSV log whose #fields has id.*, proto, conn_state and history)
-and whose script reads exactly one trace, runs `tshark -q -z tcplife,zeek` with the plugin on
-that trace, and compares the TCP records: matched by the 4-tuple (either orientation; a match
-with orig and resp swapped counts as a flip) and by the start time `ts` when the Baseline has
-it (btest masks it as XXXXXXXXXX.XXXXXX in most tests; then the duration and packet counts
-choose among records with the same 4-tuple).
+Baseline holds a conn log (a *conn*.log file whose #fields has id.*, proto, conn_state and
+history) and whose script reads exactly one trace ($TRACES/... in its @TEST-EXEC lines), runs
+`tshark -r TRACE -q -z tcplife,zeek` with the plugin on that trace (60 s timeout), and compares
+the TCP records. Records are matched by the 4-tuple, either orientation (a match with orig and
+resp swapped counts as a flip), and by `ts` when the Baseline has it; btest masks ts as
+XXXXXXXXXX.XXXXXX, and then the duration and packet counts choose among several records with
+the same 4-tuple. A test is "not comparable" when its script filters Zeek's packets or stops
+analysis, or when fewer than half of Zeek's or tcplife's distinct 4-tuples are common. The
+totals count each distinct set of Zeek records on a trace once (several tests share a trace).
+Each disagreement gets a mechanical class (zeek-split, bad-checksum, limit-x, flip, other);
+docs/real-captures.md explains them.
 
     tools/zeek_agreement.py --zeek-git /path/to/zeek.git --plugin-dir /path/to/plugins \\
-        [--markdown report.md] [--jobs N] [--keep-dir DIR]
+        [--markdown report.md] [--jobs N] [--keep-dir DIR] [--tshark-arg=-o --tshark-arg=PREF]
 
 --zeek-git is a clone or bare mirror of zeek/zeek (read with git, no work tree needed);
 --plugin-dir is a folder laid out as Wireshark's personal plugin folder (it holds
 <major.minor>/epan/tcplife.so) and is passed as WIRESHARK_PLUGIN_DIR. Wireshark ignores that
 variable when the real uid is 0, so as root tshark runs as nobody (setpriv) with a scratch HOME;
-the extracted traces are made world-readable for that.
+the extracted traces are made world-readable for that. Traces that are Git LFS pointers, not
+pcap/pcapng, missing from the mirror or unreadable by tshark are listed as failures.
 
 Standard library only. Output is sorted and does not depend on --jobs.
 """

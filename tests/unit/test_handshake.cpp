@@ -346,6 +346,27 @@ static void test_listen_data_proves_synack_and_handshake_ack(void **)
     assert_verdict(flow.verdict(), "complete", "open");
 }
 
+// A capture of the SYNs and FINs alone: the server's FIN lies beyond data it sent, and a side
+// sends data only once ESTABLISHED (3.10.7.4), so the handshake's ACK was not captured.
+static void test_syn_received_fin_after_unseen_data_proves_handshake_ack(void **)
+{
+    Flow flow;
+    flow.step(Side::Client, SYN);
+    flow.step(Side::Server, SYN | ACK);
+    flow.exchange(Side::Client, ACK);             // not captured
+    flow.exchange(Side::Client, ACK | PSH, 100);  // not captured
+    flow.exchange(Side::Server, ACK | PSH, 1000); // not captured
+    const Annotation fin = flow.step(Side::Server, FIN | ACK);
+    assert_true(fin.has(note::handshake_ack_not_captured));
+    assert_int_equal(fin.unexpected_events, 0);
+    assert_states(fin, S::CloseWait, S::FinWait1);
+    const Annotation last = flow.step(Side::Client, FIN | ACK);
+    assert_int_equal(last.unexpected_events, 0);
+    assert_int_equal(last.handshake_step, 0);
+    assert_true(last.merged_close);
+    assert_verdict(flow.verdict(), "complete", "three-way");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -370,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_syn_sent_ack_proves_the_synack),
         cmocka_unit_test(test_syn_sent_fin_proves_the_synack),
         cmocka_unit_test(test_listen_data_proves_synack_and_handshake_ack),
+        cmocka_unit_test(test_syn_received_fin_after_unseen_data_proves_handshake_ack),
     };
     return cmocka_run_group_tests_name("handshake", tests, nullptr, nullptr);
 }

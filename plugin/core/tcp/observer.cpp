@@ -127,7 +127,8 @@ bool Conversation::sent_after_close(std::size_t sender, const Segment &segment) 
 // Segments no state sends are evidence of the segments the capture lacks. 3.10.7.3: a side in
 // SYN-SENT acknowledges nothing until a SYN-ACK arrives, and a listener acknowledges a SYN only
 // with its SYN-ACK, so an ACK from either proves a SYN-ACK not captured. 3.10.7.4: a side in
-// SYN-RECEIVED sends data only once the handshake's ACK made it ESTABLISHED.
+// SYN-RECEIVED sends data only once the handshake's ACK made it ESTABLISHED, so its data, or
+// a sequence number beyond the data it was seen to send, proves that ACK.
 void Conversation::infer_missed_handshake(std::size_t sender, const Segment &segment, Annotation &annotation)
 {
     if (!segment.has(tcp_flag::ack))
@@ -153,9 +154,11 @@ void Conversation::infer_missed_handshake(std::size_t sender, const Segment &seg
         apply(sender, EndpointEvent::SendSynAck, annotation);
         apply(peer, EndpointEvent::ReceiveSynAck, annotation);
     }
+    // Data in the segment, or before it (its number beyond ISN + 1: data the capture lacks).
     // RFC 7413: a server that accepted the SYN's data (TFO) may answer before the handshake's ACK.
-    if (from.state == TcpState::SynReceived && from.sent_synack && !from.accepted_syn_data &&
-        segment.payload_length != 0 && !handshake_acked_) {
+    const bool sent_data = segment.payload_length != 0 || (from.isn() && segment.seq > *from.isn() + 1);
+    if (from.state == TcpState::SynReceived && from.sent_synack && !from.accepted_syn_data && sent_data &&
+        !handshake_acked_) {
         handshake_acked_ = true;
         annotation.notes |= note::handshake_ack_not_captured;
         apply(sender, EndpointEvent::ReceiveAckOfSyn, annotation);

@@ -408,8 +408,8 @@ void describe_anomaly_notes(const Annotation &a, const LedgerFacts *facts, Messa
     }
     if (a.has(note::handshake_ack_not_captured)) {
         messages.add(ExpertKind::HandshakeAckNotCaptured)
-            .add("Handshake ACK not captured: the %s sends data, which it does only once the %s's ACK of its "
-                 "SYN-ACK made it ESTABLISHED (RFC 9293 3.10.7.4)",
+            .add("Handshake ACK not captured: the %s sends data (or sent some not captured), which it does only "
+                 "once the %s's ACK of its SYN-ACK made it ESTABLISHED (RFC 9293 3.10.7.4)",
                  sender, peer);
     }
     if (a.has(note::time_backwards)) {
