@@ -399,6 +399,29 @@ static void test_established_identical_retransmission_is_consistent(void **)
     assert_false(shows(flow.observe(with_payload(real, forged)), Anomaly::RexmitInconsistency));
 }
 
+// The digest reads a payload's first and last 64 bytes: what differs there is seen, what
+// differs only in between is not (the price of digesting every data segment cheaply).
+static void test_payload_digest_reads_the_ends(void **)
+{
+    std::uint8_t payload[1460];
+    for (std::size_t i = 0; i < sizeof payload; ++i)
+        payload[i] = static_cast<std::uint8_t>(i * 7);
+    const PayloadDigest original = digest_payload(payload, sizeof payload);
+    assert_true(digest_payload(payload, sizeof payload) == original);
+    for (const std::size_t at : {std::size_t{0}, std::size_t{63}, sizeof payload - 64, sizeof payload - 1}) {
+        payload[at] ^= 1;
+        assert_false(digest_payload(payload, sizeof payload).ends == original.ends);
+        payload[at] ^= 1;
+    }
+    payload[700] ^= 1;
+    assert_true(digest_payload(payload, sizeof payload) == original);
+    payload[700] ^= 1;
+    // The first 16 bytes alone decide between copies of different lengths.
+    assert_true(digest_payload(payload, 100).prefix == original.prefix);
+    payload[15] ^= 1;
+    assert_false(digest_payload(payload, 100).prefix == original.prefix);
+}
+
 static void test_anomaly_ids_are_stable(void **)
 {
     assert_string_equal(anomaly_id(Anomaly::SynUnanswered), "syn_unanswered");
@@ -457,6 +480,7 @@ int main(void)
         cmocka_unit_test(test_anomaly_ids_are_stable),
         cmocka_unit_test(test_established_data_differs_from_its_copy),
         cmocka_unit_test(test_established_identical_retransmission_is_consistent),
+        cmocka_unit_test(test_payload_digest_reads_the_ends),
     };
     return cmocka_run_group_tests_name("anomalies", tests, nullptr, nullptr);
 }

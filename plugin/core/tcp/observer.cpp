@@ -465,7 +465,7 @@ bool Conversation::repeats_step_ack(std::size_t sender, const Segment &segment, 
 }
 
 // Zeek's rexmit_inconsistency: a segment at the sequence numbers of the sender's latest data
-// segment must repeat its bytes (3.10.7.4: a receiver keeps the first copy and drops the
+// segment must repeat its bytes (as far as PayloadDigest reads them) (3.10.7.4: a receiver keeps the first copy and drops the
 // rest), so different bytes mean one copy was forged (an injection race) or corrupted.
 // Only the latest segment is kept: an injected copy races the real one, and a
 // retransmission of the tail follows it.
@@ -483,7 +483,7 @@ void Conversation::compare_with_last_data(std::size_t sender, const Segment &seg
         const bool same_length = last.length == segment.payload_length;
         const bool both_long = last.length >= PayloadDigest::prefix_length &&
                                segment.payload_length >= PayloadDigest::prefix_length;
-        if ((same_length && last.digest.whole != segment.payload_digest.whole) ||
+        if ((same_length && last.digest.ends != segment.payload_digest.ends) ||
             (both_long && last.digest.prefix != segment.payload_digest.prefix))
             annotation.notes |= note::rexmit_inconsistency;
     }

@@ -5,8 +5,7 @@
 namespace tcplife {
 namespace {
 
-// 64-bit multiply-xorshift over 8 bytes at a time: a few instructions per word, since
-// every data segment is digested once. Not cryptographic: an attacker who wants two
+// 64-bit multiply-xorshift over 8 bytes at a time: a few instructions per word. Not cryptographic: an attacker who wants two
 // payloads with one digest gets them, but two copies on the wire that differ by
 // accident or injection do not collide but by chance (2^-32).
 constexpr std::uint64_t multiplier = 0x9E3779B97F4A7C15ull;
@@ -18,9 +17,8 @@ std::uint64_t mix(std::uint64_t state, std::uint64_t word)
     return state ^ (state >> 29);
 }
 
-std::uint64_t digest(const std::uint8_t *bytes, std::size_t length)
+std::uint64_t digest(const std::uint8_t *bytes, std::size_t length, std::uint64_t state)
 {
-    std::uint64_t state = length * multiplier;
     std::size_t at = 0;
     for (; at + 8 <= length; at += 8) {
         std::uint64_t word = 0;
@@ -39,11 +37,16 @@ std::uint64_t digest(const std::uint8_t *bytes, std::size_t length)
 
 PayloadDigest digest_payload(const std::uint8_t *bytes, std::size_t length)
 {
+    constexpr std::size_t end = PayloadDigest::end_length;
+    const std::uint64_t seed = length * multiplier;
     PayloadDigest out;
-    out.whole = static_cast<std::uint32_t>(digest(bytes, length));
+    if (length <= 2 * end)
+        out.ends = static_cast<std::uint32_t>(digest(bytes, length, seed));
+    else
+        out.ends = static_cast<std::uint32_t>(digest(bytes + length - end, end, digest(bytes, end, seed)));
     out.prefix = length <= PayloadDigest::prefix_length
-                     ? out.whole
-                     : static_cast<std::uint32_t>(digest(bytes, PayloadDigest::prefix_length));
+                     ? out.ends
+                     : static_cast<std::uint32_t>(digest(bytes, PayloadDigest::prefix_length, multiplier));
     return out;
 }
 
