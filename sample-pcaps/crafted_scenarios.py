@@ -203,7 +203,7 @@ class Conversation:
         self.ws_on = all(st.wscale is not None for st in self.stack.values())
 
     def send(self, src, flags, data=b"", after=RTT, seq=None, ack=None,
-             deliver=True, window=None, captured=True):
+             deliver=True, window=None, captured=True, sack=()):
         """Put one segment on the wire.
 
         seq given: a re-sent SYN (simultaneous open) or a forged number; it
@@ -211,7 +211,8 @@ class Conversation:
         it yet when it sends its own next segment (crossing segments); call
         deliver() later.  window: advertised receive window in bytes (default
         the stack's; 0 on a bare RST).  captured=False: sent and received,
-        but missing from the capture.
+        but missing from the capture.  sack: (left, right) sequence-number
+        pairs the segment reports in an RFC 2018 SACK option.
         """
         dst = self.peer[src]
         stack = self.stack[src]
@@ -230,6 +231,9 @@ class Conversation:
                        ("Timestamp", (tsval, self.ts_recent[src]))]
         else:
             options = []
+        if sack:
+            edges = tuple(edge % MOD for block in sack for edge in block)
+            options = options + [("NOP", None), ("NOP", None), ("SAck", edges)]
         if window is None:
             window = 0 if flags == "R" else stack.window
         if "S" not in flags and self.ws_on:
@@ -911,6 +915,41 @@ def rexmit_inconsistency():
     return t
 
 
+def sack_reordering():
+    """A download with SACK in effect, captured next to the client: the network
+    reorders two segments (the later one arrives 0.05 ms first) and loses one
+    before the capture point; the client reports the holes with SACK blocks and
+    duplicate ACKs, and the server's fast retransmission fills the last one."""
+    t = Trace()
+    conv = connection(t, stacks={CLIENT: Stack(sack=True), SERVER: Stack(sack=True)})
+    conv.handshake()
+    conv.send(CLIENT, "PA", REQUEST, after=REACT)
+    chunks = [bytes([48 + i]) * 1000 for i in range(6)]
+    base = conv.nxt[SERVER]
+    start = [base + 1000 * i for i in range(6)]
+    conv.send(SERVER, "A", chunks[0])                                     # 5
+    conv.send(CLIENT, "A", after=REACT)                                   # 6
+    # Segment 2 overtakes segment 1 on the way.
+    conv.send(SERVER, "A", chunks[2], seq=start[2], after=Decimal("0.0002"), deliver=False)     # 7
+    conv.send(CLIENT, "A", after=REACT, sack=[(start[2], start[3])])     # 8 dup ACK, SACK 2
+    conv.send(SERVER, "A", chunks[1], after=Decimal("0.00005"))          # 9 out of order
+    conv.nxt[SERVER] = conv.rcv[CLIENT] = start[3]
+    conv.send(CLIENT, "A", after=REACT)                                   # 10
+    # Segment 3 is lost before the capture point; 4 and 5 arrive.
+    conv.send(SERVER, "A", chunks[3], after=Decimal("0.0002"), captured=False, deliver=False)
+    conv.send(SERVER, "A", chunks[4], after=Decimal("0.0001"), deliver=False)                  # 11
+    conv.send(CLIENT, "A", after=REACT, sack=[(start[4], start[5])])     # 12 dup ACK, SACK 4
+    conv.send(SERVER, "PA", chunks[5], after=Decimal("0.0001"), deliver=False)                 # 13
+    conv.send(CLIENT, "A", after=REACT, sack=[(start[4], start[5] + 1000)])   # 14 dup ACK, SACK 4-5
+    conv.send(CLIENT, "A", after=REACT, sack=[(start[4], start[5] + 1000)])   # 15 third dup ACK
+    # The fast retransmission of segment 3, one RTT after the third duplicate ACK.
+    conv.send(SERVER, "A", chunks[3], seq=start[3])                       # 16
+    conv.rcv[CLIENT] = conv.nxt[SERVER]
+    conv.send(CLIENT, "A", after=REACT)                                   # 17
+    conv.four_way_close()                                                 # 18-21
+    return t
+
+
 SCENARIOS = {
     "syn-unanswered": (syn_unanswered, dict(flagged={2, 3, 4})),
     # Wireshark calls the SYN+ACKs retransmissions: same seq as each SYN.
@@ -973,6 +1012,9 @@ SCENARIOS = {
     "syn-reset-by-client": (syn_reset_by_client, {}),
     # Frame 6, the real response, repeats frame 5's sequence numbers: a retransmission to Wireshark.
     "rexmit-inconsistency": (rexmit_inconsistency, dict(flagged={6})),
+    # 7 and 11 follow holes ("previous segment not captured"), 8, 12, 14, 15 duplicate ACKs,
+    # 9 out of order, 16 the fast retransmission.
+    "sack-reordering": (sack_reordering, dict(flagged={7, 8, 9, 11, 12, 14, 15, 16})),
 }
 
 FIELDS = ("frame.number", "frame.protocols", "tcp.stream", "tcp.analysis.flags",

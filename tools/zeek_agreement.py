@@ -131,6 +131,9 @@ def tcp_records(rows):
             "conn_state": r.get("conn_state", "-"),
             "history": r.get("history", "-"),
             "pkts": (num(r.get("orig_pkts")), num(r.get("resp_pkts"))),
+            "ip_bytes": (num(r.get("orig_ip_bytes")), num(r.get("resp_ip_bytes"))),
+            "missed": num(r.get("missed_bytes")),
+            "service": r.get("service", "-") or "-",
         })
     return out
 
@@ -291,7 +294,10 @@ def compare(z_rows, t_rows, tolerance, hard_hints):
     mine = sorted(tcp_records(t_rows), key=key)
     res = {"zeek": len(zeek), "tcplife": len(mine), "matched": 0, "flips": 0, "state_eq": 0,
            "hist_eq": 0, "hist_cmp": 0, "both_eq": 0, "zeek_hist_unset": 0,
-           "dur_eq": 0, "dur_cmp": 0, "disagreements": [], "zeek_only": [], "tcplife_only": [],
+           "dur_eq": 0, "dur_cmp": 0, "ip_eq": 0, "ip_cmp": 0, "missed_eq": 0, "missed_cmp": 0,
+           "service_eq": 0, "service_cmp": 0, "service_zeek_only": 0, "service_tcplife_only": 0,
+           "service_pairs": collections.Counter(),
+           "disagreements": [], "zeek_only": [], "tcplife_only": [],
            "zeek_records": tuple((r["orig"], r["resp"], r["conn_state"], r["history"]) for r in zeek)}
     per_tuple_z = collections.Counter(frozenset((r["orig"], r["resp"])) for r in zeek)
     per_tuple_t = collections.Counter(frozenset((r["orig"], r["resp"])) for r in mine)
@@ -315,6 +321,23 @@ def compare(z_rows, t_rows, tolerance, hard_hints):
         if z["duration"] is not None and t["duration"] is not None:
             res["dur_cmp"] += 1
             res["dur_eq"] += abs(z["duration"] - t["duration"]) < 2e-6
+        t_ip = t["ip_bytes"][::-1] if flipped else t["ip_bytes"]
+        if None not in z["ip_bytes"] and None not in t_ip:
+            res["ip_cmp"] += 1
+            res["ip_eq"] += z["ip_bytes"] == t_ip
+        if z["missed"] is not None and t["missed"] is not None:
+            res["missed_cmp"] += 1
+            res["missed_eq"] += z["missed"] == t["missed"]
+        # Zeek names a service only once its analyzer confirmed the protocol; tcplife
+        # names the one Wireshark decodes the payload as.
+        z_service, t_service = z["service"] != "-", t["service"] != "-"
+        if z_service and t_service:
+            res["service_cmp"] += 1
+            res["service_eq"] += z["service"] == t["service"]
+            if z["service"] != t["service"]:
+                res["service_pairs"][(z["service"], t["service"])] += 1
+        res["service_zeek_only"] += z_service and not t_service
+        res["service_tcplife_only"] += t_service and not z_service
         if not s_eq or not (h_eq or h_unset) or flipped:
             k = frozenset((z["orig"], z["resp"]))
             res["disagreements"].append({
@@ -469,10 +492,12 @@ def main():
     tot = collections.Counter()
     for r in unique:
         for k in ("zeek", "tcplife", "matched", "flips", "state_eq", "hist_eq", "hist_cmp", "both_eq",
-                  "zeek_hist_unset", "dur_eq", "dur_cmp"):
+                  "zeek_hist_unset", "dur_eq", "dur_cmp", "ip_eq", "ip_cmp", "missed_eq", "missed_cmp",
+                  "service_eq", "service_cmp", "service_zeek_only", "service_tcplife_only"):
             tot[k] += r[k]
     tot["zeek_only"] = sum(len(r["zeek_only"]) for r in unique)
     tot["tcplife_only"] = sum(len(r["tcplife_only"]) for r in unique)
+    tot["service_pairs"] = sum((r["service_pairs"] for r in unique), collections.Counter())
 
     classes = collections.Counter(d["class"] for r in unique for d in r["disagreements"])
     with_tcp = [r for r in rows if r["zeek"] or r["tcplife"]]
@@ -500,6 +525,13 @@ def totals_lines(tot, classes):
         "unmatched: %d Zeek-only, %d tcplife-only" % (tot["zeek_only"], tot["tcplife_only"]),
         "(not compared above) duration equal within 2 us: %d/%d where both set"
         % (tot["dur_eq"], tot["dur_cmp"]),
+        "(not compared above) orig_ip_bytes and resp_ip_bytes equal: %d/%d where both set"
+        % (tot["ip_eq"], tot["ip_cmp"]),
+        "(not compared above) missed_bytes equal: %d/%d where both set" % (tot["missed_eq"], tot["missed_cmp"]),
+        "(not compared above) service equal: %d/%d where both set; set by Zeek only %d, by tcplife only %d"
+        % (tot["service_eq"], tot["service_cmp"], tot["service_zeek_only"], tot["service_tcplife_only"]),
+        "service differences (Zeek, tcplife): " + (", ".join(
+            "%s/%s %d" % (z, t, n) for (z, t), n in tot["service_pairs"].most_common()) or "none"),
         "disagreements by class: " + (", ".join("%s %d" % kv for kv in sorted(classes.items())) or "none"),
     ]
 
@@ -571,6 +603,11 @@ def markdown_report(S):
     p("| both equal | %d (%s) |" % (tot["both_eq"], pct(tot["both_eq"], tot["matched"])))
     p("| Zeek-only / tcplife-only records | %d / %d |" % (tot["zeek_only"], tot["tcplife_only"]))
     p("| duration equal within 2 us (both set) | %d / %d |" % (tot["dur_eq"], tot["dur_cmp"]))
+    p("| orig_ip_bytes and resp_ip_bytes equal (both set) | %d / %d |" % (tot["ip_eq"], tot["ip_cmp"]))
+    p("| missed_bytes equal (both set) | %d / %d |" % (tot["missed_eq"], tot["missed_cmp"]))
+    p("| service equal (both set) | %d / %d |" % (tot["service_eq"], tot["service_cmp"]))
+    p("| service set by Zeek only / by tcplife only | %d / %d |" % (
+        tot["service_zeek_only"], tot["service_tcplife_only"]))
     p("")
     if S["failed"]:
         p("Traces that could not be read:")

@@ -12,6 +12,35 @@ ConversationIds &c = ids.conv;
 #define TCPLIFE_FIELD(id, name, abbrev, type, display, blurb) \
     {&(id), {name, abbrev, type, display, nullptr, 0x0, blurb, HFILL}}
 
+// One side's counters; `side` 0 the client, 1 the server.
+#define TCPLIFE_DIRECTION_FIELDS(side, name, Name, who, peer)                                                       \
+    TCPLIFE_FIELD(c.sent[side].retransmissions, Name " retransmissions", "tcplife.conv.retransmissions." name,         \
+                  FT_UINT32, BASE_DEC,                                                                            \
+                  "Segments from " who " that Wireshark's TCP analysis calls retransmissions (fast and spurious "     \
+                  "ones included)"),                                                                                \
+    TCPLIFE_FIELD(c.sent[side].retransmitted_bytes, Name " retransmitted bytes",                                     \
+                  "tcplife.conv.retransmitted_bytes." name, FT_UINT64, BASE_DEC,                                   \
+                  "Payload of the retransmissions from " who),                                                      \
+    TCPLIFE_FIELD(c.sent[side].duplicate_acks, Name " duplicate ACKs", "tcplife.conv.dup_acks." name, FT_UINT32,      \
+                  BASE_DEC, "Duplicate ACKs from " who ", as Wireshark's TCP analysis finds them"),                   \
+    TCPLIFE_FIELD(c.sent[side].zero_windows, Name " zero windows", "tcplife.conv.zero_windows." name, FT_UINT32,     \
+                  BASE_DEC, "Segments from " who " advertising a zero window"),                                     \
+    TCPLIFE_FIELD(c.sent[side].out_of_order, Name " out-of-order segments", "tcplife.conv.out_of_order." name,       \
+                  FT_UINT32, BASE_DEC, "Segments from " who " that Wireshark's TCP analysis calls out of order"),    \
+    TCPLIFE_FIELD(c.sent[side].sack_segments, Name " SACK segments", "tcplife.conv.sack_segments." name, FT_UINT32,  \
+                  BASE_DEC, "Segments from " who " carrying SACK blocks (RFC 2018)"),                               \
+    TCPLIFE_FIELD(c.sent[side].rtt_min, Name " RTT min", "tcplife.conv.rtt.min." name, FT_RELATIVE_TIME, BASE_NONE,  \
+                  "Shortest time from a data segment of " who " to the " peer "'s ACK of it (Wireshark's ACK RTT, "   \
+                  "after the handshake)"),                                                                          \
+    TCPLIFE_FIELD(c.sent[side].rtt_avg, Name " RTT avg", "tcplife.conv.rtt.avg." name, FT_RELATIVE_TIME, BASE_NONE,  \
+                  "Average time from a data segment of " who " to the " peer "'s ACK of it"),                         \
+    TCPLIFE_FIELD(c.sent[side].rtt_max, Name " RTT max", "tcplife.conv.rtt.max." name, FT_RELATIVE_TIME, BASE_NONE,  \
+                  "Longest time from a data segment of " who " to the " peer "'s ACK of it"),                         \
+    TCPLIFE_FIELD(c.sent[side].throughput, Name " throughput (bit/s)", "tcplife.conv.throughput." name, FT_UINT64,   \
+                  BASE_DEC, "Bytes from " who " (from sequence numbers) times 8, over the conversation's duration"), \
+    TCPLIFE_FIELD(c.sent[side].ip_bytes, Name " IP bytes", "tcplife.conv.ip_bytes." name, FT_UINT64, BASE_DEC,       \
+                  "IP packet lengths of the segments from " who ", headers included"),
+
 hf_register_info conversation_fields[] = {
     TCPLIFE_FIELD(c.conversation, "Conversation", "tcplife.conv", FT_NONE, BASE_NONE,
                   "The TCP conversation this segment belongs to: final values with tshark -2 and in the GUI, "
@@ -83,6 +112,13 @@ hf_register_info conversation_fields[] = {
                   BASE_DEC, "Captured segments the server sent"),
     TCPLIFE_FIELD(c.syn_retransmissions, "SYN retransmissions", "tcplife.conv.syn_retransmissions", FT_UINT32,
                   BASE_DEC, "How often the SYN was sent again"),
+    TCPLIFE_DIRECTION_FIELDS(0, "client", "Client", "the client", "server")
+    TCPLIFE_DIRECTION_FIELDS(1, "server", "Server", "the server", "client")
+    TCPLIFE_FIELD(c.missed_bytes, "Zeek missed_bytes", "tcplife.conv.missed_bytes", FT_UINT64, BASE_DEC,
+                  "Zeek's missed_bytes: octets both sides acknowledged but the capture never held (content gaps)"),
+    TCPLIFE_FIELD(c.application, "Application protocol", "tcplife.conv.application", FT_STRING, BASE_NONE,
+                  "The first protocol Wireshark dissected above TCP in the conversation (its filter name: http, "
+                  "tls, ...); the Zeek log's service gives Zeek's name for it"),
     TCPLIFE_FIELD(c.timeline, "State change", "tcplife.conv.timeline", FT_FRAMENUM, BASE_NONE,
                   "A frame where an endpoint's RFC 9293 state changed"),
     TCPLIFE_FIELD(c.details, "Details in frame", "tcplife.conv.details", FT_FRAMENUM, BASE_NONE,
@@ -90,9 +126,10 @@ hf_register_info conversation_fields[] = {
                   "this link to its first segment, which shows every conversation field"),
 };
 
+#undef TCPLIFE_DIRECTION_FIELDS
 #undef TCPLIFE_FIELD
 
-int *conversation_subtrees[] = {&c.subtree, &c.timeline_subtree};
+int *conversation_subtrees[] = {&c.subtree, &c.timeline_subtree, &c.sent[0].subtree, &c.sent[1].subtree};
 
 } // namespace
 

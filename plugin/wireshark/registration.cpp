@@ -95,19 +95,11 @@ Capture *capture = nullptr;
 // Read once per file, so that every pass of it tells the same numbers.
 bool relative_numbers = true;
 
-// Wireshark's TCP shows relative sequence numbers unless its preference says otherwise.
-bool read_tcp_relative_sequence_numbers()
-{
-    module_t *tcp = prefs_find_module("tcp");
-    pref_t *pref = tcp != nullptr ? prefs_find_preference(tcp, "relative_sequence_numbers") : nullptr;
-    return pref == nullptr || prefs_get_bool_value(pref, pref_current);
-}
-
 void start_capture()
 {
     delete capture;
     capture = new (std::nothrow) Capture(CaptureOptions{seconds_ns(pref_time_wait_seconds)});
-    relative_numbers = read_tcp_relative_sequence_numbers();
+    relative_numbers = tcp_bool_preference("relative_sequence_numbers");
     read_tcp_headers(proto_is_protocol_enabled(find_protocol_by_id(ids.protocol)));
 }
 

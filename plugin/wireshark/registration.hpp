@@ -9,6 +9,22 @@
 
 namespace tcplife::wireshark {
 
+// tcplife.conv.<counter>.client and .server: what one side sent.
+struct DirectionIds {
+    int subtree = -1;
+    int retransmissions = -1;
+    int retransmitted_bytes = -1;
+    int duplicate_acks = -1;
+    int zero_windows = -1;
+    int out_of_order = -1;
+    int sack_segments = -1;
+    int rtt_min = -1;
+    int rtt_avg = -1;
+    int rtt_max = -1;
+    int throughput = -1;
+    int ip_bytes = -1;
+};
+
 // tcplife.conv.*: the conversation the segment belongs to.
 struct ConversationIds {
     int subtree = -1;
@@ -48,6 +64,9 @@ struct ConversationIds {
     int segments_client = -1;
     int segments_server = -1;
     int syn_retransmissions = -1;
+    DirectionIds sent[2]; // [0] by the client, [1] by the server
+    int missed_bytes = -1;
+    int application = -1;
     int timeline = -1;
     int details = -1;
 };

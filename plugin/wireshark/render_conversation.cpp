@@ -132,13 +132,68 @@ void add_options(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, bool lab
     add_offer(tree, c.tfo, tvb, negotiation.fast_open, labelled);
 }
 
-void add_counters(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const Conversation &observer)
+void add_count(proto_tree *tree, int field, tvbuff_t *tvb, std::uint32_t count)
 {
+    mark_generated(proto_tree_add_uint(tree, field, tvb, 0, 0, count));
+}
+
+// One side's counters; in a tree someone reads, under a line that sums them up:
+// "From the client: 2 retransmissions, 1 duplicate ACK, RTT avg 0.012000 s".
+void add_direction(proto_tree *tree, tvbuff_t *tvb, const DirectionIds &field, const DirectionCounters &sent,
+                   const Traffic &traffic, std::uint64_t bytes, std::int64_t duration_ns, const char *who,
+                   bool labelled)
+{
+    proto_tree *side = tree;
+    if (labelled) {
+        TextBuilder text;
+        text.add("From the ").add(who).add(": ");
+        if (traffic.analysed()) {
+            text.add_uint(sent.retransmissions).add(sent.retransmissions == 1 ? " retransmission" : " retransmissions");
+            text.add(", ").add_uint(sent.duplicate_acks).add(sent.duplicate_acks == 1 ? " duplicate ACK" : " duplicate ACKs");
+            if (sent.rtt.count != 0)
+                text.add(", RTT avg ").add(seconds_text(sent.rtt.average_ns())).add(" s");
+        } else {
+            text.add("retransmissions and RTTs unknown (TCP's sequence analysis is off)");
+        }
+        side = proto_tree_add_subtree(tree, tvb, 0, 0, field.subtree, nullptr, text.c_str());
+    }
+    if (traffic.analysed()) {
+        add_count(side, field.retransmissions, tvb, sent.retransmissions);
+        mark_generated(proto_tree_add_uint64(side, field.retransmitted_bytes, tvb, 0, 0, sent.retransmitted_bytes));
+        add_count(side, field.duplicate_acks, tvb, sent.duplicate_acks);
+        add_count(side, field.zero_windows, tvb, sent.zero_windows);
+        add_count(side, field.out_of_order, tvb, sent.out_of_order);
+    }
+    add_count(side, field.sack_segments, tvb, sent.sack_segments);
+    if (sent.rtt.count != 0) {
+        add_interval(side, field.rtt_min, tvb, sent.rtt.min_ns);
+        add_interval(side, field.rtt_avg, tvb, sent.rtt.average_ns());
+        add_interval(side, field.rtt_max, tvb, sent.rtt.max_ns);
+    }
+    if (duration_ns > 0)
+        mark_generated(
+            proto_tree_add_uint64(side, field.throughput, tvb, 0, 0, throughput_bits_per_second(bytes, duration_ns)));
+    if (sent.ip_unknown == 0)
+        mark_generated(proto_tree_add_uint64(side, field.ip_bytes, tvb, 0, 0, sent.ip_bytes));
+}
+
+void add_counters(proto_tree *tree, tvbuff_t *tvb, const StreamRecord &stream, bool labelled)
+{
+    const LedgerFacts &f = stream.ledger.facts();
+    const Conversation &observer = stream.observer;
     mark_generated(proto_tree_add_uint64(tree, c.bytes_client, tvb, 0, 0, f.client().bytes));
     mark_generated(proto_tree_add_uint64(tree, c.bytes_server, tvb, 0, 0, f.server().bytes));
-    mark_generated(proto_tree_add_uint(tree, c.segments_client, tvb, 0, 0, observer.client_segments()));
-    mark_generated(proto_tree_add_uint(tree, c.segments_server, tvb, 0, 0, observer.server_segments()));
-    mark_generated(proto_tree_add_uint(tree, c.syn_retransmissions, tvb, 0, 0, f.syn_retransmissions));
+    add_count(tree, c.segments_client, tvb, observer.client_segments());
+    add_count(tree, c.segments_server, tvb, observer.server_segments());
+    add_count(tree, c.syn_retransmissions, tvb, f.syn_retransmissions);
+    const std::int64_t duration = timings(f).duration;
+    add_direction(tree, tvb, c.sent[0], stream.traffic.side(0), stream.traffic, f.client().bytes, duration, "client",
+                  labelled);
+    add_direction(tree, tvb, c.sent[1], stream.traffic.side(1), stream.traffic, f.server().bytes, duration, "server",
+                  labelled);
+    mark_generated(proto_tree_add_uint64(tree, c.missed_bytes, tvb, 0, 0, stream.zeek.missed_bytes()));
+    if (stream.traffic.application_protocol() != nullptr)
+        add_string(tree, c.application, tvb, stream.traffic.application_protocol());
 }
 
 // "client SYN_SENT → ESTABLISHED" for one endpoint's path through one segment.
@@ -234,7 +289,7 @@ void add_fields(proto_tree *conv, tvbuff_t *tvb, const StreamRecord &stream, con
     add_frame(conv, c.frame_last, tvb, f.last_frame);
     add_timings(conv, tvb, f);
     add_options(conv, tvb, f, labelled);
-    add_counters(conv, tvb, f, stream.observer);
+    add_counters(conv, tvb, stream, labelled);
     add_timeline(conv, tvb, f, capture, options.final, labelled);
 }
 

@@ -28,8 +28,12 @@ enum class Extraction {
 void install_tcp_header_reader(int protocol);
 
 // Whether the reader copies headers: only while tcplife is enabled, so that a disabled
-// tcplife costs one call per TCP segment.
+// tcplife costs one call per TCP segment. Reads TCP's preferences for the file.
 void read_tcp_headers(bool enabled);
+
+// A boolean preference of TCP's, true when TCP has no such preference (its default for
+// the two tcplife reads: relative_sequence_numbers, analyze_sequence_numbers).
+bool tcp_bool_preference(const char *name);
 
 // First pass only: the stream index comes from TCP's conversation as it stands while
 // the frame is dissected.

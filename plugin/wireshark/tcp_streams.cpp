@@ -47,7 +47,7 @@ TcpStreams::Key TcpStreams::key_of(const SegmentEnds &ends)
     return key;
 }
 
-bool TcpStreams::look_up(packet_info *pinfo, const SegmentEnds &ends, std::uint32_t *stream) const
+bool TcpStreams::look_up(packet_info *pinfo, const SegmentEnds &ends, TcpStream *stream) const
 {
     const int length = ends.kind == AT_IPv4 ? 4 : 16;
     address source;
@@ -61,11 +61,12 @@ bool TcpStreams::look_up(packet_info *pinfo, const SegmentEnds &ends, std::uint3
     const auto *analysis = static_cast<const tcp_analysis *>(conversation_get_proto_data(conversation, tcp_protocol_));
     if (analysis == nullptr)
         return false;
-    *stream = analysis->stream;
+    stream->index = analysis->stream;
+    stream->analysis = analysis;
     return true;
 }
 
-bool TcpStreams::find(packet_info *pinfo, const SegmentEnds &ends, bool syn, std::uint32_t *stream) noexcept
+bool TcpStreams::find(packet_info *pinfo, const SegmentEnds &ends, bool syn, TcpStream *stream) noexcept
 {
     // Conversations told apart by more than the pair (4.4's deinterlacing) are looked up
     // every time.

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <unordered_map>
 
+struct tcp_analysis; // TCP's, in epan/dissectors/packet-tcp.h
+
 namespace tcplife::wireshark {
 
 struct SegmentEnds {
@@ -22,12 +24,19 @@ struct SegmentEnds {
     std::uint16_t destination_port = 0;
 };
 
+// TCP's conversation data for a segment: its stream index, and TCP's analysis, which
+// lives as long as the capture file (file scope).
+struct TcpStream {
+    std::uint32_t index = 0;
+    const tcp_analysis *analysis = nullptr;
+};
+
 class TcpStreams {
 public:
     explicit TcpStreams(int tcp_protocol) : tcp_protocol_(tcp_protocol) {}
 
     // False when TCP keeps no conversation for the segment (it gave up before making one).
-    bool find(packet_info *pinfo, const SegmentEnds &ends, bool syn, std::uint32_t *stream) noexcept;
+    bool find(packet_info *pinfo, const SegmentEnds &ends, bool syn, TcpStream *stream) noexcept;
 
 private:
     struct Key {
@@ -38,10 +47,10 @@ private:
         std::size_t operator()(const Key &key) const noexcept;
     };
     static Key key_of(const SegmentEnds &ends);
-    bool look_up(packet_info *pinfo, const SegmentEnds &ends, std::uint32_t *stream) const;
+    bool look_up(packet_info *pinfo, const SegmentEnds &ends, TcpStream *stream) const;
 
     int tcp_protocol_;
-    std::unordered_map<Key, std::uint32_t, KeyHash> known_;
+    std::unordered_map<Key, TcpStream, KeyHash> known_;
 };
 
 } // namespace tcplife::wireshark

@@ -27,7 +27,10 @@ FIELDS = ["handshake", "close", "close.initiator", "reset_by", "time_wait", "tim
           "history", "client", "server", "frame.syn", "frame.synack", "frame.ack", "frame.fin1", "frame.last",
           "rtt.syn_synack", "rtt.synack_ack", "irtt", "duration", "close_duration", "mss.client", "mss.server",
           "wscale", "wscale.client", "wscale.server", "sack", "timestamps", "ecn", "tfo", "bytes.client",
-          "bytes.server", "segments.client", "segments.server", "syn_retransmissions", "timeline"]
+          "bytes.server", "segments.client", "segments.server", "syn_retransmissions", "timeline"] + [
+              counter + "." + side for counter in ("retransmissions", "retransmitted_bytes", "dup_acks", "zero_windows",
+                                                   "out_of_order", "sack_segments", "ip_bytes")
+              for side in ("client", "server")] + ["missed_bytes", "application"]
 TSHARK_FIELDS = ["tcplife.conv." + field for field in FIELDS] + ["tcplife.anomaly"]
 REQUIRED = ["handshake", "close", "close.initiator", "reset_by", "time_wait", "conn_state", "history"]
 END_OF_CAPTURE = {"syn_unanswered", "unsolicited_synack", "close_wait_at_end", "half_open"}

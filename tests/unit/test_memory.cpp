@@ -57,7 +57,9 @@ static void test_syn_sent_unanswered_syns_are_kept_small(void **)
     print_message("bytes per stream: %zu with a SYN only, %zu once answered\n", syn_only, answered);
     assert_true(syn_only < 150);            // issue 17's aim for a flood
     assert_true(syn_only * 4 < answered);   // "far less" than a conversation
-    assert_true(answered < 700);            // the README's figure, growth slack included
+    // The README's figure, growth slack included; issue 14's per-direction counters
+    // (retransmissions, RTTs, IP bytes: Traffic) added 144 bytes.
+    assert_true(answered < 850);
 }
 
 int main(void)

@@ -444,6 +444,7 @@ static void test_history_gap_is_g(void **)
     wire.step(Side::Server, ACK);                // acknowledges 200
     assert_zeek(wire.conn, "S1", "ShADaG");
     assert_int_equal(wire.conn.originator_bytes(), 200); // from sequence numbers
+    assert_int_equal(wire.conn.missed_bytes(), 100);     // the content_gap event's length
 }
 
 static void test_history_responder_gap_is_lower_g(void **)
@@ -465,6 +466,7 @@ static void test_history_gap_needs_clean_states(void **) // PARTIAL endpoints: n
     wire.step(Side::Server, ACK);
     assert_zeek(wire.conn, "OTH", "Da");
     assert_int_equal(wire.conn.originator_bytes(), 200);
+    assert_int_equal(wire.conn.missed_bytes(), 0); // no content_gap either
 }
 
 static void test_history_gap_after_close_from_established(void **) // CLOSED from ESTABLISHED still counts
@@ -498,6 +500,7 @@ static void test_history_reordered_data_is_t_not_g(void **)
     wire.observe(late);                                        // fills the hole; ends below 301: T
     wire.step(Side::Server, ACK);                              // acknowledges 301: all seen
     assert_zeek(wire.conn, "S1", "ShADTa");
+    assert_int_equal(wire.conn.missed_bytes(), 0);
 }
 
 static void test_history_ack_past_held_data_is_one_gap(void **)
@@ -509,6 +512,7 @@ static void test_history_ack_past_held_data_is_one_gap(void **)
     wire.step(Side::Client, ACK | PSH, 100);
     wire.step(Side::Server, ACK);
     assert_zeek(wire.conn, "S1", "ShADaG");
+    assert_int_equal(wire.conn.missed_bytes(), 100); // the hole only; the held data was seen
 }
 
 // ---- history: S/H/F/R repeats ------------------------------------------------------

@@ -15,6 +15,7 @@ std::optional<ConversationRow> conversation_row(const Tracker &tracker, std::uin
     row.facts = &record.ledger.facts();
     row.observer = &record.observer;
     row.zeek = &record.zeek;
+    row.traffic = &record.traffic;
     row.verdict = judge(*row.facts);
     row.times = timings(*row.facts);
     row.anomalies = record.anomalies;

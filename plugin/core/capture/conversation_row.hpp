@@ -18,6 +18,7 @@ struct ConversationRow {
     const LedgerFacts *facts = nullptr; // the tracker's, or `kept`'s
     const Conversation *observer = nullptr;
     const ZeekConnection *zeek = nullptr;
+    const Traffic *traffic = nullptr;
     // A copy of a record the tracker rebuilt for the asking (a one-segment stream).
     std::shared_ptr<const StreamRecord> kept;
     Verdict verdict;

@@ -147,6 +147,7 @@ Annotation Tracker::observe_stream(StreamRecord &record, const Segment &segment,
             time_wait_streams_.erase(tuple_key(segment)); // the tuple has a new incarnation now
     }
     record.ledger.record(segment, annotation);
+    record.traffic.record(segment, annotation);
     record.anomalies |= segment_anomalies(annotation);
     record.zeek.observe(segment, record.ledger.facts().sockets);
     if (rebuilt == nullptr && entered_time_wait(annotation))

@@ -6,6 +6,7 @@
 #include "capture/chunked_array.hpp"
 #include "tcp/observer.hpp"
 #include "conversation/ledger.hpp"
+#include "conversation/traffic.hpp"
 #include "tcp/segment.hpp"
 #include "capture/stream_map.hpp"
 #include "zeek/zeek_conn.hpp"
@@ -23,6 +24,7 @@ struct TrackerOptions {
 struct StreamRecord {
     Conversation observer;
     Ledger ledger;
+    Traffic traffic; // each direction's counters
     ZeekConnection zeek; // Zeek's conn_state and history, as Zeek would log them
     AnomalySet anomalies; // every anomaly its segments showed (not the end-of-capture ones)
 };

@@ -1,6 +1,7 @@
 #include "report/conversation_table.hpp"
 
 #include "text/socket_text.hpp"
+#include "zeek/service.hpp"
 
 #include <algorithm>
 #include <cinttypes>
@@ -36,11 +37,38 @@ std::string history_of(const ZeekConnection &zeek)
     return std::string(zeek.history());
 }
 
+// A count Wireshark's TCP analysis decides: unknown, not 0, where it did not run.
+std::string analysed_count(const Traffic &traffic, std::uint64_t count)
+{
+    return traffic.analysed() ? std::to_string(count) : std::string();
+}
+
+std::string rtt_text(const RttSamples &samples, std::int64_t ns)
+{
+    return samples.count == 0 ? std::string() : seconds_text(ns);
+}
+
+std::string ip_bytes_text(const DirectionCounters &side)
+{
+    return side.ip_unknown != 0 ? std::string() : std::to_string(side.ip_bytes);
+}
+
+// "2/0": the client's and the server's count, for the people's table.
+std::string pair_text(const std::string &client, const std::string &server)
+{
+    if (client.empty() && server.empty())
+        return std::string();
+    return (client.empty() ? "-" : client) + '/' + (server.empty() ? "-" : server);
+}
+
 // The values every format shares, in csv_columns order; empty means unknown.
 std::vector<std::string> row_values(const ConversationRow &row)
 {
     const LedgerFacts &f = *row.facts;
     const Timings &t = row.times;
+    const Traffic &traffic = *row.traffic;
+    const DirectionCounters &c = traffic.side(0);
+    const DirectionCounters &s = traffic.side(1);
     return {
         std::to_string(row.stream),
         socket_text(f.client_socket()).data(),
@@ -61,14 +89,44 @@ std::vector<std::string> row_values(const ConversationRow &row)
         std::to_string(f.server().bytes),
         std::to_string(row.observer->client_segments()),
         std::to_string(row.observer->server_segments()),
+        analysed_count(traffic, c.retransmissions),
+        analysed_count(traffic, s.retransmissions),
+        analysed_count(traffic, c.retransmitted_bytes),
+        analysed_count(traffic, s.retransmitted_bytes),
+        analysed_count(traffic, c.duplicate_acks),
+        analysed_count(traffic, s.duplicate_acks),
+        analysed_count(traffic, c.zero_windows),
+        analysed_count(traffic, s.zero_windows),
+        analysed_count(traffic, c.out_of_order),
+        analysed_count(traffic, s.out_of_order),
+        std::to_string(c.sack_segments),
+        std::to_string(s.sack_segments),
+        rtt_text(c.rtt, c.rtt.min_ns),
+        rtt_text(c.rtt, c.rtt.average_ns()),
+        rtt_text(c.rtt, c.rtt.max_ns),
+        rtt_text(s.rtt, s.rtt.min_ns),
+        rtt_text(s.rtt, s.rtt.average_ns()),
+        rtt_text(s.rtt, s.rtt.max_ns),
+        t.duration > 0 ? std::to_string(throughput_bits_per_second(f.client().bytes, t.duration)) : std::string(),
+        t.duration > 0 ? std::to_string(throughput_bits_per_second(f.server().bytes, t.duration)) : std::string(),
+        ip_bytes_text(c),
+        ip_bytes_text(s),
+        traffic.application_protocol() != nullptr ? traffic.application_protocol() : "",
         anomaly_list(row.anomalies, ' '),
     };
 }
 
 enum Column : std::size_t {
     StreamColumn, Client, Server, RolesGuessed, Handshake, Close, Initiator, ResetBy, TimeWait, ConnState, History,
-    Start, Duration, Irtt, HandshakeTime, BytesClient, BytesServer, SegmentsClient, SegmentsServer, Anomalies,
-    ColumnCount
+    Start, Duration, Irtt, HandshakeTime, BytesClient, BytesServer, SegmentsClient, SegmentsServer,
+    RetransmissionsClient, RetransmissionsServer, RetransmittedBytesClient, RetransmittedBytesServer,
+    DuplicateAcksClient, DuplicateAcksServer, ZeroWindowsClient, ZeroWindowsServer, OutOfOrderClient,
+    OutOfOrderServer, SackClient, SackServer, RttMinClient, RttAvgClient, RttMaxClient, RttMinServer, RttAvgServer,
+    RttMaxServer, ThroughputClient, ThroughputServer, IpBytesClient, IpBytesServer, Application, Anomalies,
+    ColumnCount,
+    // The people's table shows each pair in one column.
+    RetransmissionsPair = ColumnCount, DuplicateAcksPair, ZeroWindowsPair, OutOfOrderPair, SackPair,
+    ShownColumnCount
 };
 
 // RFC 4180: quote a field holding a comma, quote or line break.
@@ -139,27 +197,68 @@ const char *const csv_columns[] = {
     "stream",    "client",        "server",       "roles_guessed", "handshake",    "close",
     "initiator", "reset_by",      "time_wait",    "conn_state",    "history",      "ts",
     "duration",  "irtt",          "handshake_time", "bytes_client", "bytes_server", "segments_client",
-    "segments_server", "anomalies",
+    "segments_server", "retransmissions_client", "retransmissions_server", "retransmitted_bytes_client",
+    "retransmitted_bytes_server", "duplicate_acks_client", "duplicate_acks_server", "zero_windows_client",
+    "zero_windows_server", "out_of_order_client", "out_of_order_server", "sack_segments_client",
+    "sack_segments_server", "rtt_min_client", "rtt_avg_client", "rtt_max_client", "rtt_min_server",
+    "rtt_avg_server", "rtt_max_server", "throughput_client", "throughput_server", "ip_bytes_client",
+    "ip_bytes_server", "application", "anomalies",
 };
 const std::size_t csv_column_count = sizeof csv_columns / sizeof csv_columns[0];
 static_assert(sizeof csv_columns / sizeof csv_columns[0] == ColumnCount, "one CSV name per column");
 
+namespace {
+
+// The people's table's headings, for the columns it shows.
+const char *heading(Column column)
+{
+    switch (column) {
+    case StreamColumn: return "Stream";
+    case Client: return "Client";
+    case Server: return "Server";
+    case Handshake: return "Handshake";
+    case Close: return "Close";
+    case Initiator: return "Initiator";
+    case ResetBy: return "Reset by";
+    case TimeWait: return "TIME_WAIT";
+    case ConnState: return "Zeek";
+    case History: return "History";
+    case Start: return "Start";
+    case Duration: return "Duration";
+    case Irtt: return "iRTT";
+    case BytesClient: return "Bytes c>s";
+    case BytesServer: return "Bytes s>c";
+    case RetransmissionsPair: return "Retrans c/s";
+    case DuplicateAcksPair: return "Dup ACK c/s";
+    case ZeroWindowsPair: return "Zero win c/s";
+    case OutOfOrderPair: return "Out of order c/s";
+    case SackPair: return "SACK c/s";
+    case RttAvgClient: return "RTT c>s";
+    case RttAvgServer: return "RTT s>c";
+    case Anomalies: return "Anomalies";
+    default: return "";
+    }
+}
+
+} // namespace
+
 std::string conversation_table_text(const std::vector<ConversationRow> &rows, const TableContext &context)
 {
-    static const char *const headings[ColumnCount] = {
-        "Stream", "Client", "Server", "Guessed", "Handshake", "Close", "Initiator", "Reset by", "TIME_WAIT",
-        "Zeek", "History", "Start", "Duration", "iRTT", "HS time", "Bytes c>s", "Bytes s>c", "Segs c>s",
-        "Segs s>c", "Anomalies"};
-    // Columns a person reads; roles_guessed shows as a '*' after the client instead.
-    static const Column shown[] = {StreamColumn, Client,   Server,    Handshake,   Close,       Initiator,
-                                   ResetBy,      TimeWait, ConnState, History,     Start,       Duration,
-                                   Irtt,         BytesClient, BytesServer, Anomalies};
-    static const Column right_aligned[] = {StreamColumn, Start, Duration, Irtt, BytesClient, BytesServer};
+    // Columns a person reads; roles_guessed shows as a '*' after the client instead, and
+    // an RTT is the average one (the CSV has min and max too).
+    static const Column shown[] = {StreamColumn,   Client,          Server,         Handshake,    Close,
+                                   Initiator,      ResetBy,         TimeWait,       ConnState,    History,
+                                   Start,          Duration,        Irtt,           BytesClient,  BytesServer,
+                                   RetransmissionsPair, DuplicateAcksPair, ZeroWindowsPair, OutOfOrderPair, SackPair,
+                                   RttAvgClient,   RttAvgServer,    Anomalies};
+    static const Column right_aligned[] = {StreamColumn, Start, Duration, Irtt, BytesClient, BytesServer,
+                                           RetransmissionsPair, DuplicateAcksPair, ZeroWindowsPair,
+                                           OutOfOrderPair, SackPair, RttAvgClient, RttAvgServer};
 
     std::vector<std::vector<std::string>> table;
     table.emplace_back();
     for (Column column : shown)
-        table.back().push_back(headings[column]);
+        table.back().push_back(heading(column));
     for (const ConversationRow &row : rows) {
         std::vector<std::string> values = row_values(row);
         if (row.facts->roles_guessed)
@@ -167,6 +266,12 @@ std::string conversation_table_text(const std::vector<ConversationRow> &rows, co
         // A conversation timestamped before the capture's first frame starts at zero.
         values[Start] = seconds_text(elapsed_ns(context.capture_start_ns, row.facts->earliest_ns));
         values[Anomalies] = anomaly_list(row.anomalies, ',');
+        values.resize(ShownColumnCount);
+        values[RetransmissionsPair] = pair_text(values[RetransmissionsClient], values[RetransmissionsServer]);
+        values[DuplicateAcksPair] = pair_text(values[DuplicateAcksClient], values[DuplicateAcksServer]);
+        values[ZeroWindowsPair] = pair_text(values[ZeroWindowsClient], values[ZeroWindowsServer]);
+        values[OutOfOrderPair] = pair_text(values[OutOfOrderClient], values[OutOfOrderServer]);
+        values[SackPair] = pair_text(values[SackClient], values[SackServer]);
         table.emplace_back();
         for (Column column : shown)
             table.back().push_back(values[column].empty() ? "-" : values[column]);
@@ -181,6 +286,8 @@ std::string conversation_table_text(const std::vector<ConversationRow> &rows, co
     out += "Filter: " + (context.filter.empty() ? std::string("none") : context.filter) + '\n';
     out += "Start is seconds since the first frame; * after the client: roles guessed from the ports "
            "(no handshake seen)\n";
+    out += "c/s: the client's and the server's segments; RTT: average, of the data each side sent "
+           "(- where Wireshark's TCP analysis is off)\n";
     for (const auto &line : table) {
         std::string text;
         for (std::size_t i = 0; i < line.size(); ++i) {
@@ -242,19 +349,21 @@ std::string conversation_table_zeek(const std::vector<ConversationRow> &rows, co
             address_text(responder.address).data(),
             std::to_string(responder.port),
             "tcp",
-            "-", // service: tcplife does no protocol detection
+            zeek_service_name(row.traffic->application_protocol()) != nullptr
+                ? zeek_service_name(row.traffic->application_protocol())
+                : "-",
             lasted ? seconds_text(duration) : "-",
             lasted ? std::to_string(zeek.originator_bytes()) : "-",
             lasted ? std::to_string(zeek.responder_bytes()) : "-",
             zeek_conn_state_name(zeek.conn_state()),
             "-", // local_orig, local_resp: no Site::local_nets here
             "-",
-            "-", // missed_bytes: not measured
+            std::to_string(zeek.missed_bytes()),
             history.empty() ? "(empty)" : history,
             std::to_string(zeek.originator_packets()),
-            "-", // orig_ip_bytes: IP lengths are not read
+            zeek.ip_bytes_known() ? std::to_string(zeek.originator_ip_bytes()) : "-",
             std::to_string(zeek.responder_packets()),
-            "-",
+            zeek.ip_bytes_known() ? std::to_string(zeek.responder_ip_bytes()) : "-",
             "-", // tunnel_parents
         };
         for (std::size_t i = 0; i < fields.size(); ++i)

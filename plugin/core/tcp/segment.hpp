@@ -69,6 +69,30 @@ struct TcpOptions {
     bool window_scale_capped() const { return has_window_scale && window_scale > max_window_shift; }
 };
 
+// What Wireshark's own TCP sequence analysis concluded about a segment: the core takes it
+// as given, because Wireshark's rules for retransmissions, duplicate ACKs and ACK RTTs are
+// the ones the reader compares against. A reader without that analysis leaves it empty.
+namespace analysis_flag {
+constexpr std::uint16_t analysed = 1u << 0;       // the analysis ran for this segment
+constexpr std::uint16_t retransmission = 1u << 1; // of any kind: plain, fast or spurious
+constexpr std::uint16_t out_of_order = 1u << 2;
+constexpr std::uint16_t duplicate_ack = 1u << 3;
+constexpr std::uint16_t zero_window = 1u << 4;    // it advertises a zero window
+} // namespace analysis_flag
+
+struct SegmentAnalysis {
+    std::int64_t ack_rtt_ns = -1;   // since the data segment it acknowledges (Wireshark's ACK RTT); -1 none
+    std::uint32_t ip_bytes = 0;     // the carrying IP packet's length, as its header gives it; 0 unknown
+    std::uint16_t flags = 0;        // analysis_flag:: bits
+    std::uint8_t sack_blocks = 0;   // SACK blocks in its options (RFC 2018), read from the header
+    // The protocol the reader dissected above TCP in this segment's frame, by its filter
+    // name ("http", "tls"; Wireshark's names), which lives as long as the program; null
+    // for none.
+    const char *application_protocol = nullptr;
+
+    bool has(std::uint16_t flag) const { return (flags & flag) != 0; }
+};
+
 struct Segment {
     std::uint32_t stream = 0; // Wireshark's tcp.stream: one conversation, port reuse already split
     std::uint32_t frame = 0;  // capture frame number, 1-based
@@ -84,6 +108,7 @@ struct Segment {
     // Set when the capture holds the whole payload (no snaplen cut).
     bool payload_digested = false;
     PayloadDigest payload_digest;
+    SegmentAnalysis analysis;
 
     bool has(std::uint16_t flag) const { return (flags & flag) != 0; }
 };

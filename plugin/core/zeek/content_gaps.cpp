@@ -24,12 +24,12 @@ void ZeekConnection::ack_received(std::size_t endpoint, std::uint64_t rel_ack)
     if (up_to <= 2 && is_partial_)
         return;
     if (acked.held_from != 0 && rel_before(acked.held_from, up_to)) {
-        count_gap(endpoint); // the hole below the held data
+        count_gap(endpoint, acked.held_from - acked.delivered_to); // the hole below the held data
         acked.delivered_to = acked.held_from;
         deliver_held(acked);
     }
     if (rel_after(up_to, acked.delivered_to)) {
-        count_gap(endpoint);
+        count_gap(endpoint, up_to - acked.delivered_to);
         acked.delivered_to = up_to;
         deliver_held(acked); // held data starting right at the ACK is contiguous now
     }
@@ -71,12 +71,15 @@ void ZeekConnection::data_sent(std::size_t sender, std::uint64_t rel_data_seq, s
     deliver_held(from); // the hole may be filled
 }
 
-// TCP_Reassembler::Gap: the letter only while both endpoints are cleanly open.
-void ZeekConnection::count_gap(std::size_t endpoint)
+// TCP_Reassembler::Gap: the letter, and the content_gap event that conn/main.zeek adds
+// to missed_bytes, only while both endpoints are cleanly open.
+void ZeekConnection::count_gap(std::size_t endpoint, std::uint32_t length)
 {
     ZeekEndpoint &acked = endpoints_[endpoint];
-    if (acked.cleanly_open() && endpoints_[1 - endpoint].cleanly_open())
-        count_event(endpoint, acked.gaps, 'G');
+    if (!acked.cleanly_open() || !endpoints_[1 - endpoint].cleanly_open())
+        return;
+    count_event(endpoint, acked.gaps, 'G');
+    missed_bytes_ += length;
 }
 
 } // namespace tcplife

@@ -39,6 +39,7 @@ enum class ZeekEndpointState : std::uint8_t {
 // In 32 bits where Zeek uses 64: sequence numbers keep Zeek's wrap counters, relative
 // positions are compared wrap-safe (sequence_space.hpp).
 struct ZeekEndpoint {
+    std::uint64_t ip_bytes = 0;      // the IP lengths of its packets (the ConnSize analyzer's num_bytes_ip)
     std::uint32_t start_seq = 0;     // sequence number of its SYN, or one before its first octet
     std::uint32_t last_seq = 0;      // one past the highest sequence number it sent
     std::uint32_t ack_seq = 0;       // highest of its sequence numbers the peer acknowledged

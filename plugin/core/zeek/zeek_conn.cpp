@@ -36,6 +36,9 @@ void ZeekConnection::observe(const Segment &segment, const SocketPair &sockets)
 
     if (from.packets < std::numeric_limits<std::uint32_t>::max())
         ++from.packets; // the ConnSize analyzer counts per endpoint and swaps on flips
+    from.ip_bytes += segment.analysis.ip_bytes;
+    if (segment.analysis.ip_bytes == 0)
+        ip_bytes_unknown_ = true;
     note_partial_status(sender, segment);
 
     // get_segment_len: SYN and FIN take one sequence number each; a RST's payload is not

@@ -46,7 +46,8 @@ public:
     static constexpr std::size_t history_capacity = 23;
 
     ZeekConnection()
-        : originator_index_(0), first_sender_side_(0), started_(false), is_partial_(false), history_truncated_(false)
+        : originator_index_(0), first_sender_side_(0), started_(false), is_partial_(false), history_truncated_(false),
+          ip_bytes_unknown_(false)
     {
     }
 
@@ -70,6 +71,15 @@ public:
     std::uint64_t responder_bytes() const;
     std::uint32_t originator_packets() const; // orig_pkts / resp_pkts
     std::uint32_t responder_packets() const;
+    // orig_ip_bytes / resp_ip_bytes: the IP lengths of each role's packets; known when
+    // the reader knew every packet's (Segment::analysis.ip_bytes).
+    bool ip_bytes_known() const { return !ip_bytes_unknown_; }
+    std::uint64_t originator_ip_bytes() const { return originator_endpoint().ip_bytes; }
+    std::uint64_t responder_ip_bytes() const { return responder_endpoint().ip_bytes; }
+    // missed_bytes: the octets of every content gap (the G/g events), both directions.
+    // Runs of data above several holes are held as one (data_sent), so the holes between
+    // them are not counted: a lower bound where Zeek's reassembler sees several.
+    std::uint64_t missed_bytes() const { return missed_bytes_; }
 
 private:
     enum class Event : std::uint8_t;
@@ -109,12 +119,13 @@ private:
     void ack_received(std::size_t endpoint, std::uint64_t rel_ack);
     void data_sent(std::size_t sender, std::uint64_t rel_data_seq, std::uint32_t length);
     static void deliver_held(ZeekEndpoint &endpoint);
-    void count_gap(std::size_t endpoint);
+    void count_gap(std::size_t endpoint, std::uint32_t length);
 
     // conn_state.cpp
     std::uint64_t size_of(const ZeekEndpoint &endpoint, const ZeekEndpoint &peer) const;
 
     std::array<ZeekEndpoint, 2> endpoints_{}; // [0] sent the first segment, [1] received it
+    std::uint64_t missed_bytes_ = 0;
     std::uint16_t letters_seen_ = 0;     // Zeek's hist_seen: once-per-direction letters, by role
     std::uint8_t history_length_ = 0;
     std::uint8_t rstos0_match_ = 0;      // where the history stands in /\^?S[^HAFGIQ]*R.*/
@@ -123,6 +134,7 @@ private:
     bool started_ : 1;
     bool is_partial_ : 1;                // Zeek's TCPSessionAdapter::is_partial
     bool history_truncated_ : 1;
+    bool ip_bytes_unknown_ : 1;          // a segment came without its IP length
     std::array<char, history_capacity> history_{};
 };
 
