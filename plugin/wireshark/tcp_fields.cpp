@@ -60,6 +60,16 @@ Reader reader;
 
 // ---- Copying the header -----------------------------------------------------------------
 
+// The protocol dissected right after the frame's first TCP layer; -1 for none.
+int layer_after_tcp(const packet_info *pinfo)
+{
+    wmem_list_frame_t *frame = wmem_list_head(pinfo->layers);
+    while (frame != nullptr && GPOINTER_TO_INT(wmem_list_frame_data(frame)) != reader.tcp_protocol)
+        frame = wmem_list_frame_next(frame);
+    frame = frame != nullptr ? wmem_list_frame_next(frame) : nullptr;
+    return frame != nullptr ? GPOINTER_TO_INT(wmem_list_frame_data(frame)) : -1;
+}
+
 const char *protocol_name(int protocol)
 {
     if (protocol < 0 || protocol == reader.data_protocol || protocol == reader.tcplife_protocol)
@@ -83,11 +93,7 @@ const char *application_protocol(const packet_info *pinfo, const HeaderCopy &cop
                 return protocol_name(dissector_handle_get_protocol_index(handle));
         }
     }
-    wmem_list_frame_t *frame = wmem_list_head(pinfo->layers);
-    while (frame != nullptr && GPOINTER_TO_INT(wmem_list_frame_data(frame)) != reader.tcp_protocol)
-        frame = wmem_list_frame_next(frame);
-    frame = frame != nullptr ? wmem_list_frame_next(frame) : nullptr;
-    return frame != nullptr ? protocol_name(GPOINTER_TO_INT(wmem_list_frame_data(frame))) : nullptr;
+    return protocol_name(layer_after_tcp(pinfo));
 }
 
 // No TCP layer before this one (the last of pinfo->layers): the layer tcplife reads.
@@ -296,28 +302,30 @@ constexpr unsigned spurious_retransmission = 0x4000;
 // What TCP's sequence analysis found for this frame: TCP points its conversation's `ta`
 // at the frame's record while it dissects the frame (and clears it first), so in the
 // post-dissector of the first pass it is this frame's, or null when nothing was found.
-// Wireshark's record for this segment, looked up by the key TCP files it under (frame,
-// raw seq, raw ack) rather than read from tcpd->ta, which TCP clears on every lookup of
-// the conversation: a protocol above TCP that looks it up again (HTTP/2 does) leaves ta
-// empty by the time TCP returns.
-const tcp_acked *sequence_record(const tcp_analysis *analysis, std::uint32_t frame, const HeaderCopy &copy)
+// Wireshark's record for this segment. TCP leaves it in tcpd->ta, but clears ta on every
+// lookup of the conversation: a protocol above TCP that looks it up again (HTTP/2 does)
+// leaves ta empty by the time TCP returns. With a protocol above TCP, the record is
+// looked up by the key TCP files it under (frame, raw seq, raw ack) instead.
+const tcp_acked *sequence_record(const tcp_analysis *analysis, const packet_info *pinfo, const HeaderCopy &copy)
 {
+    if (layer_after_tcp(pinfo) < 0)
+        return analysis->ta;
     if (analysis->acked_table == nullptr)
         return nullptr;
-    guint32 frame_key = frame;
+    guint32 frame_key = pinfo->num;
     guint32 seq_key = copy.seq;
     guint32 ack_key = copy.ack;
     wmem_tree_key_t key[4] = {{1, &frame_key}, {1, &seq_key}, {1, &ack_key}, {0, nullptr}};
     return static_cast<const tcp_acked *>(wmem_tree_lookup32_array(analysis->acked_table, key));
 }
 
-void read_sequence_analysis(const tcp_analysis *analysis, std::uint32_t frame, const HeaderCopy &copy,
+void read_sequence_analysis(const tcp_analysis *analysis, const packet_info *pinfo, const HeaderCopy &copy,
                             SegmentAnalysis *out)
 {
     if (!reader.sequence_analysis || analysis == nullptr)
         return;
     out->flags |= analysis_flag::analysed;
-    const tcp_acked *acked = sequence_record(analysis, frame, copy);
+    const tcp_acked *acked = sequence_record(analysis, pinfo, copy);
     if (acked == nullptr)
         return;
     const unsigned flags = acked->flags;
@@ -420,7 +428,7 @@ Extraction extract_segment(packet_info *pinfo, Segment *out)
     out->payload_digest = copy->payload_digest;
     out->analysis.ip_bytes = copy->ip_bytes;
     out->analysis.sack_blocks = copy->sack_blocks;
-    read_sequence_analysis(stream.analysis, pinfo->num, *copy, &out->analysis);
+    read_sequence_analysis(stream.analysis, pinfo, *copy, &out->analysis);
     if (copy->payload_length != 0)
         out->analysis.application_protocol = application_protocol(pinfo, *copy);
     out->frame = pinfo->num;

@@ -130,17 +130,19 @@ enum Column : std::size_t {
 };
 
 // RFC 4180: quote a field holding a comma, quote or line break.
-std::string csv_field(const std::string &value)
+void append_csv_field(std::string &out, const std::string &value)
 {
-    if (value.find_first_of(",\"\r\n") == std::string::npos)
-        return value;
-    std::string quoted = "\"";
+    if (value.find_first_of(",\"\r\n") == std::string::npos) {
+        out += value;
+        return;
+    }
+    out += '"';
     for (char ch : value) {
         if (ch == '"')
-            quoted += '"';
-        quoted += ch;
+            out += '"';
+        out += ch;
     }
-    return quoted + '"';
+    out += '"';
 }
 
 // Zeek's log header time: "2026-11-21-14-05-09", UTC here so output does not depend on the machine.
@@ -309,13 +311,17 @@ std::string conversation_table_text(const std::vector<ConversationRow> &rows, co
 std::string conversation_table_csv(const std::vector<ConversationRow> &rows)
 {
     std::string out;
+    out.reserve(256 * (rows.size() + 1)); // a row is about 200 characters
     for (std::size_t i = 0; i < csv_column_count; ++i)
         out += (i == 0 ? "" : ",") + std::string(csv_columns[i]);
     out += '\n';
     for (const ConversationRow &row : rows) {
         const std::vector<std::string> values = row_values(row);
-        for (std::size_t i = 0; i < values.size(); ++i)
-            out += (i == 0 ? "" : ",") + csv_field(values[i]);
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            if (i != 0)
+                out += ',';
+            append_csv_field(out, values[i]);
+        }
         out += '\n';
     }
     return out;
