@@ -153,13 +153,14 @@ class Tshark:
             os.chmod(copy, 0o644)
         return copy
 
-    def command(self, args):
+    def command(self, args, program="tshark"):
+        """`program` (tshark, or sharkd from the same installation) as the unprivileged user."""
         env = ["env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HOME=" + self.home,
                "WIRESHARK_PLUGIN_DIR=" + self.plugins, "LC_ALL=C.UTF-8"] + sanitizer_environment(self.no_extcaps)
         prefix = []
         if os.geteuid() == 0:
             prefix = ["setpriv", "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY, "--clear-groups"]
-        return prefix + env + ["tshark"] + list(args)
+        return prefix + env + [program] + list(args)
 
     def run(self, *args):
         result = subprocess.run(self.command(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
