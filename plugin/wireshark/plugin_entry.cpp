@@ -43,6 +43,7 @@ void plugin_register(void)
         tcplife::wireshark::register_summary_tree();
         tcplife::wireshark::register_ladder_report();
         tcplife::wireshark::register_states_report();
+        tcplife::wireshark::register_conversations_dialog();
     };
     tap_register_plugin(&reports);
 }

@@ -4,6 +4,8 @@
 #include "zeek/service.hpp"
 
 #include <algorithm>
+#include <array>
+#include <utility>
 #include <cinttypes>
 #include <cstdio>
 #include <ctime>
@@ -212,7 +214,7 @@ static_assert(sizeof csv_columns / sizeof csv_columns[0] == ColumnCount, "one CS
 namespace {
 
 // The people's table's headings, for the columns it shows.
-const char *heading(Column column)
+constexpr const char *heading(Column column)
 {
     switch (column) {
     case StreamColumn: return "Stream";
@@ -244,23 +246,52 @@ const char *heading(Column column)
 
 } // namespace
 
-std::string conversation_table_text(const std::vector<ConversationRow> &rows, const TableContext &context)
-{
-    // Columns a person reads; roles_guessed shows as a '*' after the client instead, and
-    // an RTT is the average one (the CSV has min and max too).
-    static const Column shown[] = {StreamColumn,   Client,          Server,         Handshake,    Close,
-                                   Initiator,      ResetBy,         TimeWait,       ConnState,    History,
-                                   Start,          Duration,        Irtt,           BytesClient,  BytesServer,
-                                   RetransmissionsPair, DuplicateAcksPair, ZeroWindowsPair, OutOfOrderPair, SackPair,
-                                   RttAvgClient,   RttAvgServer,    Anomalies};
-    static const Column right_aligned[] = {StreamColumn, Start, Duration, Irtt, BytesClient, BytesServer,
-                                           RetransmissionsPair, DuplicateAcksPair, ZeroWindowsPair,
-                                           OutOfOrderPair, SackPair, RttAvgClient, RttAvgServer};
+namespace {
 
-    std::vector<std::vector<std::string>> table;
-    table.emplace_back();
-    for (Column column : shown)
-        table.back().push_back(heading(column));
+// The people's table's columns: -z tcplife,conv and the GUI's Conversations dialog. The
+// client's '*' stands for roles_guessed; an RTT is the average (the CSV has min and max).
+constexpr Column people_shown[] = {StreamColumn, Client, Server, Handshake, Close, Initiator, ResetBy, TimeWait,
+                                   ConnState, History, Start, Duration, Irtt, BytesClient, BytesServer,
+                                   RetransmissionsPair, DuplicateAcksPair, ZeroWindowsPair, OutOfOrderPair, SackPair,
+                                   RttAvgClient, RttAvgServer, Anomalies};
+
+constexpr PeopleColumnKind kind_of(Column column)
+{
+    switch (column) {
+    case StreamColumn:
+    case BytesClient:
+    case BytesServer: return PeopleColumnKind::Count;
+    case Start:
+    case Duration: return PeopleColumnKind::Seconds;
+    case Irtt:
+    case RttAvgClient:
+    case RttAvgServer: return PeopleColumnKind::SecondsIfKnown;
+    case RetransmissionsPair:
+    case DuplicateAcksPair:
+    case ZeroWindowsPair:
+    case OutOfOrderPair:
+    case SackPair: return PeopleColumnKind::Pair;
+    default: return PeopleColumnKind::Text;
+    }
+}
+
+template <std::size_t... I> constexpr auto make_people_columns(std::index_sequence<I...>)
+{
+    return std::array<PeopleColumn, sizeof...(I)>{
+        PeopleColumn{heading(people_shown[I]), kind_of(people_shown[I])}...};
+}
+
+} // namespace
+
+const std::array<PeopleColumn, people_column_count> people_columns =
+    make_people_columns(std::make_index_sequence<std::size(people_shown)>{});
+static_assert(std::size(people_shown) == people_column_count, "one heading per shown column");
+
+std::vector<std::vector<std::string>> people_table_cells(const std::vector<ConversationRow> &rows,
+                                                         const TableContext &context)
+{
+    std::vector<std::vector<std::string>> cells;
+    cells.reserve(rows.size());
     for (const ConversationRow &row : rows) {
         std::vector<std::string> values = row_values(row);
         if (row.facts->roles_guessed)
@@ -274,11 +305,21 @@ std::string conversation_table_text(const std::vector<ConversationRow> &rows, co
         values[ZeroWindowsPair] = pair_text(values[ZeroWindowsClient], values[ZeroWindowsServer]);
         values[OutOfOrderPair] = pair_text(values[OutOfOrderClient], values[OutOfOrderServer]);
         values[SackPair] = pair_text(values[SackClient], values[SackServer]);
-        table.emplace_back();
-        for (Column column : shown)
-            table.back().push_back(values[column].empty() ? "-" : values[column]);
+        cells.emplace_back();
+        for (Column column : people_shown)
+            cells.back().push_back(values[column].empty() ? "-" : values[column]);
     }
-    std::vector<std::size_t> widths(std::size(shown), 0);
+    return cells;
+}
+
+std::string conversation_table_text(const std::vector<ConversationRow> &rows, const TableContext &context)
+{
+    std::vector<std::vector<std::string>> table = people_table_cells(rows, context);
+    std::vector<std::string> headings;
+    for (const PeopleColumn &column : people_columns)
+        headings.push_back(column.heading);
+    table.insert(table.begin(), headings);
+    std::vector<std::size_t> widths(people_column_count, 0);
     for (const auto &line : table)
         for (std::size_t i = 0; i < line.size(); ++i)
             widths[i] = std::max(widths[i], line[i].size());
@@ -293,12 +334,10 @@ std::string conversation_table_text(const std::vector<ConversationRow> &rows, co
     for (const auto &line : table) {
         std::string text;
         for (std::size_t i = 0; i < line.size(); ++i) {
-            const bool right =
-                std::find(std::begin(right_aligned), std::end(right_aligned), shown[i]) != std::end(right_aligned);
             const std::string padding(widths[i] - line[i].size(), ' ');
             if (i != 0)
                 text += "  ";
-            text += right ? padding + line[i] : line[i] + padding;
+            text += people_columns[i].kind == PeopleColumnKind::Text ? line[i] + padding : padding + line[i];
         }
         while (!text.empty() && text.back() == ' ')
             text.pop_back();

@@ -5,6 +5,8 @@
 
 #include "capture/conversation_row.hpp"
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -16,6 +18,24 @@ struct TableContext {
     std::int64_t capture_start_ns = 0; // times in the people's table are relative to it
     std::string filter;                // empty: no filter
 };
+
+// The people's table (-z tcplife,conv, and the GUI's Conversations dialog): its columns,
+// how each sorts and aligns, and every row's cells as shown ("-" where unknown).
+enum class PeopleColumnKind {
+    Count,          // a whole number, always known
+    Seconds,        // seconds with microseconds, always known
+    SecondsIfKnown, // seconds, or "-"
+    Pair,           // "client/server" counts, "-" for an unknown side
+    Text,
+};
+struct PeopleColumn {
+    const char *heading;
+    PeopleColumnKind kind;
+};
+constexpr std::size_t people_column_count = 23;
+extern const std::array<PeopleColumn, people_column_count> people_columns;
+std::vector<std::vector<std::string>> people_table_cells(const std::vector<ConversationRow> &rows,
+                                                         const TableContext &context);
 
 // Rows in the order given (the caller sorts them by stream).
 std::string conversation_table_text(const std::vector<ConversationRow> &rows, const TableContext &context);
