@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config python3 binutils util-linux
-          wireshark-dev tshark libcmocka-dev libbenchmark-dev file valgrind "$@")
+          wireshark-dev tshark libcmocka-dev libbenchmark-dev file valgrind python3-matplotlib "$@")
 
 missing=()
 for package in "${packages[@]}"; do

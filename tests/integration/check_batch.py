@@ -14,7 +14,9 @@ each file, never from the batch itself:
 - the text table has one row per CSV row, every row with all its cells;
 - -j 1 and -j 4 give the same bytes; progress only with --progress; -o writes the file;
 - good files alone exit 0 with no report; --filter selects as `-z tcplife,csv,FILTER`;
-  a bad filter stops the batch with exit status 2.
+  a bad filter stops the batch with exit status 2;
+- --states-plot writes an SVG with a panel per capture, titled with its path, whose legend
+  names exactly the live states that capture's `-z tcplife,states_csv,S` counts, in RFC order.
 """
 import csv
 import gzip
@@ -26,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import xml.etree.ElementTree as ElementTree
 
 import tshark_runner
 from tshark_runner import columns_table
@@ -198,6 +201,32 @@ def check_good_only(batch, tshark, good, folder):
     assert bad.returncode == 2 and "nonsense" in bad.stderr and bad.stdout == "", (bad.returncode, bad.stderr)
 
 
+LIVE_STATES = ("LISTEN", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "CLOSE_WAIT",
+               "CLOSING", "LAST_ACK", "TIME_WAIT", "UNKNOWN")
+
+
+def states_in(states_csv):
+    """The live states some endpoint is in at some interval's end, in RFC order."""
+    rows = list(csv.DictReader(io.StringIO(states_csv)))
+    return [state for state in LIVE_STATES if any(int(row["all_" + state.lower()]) for row in rows)]
+
+
+def check_states_plot(batch, tshark, good, folder):
+    captures = [path for path in good if "port-reuse" in path or "merged-close" in path or "ipv6" in path]
+    plot = os.path.join(folder, "states.svg")
+    result = batch.run("--format", "csv", "--states-plot", plot, "--interval", "0.5", *captures)
+    assert result.returncode == 0, (result.returncode, result.stderr)
+    texts = [element.text for element in ElementTree.parse(plot).iter("{http://www.w3.org/2000/svg}text")]
+    expected = direct(tshark, captures, "tcplife,states_csv,0.5", bad_expected=False)
+    for path in captures:
+        assert path in texts, "no panel titled %s in %s" % (path, texts)
+        after = texts[texts.index(path) + 1:]
+        legend = after[:next((i for i, text in enumerate(after) if text not in LIVE_STATES), len(after))]
+        assert legend == states_in(expected[path]), "%s: legend %s, states_csv counts %s" % (
+            path, legend, states_in(expected[path]))
+        assert "TIME_WAIT" in legend, "%s: every chosen capture ends in TIME_WAIT" % path
+
+
 def check_all(tshark, options, results):
     folder = tempfile.mkdtemp(prefix="tl-batch-")
     try:
@@ -214,7 +243,9 @@ def check_in_order(tshark, options, results, folder):
                          arguments, order, folder)
     later = [("zeek", check_zeek, batch, tshark, arguments, order),
              ("text", check_text, batch, arguments, order, rows),
-             ("good captures only: exit 0, --filter, bad filter", check_good_only, batch, tshark, good, folder)]
+             ("good captures only: exit 0, --filter, bad filter", check_good_only, batch, tshark, good, folder),
+             ("--states-plot: a panel per capture, its live states in the legend", check_states_plot, batch, tshark,
+              good, folder)]
     for label, function, *args in later:
         if results.failed:
             return
