@@ -18,9 +18,11 @@ import subprocess
 import sys
 from decimal import Decimal
 
-from scapy.layers.inet import ICMP, IP, TCP
-from scapy.layers.inet6 import ICMPv6DestUnreach, IPv6
-from scapy.layers.l2 import Dot1Q, Ether
+from scapy.layers.inet import ICMP, IP, TCP, UDP
+from scapy.layers.inet6 import (ICMPv6DestUnreach, IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrFragment,
+                                IPv6ExtHdrHopByHop, IPv6ExtHdrSegmentRouting)
+from scapy.layers.l2 import GRE, Dot1AD, Dot1Q, Ether
+from scapy.layers.vxlan import VXLAN
 from scapy.packet import Raw
 from scapy.utils import RawPcapWriter, wrpcap
 
@@ -46,19 +48,51 @@ class Host:
 
 
 class Trace:
-    """Packets of one capture file plus the link framing they are wrapped in."""
+    """Packets of one capture file plus the link framing they are wrapped in.
+
+    vlan: an 802.1Q tag; service_vlan adds an 802.1ad tag outside it (QinQ).
+    tunnel: {host: outer IPv4 address}; encap how the outer header carries the
+    inner datagram: "ipip" (protocol 4), "gre" (protocol 47) or "vxlan" (UDP
+    4789, with an inner Ethernet header).  extension_headers: IPv6 packets carry
+    hop-by-hop, destination options, a segment routing header and an atomic
+    fragment header before TCP.  interfaces: names of pcapng interfaces; each
+    packet's sniffed_on is its interface's index, and the file is a pcapng.
+    """
 
     def __init__(self, ipv6=False, vlan=None, tunnel=None, snaplen=None,
-                 cut_short=False):
+                 cut_short=False, service_vlan=None, encap="ipip",
+                 extension_headers=False, interfaces=None):
         self.ipv6, self.vlan, self.tunnel = ipv6, vlan, tunnel
         self.snaplen, self.cut_short = snaplen, cut_short
+        self.service_vlan, self.encap = service_vlan, encap
+        self.extension_headers, self.interfaces = extension_headers, interfaces
+        self.suffix = ".pcapng" if interfaces else ".pcap"
         self.clock = Decimal(START)
         self.packets = []
 
     def ip(self, src, dst, payload, **kw):
         if self.ipv6:
-            return IPv6(src=src.ip6, dst=dst.ip6, hlim=64) / payload
+            header = IPv6(src=src.ip6, dst=dst.ip6, hlim=64)
+            if self.extension_headers:
+                # RFC 8200 4.1's order.  Segments left 0: the routing header has
+                # brought the packet to its last segment, the destination.
+                header = (header / IPv6ExtHdrHopByHop() / IPv6ExtHdrDestOpt()
+                          / IPv6ExtHdrSegmentRouting(addresses=[dst.ip6], segleft=0,
+                                                     lastentry=0)
+                          / IPv6ExtHdrFragment(id=src.next_id(), offset=0, m=0))
+            return header / payload
         return IP(src=src.ip4, dst=dst.ip4, id=src.next_id(), ttl=64, **kw) / payload
+
+    def encapsulate(self, src, dst, l3):
+        outer = IP(src=self.tunnel[src], dst=self.tunnel[dst], id=src.next_id(), ttl=64)
+        if self.encap == "gre":
+            return outer / GRE(proto=0x0800) / l3
+        if self.encap == "vxlan":
+            # RFC 7348 5: UDP checksum 0; a fixed source port (the flow's hash).
+            inner = Ether(src=src.mac, dst=dst.mac) / l3
+            return outer / UDP(sport=49152, dport=4789, chksum=0) / VXLAN(vni=4242) / inner
+        outer.proto = 4
+        return outer / l3
 
     def emit(self, src, dst, l3, after, captured=True):
         """Frame l3, advance the clock and record it.
@@ -67,9 +101,10 @@ class Trace:
         capture missed it.
         """
         if self.tunnel:
-            outer_src, outer_dst = self.tunnel[src], self.tunnel[dst]
-            l3 = IP(src=outer_src, dst=outer_dst, id=src.next_id(), ttl=64, proto=4) / l3
+            l3 = self.encapsulate(src, dst, l3)
         frame = Ether(src=src.mac, dst=dst.mac)
+        if self.service_vlan is not None:
+            frame = frame / Dot1AD(vlan=self.service_vlan)
         if self.vlan is not None:
             frame = frame / Dot1Q(vlan=self.vlan)
         # Re-parse from bytes so lengths and checksums are computed once,
@@ -110,7 +145,9 @@ class Trace:
         return pkt
 
     def write(self, path):
-        if self.snaplen:
+        if self.interfaces:
+            self.write_pcapng(path)
+        elif self.snaplen:
             self.write_sliced(path)
         else:
             wrpcap(path, self.packets, linktype=1, endianness="<")
@@ -131,6 +168,29 @@ class Trace:
                 usec = int((pkt.time - sec) * 1000000)
                 w.write_packet(raw[:self.snaplen], sec=sec, usec=usec,
                                caplen=min(len(raw), self.snaplen), wirelen=len(raw))
+
+    def write_pcapng(self, path):
+        # One section, an Ethernet interface description per name (default
+        # microsecond timestamps), then an enhanced packet block per packet
+        # naming its interface.  Little-endian, no other options.
+        def block(kind, body):
+            body += b"\0" * (-len(body) % 4)
+            length = 12 + len(body)
+            return struct.pack("<II", kind, length) + body + struct.pack("<I", length)
+
+        def option(code, value):
+            return struct.pack("<HH", code, len(value)) + value + b"\0" * (-len(value) % 4)
+
+        with open(path, "wb") as f:
+            f.write(block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1)))
+            for name in self.interfaces:
+                f.write(block(1, struct.pack("<HHI", 1, 0, 0)
+                              + option(2, name.encode()) + option(0, b"")))
+            for pkt in self.packets:
+                raw = bytes(pkt)
+                usec = int(pkt.time * 1000000)
+                f.write(block(6, struct.pack("<IIIII", pkt.sniffed_on, usec >> 32,
+                                             usec & 0xFFFFFFFF, len(raw), len(raw)) + raw))
 
 
 CLIENT = Host("02:00:00:00:00:01", "10.0.0.1", "fd00::1", 0x1000)
@@ -203,7 +263,8 @@ class Conversation:
         self.ws_on = all(st.wscale is not None for st in self.stack.values())
 
     def send(self, src, flags, data=b"", after=RTT, seq=None, ack=None,
-             deliver=True, window=None, captured=True, sack=()):
+             deliver=True, window=None, captured=True, sack=(), raw_options=None,
+             dataofs=None):
         """Put one segment on the wire.
 
         seq given: a re-sent SYN (simultaneous open) or a forged number; it
@@ -212,7 +273,10 @@ class Conversation:
         deliver() later.  window: advertised receive window in bytes (default
         the stack's; 0 on a bare RST).  captured=False: sent and received,
         but missing from the capture.  sack: (left, right) sequence-number
-        pairs the segment reports in an RFC 2018 SACK option.
+        pairs the segment reports in an RFC 2018 SACK option.  raw_options:
+        the option bytes as they stand (a multiple of 4, malformed at will) in
+        place of the stack's.  dataofs: the data offset field, in 32-bit words,
+        whatever the header really holds (a bogus header length).
         """
         dst = self.peer[src]
         stack = self.stack[src]
@@ -238,11 +302,19 @@ class Conversation:
             window = 0 if flags == "R" else stack.window
         if "S" not in flags and self.ws_on:
             window >>= stack.wscale
-        segment = TCP(sport=self.port[src], dport=self.port[dst], flags=flags,
-                      seq=seq, ack=ack, window=min(window, 0xFFFF),
-                      options=options)
-        if data:
-            segment = segment / Raw(data)
+        fields = dict(sport=self.port[src], dport=self.port[dst], flags=flags,
+                      seq=seq, ack=ack, window=min(window, 0xFFFF))
+        if raw_options is not None or dataofs is not None:
+            # Options scapy could not build: the bytes follow a bare 20-byte
+            # header whose data offset covers them (or says what it is told).
+            raw_options = raw_options or b""
+            segment = TCP(dataofs=dataofs or 5 + len(raw_options) // 4, **fields)
+            if raw_options or data:
+                segment = segment / Raw(raw_options + data)
+        else:
+            segment = TCP(options=options, **fields)
+            if data:
+                segment = segment / Raw(data)
         end = (seq + len(data) + ("S" in flags) + ("F" in flags)) % MOD
         if not explicit_seq:
             self.nxt[src] = end
@@ -950,6 +1022,113 @@ def sack_reordering():
     return t
 
 
+# --- hostile input: encapsulations, malformed headers, capture set-ups --------
+
+def gre_tunnel():
+    """The basic connection inside IPv4 GRE (protocol 47; RFC 2784, no checksum,
+    key or sequence number), outer 192.0.2.1 <-> 192.0.2.2."""
+    t = Trace(tunnel={CLIENT: "192.0.2.1", SERVER: "192.0.2.2"}, encap="gre")
+    basic_connection(t, mss=1436)  # the outer IPv4 and GRE headers take 24 bytes
+    return t
+
+
+def vxlan_tunnel():
+    """The basic connection inside VXLAN (VNI 4242): outer IPv4/UDP to port 4789
+    between the VTEPs 192.0.2.1 and 192.0.2.2, then the hosts' own Ethernet frames."""
+    t = Trace(tunnel={CLIENT: "192.0.2.1", SERVER: "192.0.2.2"}, encap="vxlan")
+    basic_connection(t, mss=1410)  # outer IPv4, UDP, VXLAN and inner Ethernet: 50 bytes
+    return t
+
+
+def qinq():
+    """The basic connection with two tags on every frame: 802.1ad service VLAN 200
+    (TPID 0x88a8) outside, 802.1Q customer VLAN 100 inside."""
+    t = Trace(vlan=100, service_vlan=200)
+    basic_connection(t)
+    return t
+
+
+def ipv6_extension_headers():
+    """The basic connection over IPv6 with four extension headers before TCP on
+    every packet: hop-by-hop and destination options (padding only), a segment
+    routing header at its last segment and an atomic fragment (RFC 6946)."""
+    t = Trace(ipv6=True, extension_headers=True)
+    basic_connection(t, mss=1392)  # 1440 less the 48 bytes of extension headers
+    return t
+
+
+def truncated_snaplen_54():
+    # 54 = Ethernet 14 + IPv4 20 + a 20-byte TCP header: every record keeps the
+    # fixed header; the SYNs' MSS option and every payload are cut.
+    t = Trace(snaplen=54)
+    basic_connection(t)
+    return t
+
+
+def tap_interfaces():
+    """A network TAP's two monitor ports recorded as two pcapng interfaces: tap0
+    carries what the client sends, tap1 what the server sends."""
+    t = Trace(interfaces=("tap0", "tap1"))
+    basic_connection(t)
+    for pkt in t.packets:
+        pkt.sniffed_on = 0 if pkt[IP].src == CLIENT.ip4 else 1
+    return t
+
+
+def bridge_both_ports():
+    """A transparent bridge (a firewall) capturing on both its ports, eth0 towards
+    the client and eth1 towards the server: every segment is recorded entering and
+    again, byte for byte, 10 us later leaving."""
+    t = Trace(interfaces=("eth0", "eth1"))
+    basic_connection(t)
+    seen, t.packets = t.packets, []
+    for pkt in seen:
+        ingress = 0 if pkt[IP].src == CLIENT.ip4 else 1
+        copy = Ether(bytes(pkt))
+        copy.time = pkt.time + Decimal("0.00001")
+        pkt.sniffed_on, copy.sniffed_on = ingress, 1 - ingress
+        t.packets += [pkt, copy]
+    return t
+
+
+def garbage_options():
+    """Malformed TCP options in an otherwise normal connection.  The receivers
+    parse options as Linux does: a length below 2 ends the list, an option of the
+    wrong length or unknown kind is skipped; no segment is dropped for them."""
+    t = Trace()
+    conv = connection(t)
+    # Unknown kind 99 (length 4), an MSS option of length 3, a timestamps kind of
+    # length 1 that leaves the rest unreadable, zero padding.
+    conv.send(CLIENT, "S", after=0, raw_options=bytes.fromhex("6304abcd" "020305" "0801" "000000"))
+    conv.send(SERVER, "SA")                       # MSS 1460, well formed
+    # Unknown kind 200, well formed.
+    conv.send(CLIENT, "A", after=REACT, raw_options=bytes.fromhex("c8041234"))
+    # A SACK option claiming 10 bytes where the header has 4.
+    conv.send(CLIENT, "PA", REQUEST, after=REACT, raw_options=bytes.fromhex("050a0000"))
+    conv.send(SERVER, "A")
+    # NOP, NOP, then kind 30 (MPTCP) with length 0.
+    conv.send(SERVER, "PA", RESPONSE, after=Decimal("0.0002"), raw_options=bytes.fromhex("01011e00"))
+    conv.send(CLIENT, "A", after=REACT)
+    conv.four_way_close()
+    return t
+
+
+def bogus_data_offset():
+    """Two segments with an impossible data offset (a middlebox rewrote the header
+    and recomputed the checksum) in an otherwise normal connection; the receivers
+    drop both, as Linux does (doff < 5, or more header than segment)."""
+    t = Trace()
+    conv = connection(t)
+    conv.handshake()
+    conv.exchange()
+    # A client ACK claiming 60 header bytes in a 20-byte segment...
+    conv.send(CLIENT, "A", after=Decimal("0.005"), dataofs=15)
+    # ...and a server ACK claiming 12, less than the fixed header.
+    conv.send(SERVER, "A", dataofs=3)
+    conv.four_way_close()
+    return t
+
+
 SCENARIOS = {
     "syn-unanswered": (syn_unanswered, dict(flagged={2, 3, 4})),
     # Wireshark calls the SYN+ACKs retransmissions: same seq as each SYN.
@@ -1015,15 +1194,32 @@ SCENARIOS = {
     # 7 and 11 follow holes ("previous segment not captured"), 8, 12, 14, 15 duplicate ACKs,
     # 9 out of order, 16 the fast retransmission.
     "sack-reordering": (sack_reordering, dict(flagged={7, 8, 9, 11, 12, 14, 15, 16})),
+    "gre-tunnel": (gre_tunnel, dict(stack=("eth:ethertype:ip:gre:ip:tcp",))),
+    "vxlan-tunnel": (vxlan_tunnel, dict(stack=("eth:ethertype:ip:udp:vxlan:eth:ethertype:ip:tcp",))),
+    "qinq": (qinq, dict(stack=("eth:ethertype:ieee8021ad:ethertype:vlan:ethertype:ip:tcp",))),
+    "ipv6-extension-headers": (ipv6_extension_headers, dict(stack=("eth:ethertype:ipv6:",))),
+    # Only the SYNs' cut options make Wireshark's TCP run out of bytes; the payloads
+    # are left undissected.
+    "truncated-snaplen-54": (truncated_snaplen_54, dict(truncated={1, 2})),
+    "tap-interfaces": (tap_interfaces, {}),
+    # Every second copy: the SYN, SYN-ACK, data and FINs "retransmissions", the pure ACKs
+    # duplicate ACKs.
+    "bridge-both-ports": (bridge_both_ports, dict(flagged=set(range(2, 23, 2)))),
+    "garbage-options": (garbage_options, {}),
+    # 8: "Short segment" and malformed (the 60-byte header runs out of bytes); 9: "Bogus TCP
+    # header length", TCP stops there.  Wireshark still takes frame 9's seq as the server's,
+    # so its FIN (12) looks like a retransmission.
+    "bogus-data-offset": (bogus_data_offset, dict(flagged={12}, malformed={8})),
 }
 
+# verify()'s truncated: every frame, or the set of frames, Wireshark reports cut short.
 FIELDS = ("frame.number", "frame.protocols", "tcp.stream", "tcp.analysis.flags",
           "ip.checksum.status", "tcp.checksum.status", "icmp.checksum.status",
           "icmpv6.checksum.status", "_ws.malformed", "_ws.short")
 
 
 def verify(path, stack=(IPV4,), flagged=(), streams=1, truncated=False,
-           cut_short=False):
+           cut_short=False, malformed=()):
     """Fail loudly if tshark does not dissect the file as intended."""
     cmd = ["tshark", "-r", path, "-o", "ip.check_checksum:TRUE",
            "-o", "tcp.check_checksum:TRUE", "-T", "fields"]
@@ -1034,7 +1230,7 @@ def verify(path, stack=(IPV4,), flagged=(), streams=1, truncated=False,
         raise SystemExit("%s: unexpected tshark stderr: %s" % (path, result.stderr))
     problems, seen_flagged, seen_streams = [], set(), set()
     for line in result.stdout.splitlines():
-        (number, protocols, stream, analysis, *checksums, malformed,
+        (number, protocols, stream, analysis, *checksums, malformed_flag,
          short) = line.split("\t")
         seen_streams.add(stream)
         if not protocols.startswith(stack):
@@ -1044,9 +1240,9 @@ def verify(path, stack=(IPV4,), flagged=(), streams=1, truncated=False,
         # Status 0 is "Bad" (1 good, 2 unverified - e.g. truncated packets).
         if "0" in ",".join(checksums).split(","):
             problems.append("frame %s: bad checksum" % number)
-        if malformed:
+        if bool(malformed_flag) != (int(number) in malformed):
             problems.append("frame %s: malformed" % number)
-        if bool(short) != truncated:
+        if bool(short) != (int(number) in truncated if isinstance(truncated, set) else truncated):
             problems.append("frame %s: truncation %r" % (number, short))
     if seen_flagged != set(flagged):
         problems.append("analysis flags on frames %s, expected %s"
@@ -1059,9 +1255,10 @@ def verify(path, stack=(IPV4,), flagged=(), streams=1, truncated=False,
 
 def make(name):
     reset_hosts()
-    path = name + ".pcap"
     build, expectations = SCENARIOS[name]
-    build().write(path)
+    trace = build()
+    path = name + trace.suffix
+    trace.write(path)
     verify(path, **expectations)
     print("%-24s ok" % path)
 

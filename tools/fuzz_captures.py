@@ -8,7 +8,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "integration"))
-from tshark_runner import SANITIZER_REPORTS, Tshark, sample_captures  # noqa: E402
+from tshark_runner import SANITIZER_REPORTS, Tshark, capture_stem, sample_captures  # noqa: E402
 
 # Every way tcplife is used: the packet details in one pass and two, every report, the
 # Flow Graph, the expert infos.
@@ -63,7 +63,7 @@ def main():
             source = tshark.capture(path)
             for rate in options.rates.split(","):
                 for seed in range(1, options.seeds + 1):
-                    name = "%s-E%s-seed%d.pcap" % (os.path.basename(path)[:-5], rate, seed)
+                    name = "%s-E%s-seed%d.pcap" % (capture_stem(os.path.basename(path)), rate, seed)
                     copy = os.path.join(tshark.captures, name)
                     mutate(source, copy, rate, seed)
                     copies += 1

@@ -10,7 +10,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "integration"))
-from tshark_runner import Tshark, sample_captures  # noqa: E402
+from tshark_runner import Tshark, capture_stem, sample_captures  # noqa: E402
 
 REPORTS = ["tcplife,conv", "tcplife,csv", "tcplife,zeek", "tcplife,summary", "tcplife,ladder",
            "tcplife,states", "tcplife,states_csv", "flow,tcplife,network", "expert,note"]
@@ -33,7 +33,7 @@ def main():
             capture = tshark.capture(path)
             for view, args in runs.items():
                 one_pass, two_pass = tshark.passes(capture, *args)
-                stem = os.path.join(out, "%s.%s" % (os.path.basename(path)[:-len(".pcap")], view))
+                stem = os.path.join(out, "%s.%s" % (capture_stem(os.path.basename(path)), view))
                 write(stem, one_pass)
                 write(stem + "-2pass", two_pass)
     finally:

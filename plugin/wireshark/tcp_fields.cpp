@@ -261,6 +261,7 @@ void copy_header(tvbuff_t *tvb, packet_info *pinfo, const void *ip_header, Heade
     if (header_length == fixed_header_length)
         return;
     const unsigned options_end = std::min(header_length, captured);
+    copy->options.cut = (copy->flags & tcp_flag::syn) != 0 && options_end < header_length;
     copy_options(tvb_get_ptr(tvb, 0, static_cast<gint>(options_end)), options_end,
                  (copy->flags & tcp_flag::syn) != 0, copy);
 }

@@ -27,7 +27,7 @@ import tempfile
 
 import golden
 import tshark_runner
-from tshark_runner import columns_table, fail, field_options, sample_captures
+from tshark_runner import capture_stem, columns_table, fail, field_options, sample_captures
 
 CONV_FIELDS = {
     "client": "tcplife.conv.client",
@@ -239,7 +239,7 @@ def check_ladder(capture, text, rows, expected_folder):
     too_long = [line for line in text.splitlines() if len(line) > 80]
     if too_long:
         fail("ladder lines over 80 columns: %r" % too_long[:3])
-    expected = os.path.join(expected_folder, os.path.basename(capture).replace(".pcap", ".txt"))
+    expected = os.path.join(expected_folder, capture_stem(os.path.basename(capture)) + ".txt")
     if os.path.exists(expected):
         golden.compare_text(text, expected)
 

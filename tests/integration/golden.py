@@ -8,7 +8,7 @@ the lines concerned, or a second file the script names for those versions.
 """
 import os
 
-from tshark_runner import fail, unified_diff
+from tshark_runner import CAPTURE_SUFFIXES, capture_stem, fail, unified_diff
 
 
 def expectation_names(folder, suffix):
@@ -18,11 +18,17 @@ def expectation_names(folder, suffix):
 
 def check_expectations(results, tshark, captures, folder, suffix, check_capture, says=None):
     """check_capture(tshark, capture, expectation) for every <name><suffix> in `folder`,
-    the capture being <name>.pcap in `captures`."""
+    the capture being <name>.pcap (or .pcapng) in `captures`."""
     for name in expectation_names(folder, suffix):
-        capture = os.path.join(captures, name + ".pcap")
+        capture = capture_path(captures, name)
         results.check(name, check_one, tshark, capture, os.path.join(folder, name + suffix), check_capture,
                       says=says)
+
+
+def capture_path(captures, name):
+    """<name>.pcap in `captures`, or <name>.pcapng when only that exists."""
+    paths = [os.path.join(captures, name + suffix) for suffix in CAPTURE_SUFFIXES]
+    return next((path for path in paths if os.path.exists(path)), paths[0])
 
 
 def check_one(tshark, capture, expectation, check_capture):
@@ -35,7 +41,7 @@ def every_capture_is_expected(captures, folder, suffix):
     """A capture without its expectation would be checked by nobody."""
     named = set(expectation_names(folder, suffix))
     missing = [name for name in sorted(os.listdir(captures))
-               if name.endswith(".pcap") and name[:-len(".pcap")] not in named]
+               if capture_stem(name) is not None and capture_stem(name) not in named]
     if missing:
         fail("no %s for %s" % (suffix, ", ".join(missing)))
 

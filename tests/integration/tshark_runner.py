@@ -119,10 +119,23 @@ def columns_table(lines, heading_start):
     return rows
 
 
+# What a sample capture's file name ends in: classic pcap, or pcapng where one file needs
+# what pcap cannot say (several interfaces).
+CAPTURE_SUFFIXES = (".pcap", ".pcapng")
+
+
+def capture_stem(name):
+    """"vlan" for "vlan.pcap" or "vlan.pcapng"; None for a file that is no sample capture."""
+    for suffix in CAPTURE_SUFFIXES:
+        if name.endswith(suffix):
+            return name[:-len(suffix)]
+    return None
+
+
 def sample_captures(folder, leave_out=()):
-    """The .pcap files of `folder`, by name."""
+    """The .pcap and .pcapng files of `folder`, by name."""
     return [os.path.join(folder, name) for name in sorted(os.listdir(folder))
-            if name.endswith(".pcap") and name not in leave_out]
+            if capture_stem(name) is not None and name not in leave_out]
 
 
 class Tshark:

@@ -373,6 +373,18 @@ static void test_unknown_no_options_mid_stream(void **)
     assert_false(negotiate(flow.facts()).known);
 }
 
+static void test_listen_options_cut_unknown(void **)
+{
+    Flow flow;
+    Segment syn = flow.exchange(Side::Client, SYN);
+    syn.options.cut = true; // a snaplen kept the fixed header only
+    flow.observe(syn);
+    flow.step(Side::Server, SYN | ACK);
+    flow.step(Side::Client, ACK);
+    assert_false(negotiate(flow.facts()).known);
+    assert_false(flow.facts().client().offered.has_mss);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -403,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_listen_options_negotiation),
         cmocka_unit_test(test_listen_fast_open_accepted),
         cmocka_unit_test(test_unknown_no_options_mid_stream),
+        cmocka_unit_test(test_listen_options_cut_unknown),
     };
     return cmocka_run_group_tests_name("verdicts", tests, nullptr, nullptr);
 }

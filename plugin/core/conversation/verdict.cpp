@@ -118,7 +118,8 @@ Negotiation negotiate(const LedgerFacts &f)
     const SideFacts &client = f.client();
     const SideFacts &server = f.server();
     Negotiation n;
-    n.known = client.sent_syn || server.sent_syn;
+    // A SYN whose options the snaplen cut offered something nobody saw.
+    n.known = (client.sent_syn || server.sent_syn) && !client.offered.cut && !server.offered.cut;
     n.window_scaling = both_offer(client.offered.has_window_scale, server.offered.has_window_scale);
     n.sack = both_offer(client.offered.sack_permitted, server.offered.sack_permitted);
     n.timestamps = both_offer(client.offered.timestamps, server.offered.timestamps);

@@ -55,7 +55,8 @@ struct OptionOffer {
 };
 
 struct Negotiation {
-    bool known = false; // false when no SYN or SYN-ACK was seen: options are negotiated only there
+    bool known = false; // false when no SYN or SYN-ACK was seen (options are negotiated only there),
+                        // or the capture cut a SYN's options
     OptionOffer window_scaling; // RFC 7323 2.2: in effect only if both offer it
     OptionOffer sack;           // RFC 2018
     OptionOffer timestamps;     // RFC 7323 3.2

@@ -59,8 +59,11 @@ struct TcpOptions {
     bool sack_permitted : 1;
     bool timestamps : 1;
     bool fast_open : 1;              // a TFO cookie or cookie request
+    bool cut : 1;                    // the capture cut the option bytes (a snaplen): what was offered is unknown
 
-    TcpOptions() : has_mss(false), has_window_scale(false), sack_permitted(false), timestamps(false), fast_open(false)
+    TcpOptions()
+        : has_mss(false), has_window_scale(false), sack_permitted(false), timestamps(false), fast_open(false),
+          cut(false)
     {
     }
 
