@@ -33,7 +33,7 @@ def records(capture):
     out = bytearray()
     for line in output.splitlines():
         cells = dict(zip(FIELDS, line.split("\t")))
-        if not cells["tcp.stream"] or not cells["tcp.seq"]:
+        if not cells["tcp.stream"] or not cells["tcp.seq"] or not cells["tcp.flags"]:  # a malformed header
             continue
         stream = int(cells["tcp.stream"])
         first = 0
@@ -78,10 +78,11 @@ def main():
     captures, seeds = sys.argv[1], sys.argv[2]
     os.makedirs(seeds, exist_ok=True)
     for name in sorted(os.listdir(captures)):
-        if name.endswith(".pcap"):
+        stem = next((name[:-len(suffix)] for suffix in (".pcap", ".pcapng") if name.endswith(suffix)), None)
+        if stem is not None:
             data = records(os.path.join(captures, name))
             if data:
-                with open(os.path.join(seeds, name[:-len(".pcap")] + ".bin"), "wb") as out:
+                with open(os.path.join(seeds, stem + ".bin"), "wb") as out:
                     out.write(data)
     return 0
 
