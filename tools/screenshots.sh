@@ -14,6 +14,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 out="$top/docs/screenshots"
 build="$top/build-screenshots"
 width=1600
+# Wider than the main window, so that the Conversations dialog shows all its columns.
+screen_width=2400
 screen_height=1360
 
 fail() {
@@ -80,7 +82,7 @@ merged_frame=$(run_as_user tshark -r "$sandbox/tour.pcap" -Y tcplife.close.merge
 [ -n "$merged_frame" ] || fail "no merged FIN+ACK in the stitched capture"
 
 # Xvfb picks a free display and writes its number to fd 3.
-"${as_user[@]}" Xvfb -displayfd 3 -screen 0 "${width}x${screen_height}x24" -nolisten tcp \
+"${as_user[@]}" Xvfb -displayfd 3 -screen 0 "${screen_width}x${screen_height}x24" -nolisten tcp \
   3>"$sandbox/display" 2>"$sandbox/xvfb.log" &
 xvfb_pid=$!
 for _ in $(seq 100); do
@@ -247,7 +249,7 @@ shot_expert_info() {
 # entry of that submenu is opened. TCPLIFE_STATS_MENU_POSITION overrides it (19 is HTTP,
 # to try the mechanics without the plugin's tree: TCPLIFE_STATS_MENU_POSITION=19
 # TCPLIFE_STATS_TREE=http,tree tools/screenshots.sh).
-stats_menu_position=${TCPLIFE_STATS_MENU_POSITION:-27}
+stats_menu_position=${TCPLIFE_STATS_MENU_POSITION:-28}
 shot_statistics() {
   local tree=${TCPLIFE_STATS_TREE:-}
   if [ -z "$tree" ]; then
@@ -277,8 +279,20 @@ shot_statistics() {
   stop_wireshark
 }
 
+# (e) Statistics > TCP Lifecycle > Conversations, which -z tcplife,conversations opens once
+# the file is loaded (the dialog fills itself from a pass over the capture).
+shot_conversations() {
+  local dialog size=2260x300
+  start_wireshark 1000 300 -z tcplife,conversations
+  dialog=$(dialog_window 'Conversations' "$size")
+  xdotool mousemove --sync $((width - 1)) $((screen_height - 1))
+  shoot "$dialog" "$size" conversations.png
+  stop_wireshark
+}
+
 mkdir -p "$out"
 shot_packet_list
 shot_packet_details
 shot_expert_info
 shot_statistics
+shot_conversations

@@ -25,15 +25,21 @@ constexpr const char *table_title = "Conversations";
 
 // Numbers sort as numbers; a column that can say "-" is text (every cell of a column
 // must have the column's type: tshark and the GUI print each with the column's format).
+// Byte counts need 64 bits, which only a float holds exactly (up to 2^53) among the types.
 stat_tap_table_item_enum item_type(PeopleColumnKind kind)
 {
-    return kind == PeopleColumnKind::Count || kind == PeopleColumnKind::Seconds ? TABLE_ITEM_FLOAT
-                                                                                 : TABLE_ITEM_STRING;
+    switch (kind) {
+    case PeopleColumnKind::Stream: return TABLE_ITEM_UINT;
+    case PeopleColumnKind::Count:
+    case PeopleColumnKind::Seconds: return TABLE_ITEM_FLOAT;
+    default: return TABLE_ITEM_STRING;
+    }
 }
 
 const char *item_format(PeopleColumnKind kind)
 {
     switch (kind) {
+    case PeopleColumnKind::Stream: return "%u";
     case PeopleColumnKind::Count: return "%.0f";
     case PeopleColumnKind::Seconds: return "%.6f";
     default: return "%s";
@@ -93,7 +99,9 @@ stat_tap_table_item_type cell_of(PeopleColumnKind kind, const std::string &text)
 {
     stat_tap_table_item_type cell{};
     cell.type = item_type(kind);
-    if (cell.type == TABLE_ITEM_FLOAT)
+    if (cell.type == TABLE_ITEM_UINT)
+        cell.value.uint_value = static_cast<guint>(std::strtoul(text.c_str(), nullptr, 10));
+    else if (cell.type == TABLE_ITEM_FLOAT)
         cell.value.float_value = std::strtod(text.c_str(), nullptr);
     else
         cell.value.string_value = g_strdup(text.c_str());
@@ -150,8 +158,9 @@ void register_conversations_dialog()
 {
     static std::array<stat_tap_table_item, people_column_count> fields = table_fields();
     static stat_tap_table_ui ui;
-    ui.group = REGISTER_STAT_GROUP_GENERIC;
-    ui.title = "TCP Lifecycle/Conversations";
+    ui.group = REGISTER_PACKET_STAT_GROUP_UNSORTED; // the Statistics menu, beside the stats tree
+    // 4.0 makes no submenu of a "/" in a table's title, as it does for a stats tree's.
+    ui.title = "TCP Lifecycle Conversations";
     ui.tap_name = "tcplife";
     ui.cli_string = "tcplife,conversations";
     ui.stat_tap_init_cb = init_table;

@@ -258,7 +258,7 @@ constexpr Column people_shown[] = {StreamColumn, Client, Server, Handshake, Clos
 constexpr PeopleColumnKind kind_of(Column column)
 {
     switch (column) {
-    case StreamColumn:
+    case StreamColumn: return PeopleColumnKind::Stream;
     case BytesClient:
     case BytesServer: return PeopleColumnKind::Count;
     case Start:

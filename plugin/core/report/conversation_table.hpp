@@ -22,7 +22,8 @@ struct TableContext {
 // The people's table (-z tcplife,conv, and the GUI's Conversations dialog): its columns,
 // how each sorts and aligns, and every row's cells as shown ("-" where unknown).
 enum class PeopleColumnKind {
-    Count,          // a whole number, always known
+    Stream,         // Wireshark's stream index: below 2^32, always known
+    Count,          // a whole number (bytes: 64 bits), always known
     Seconds,        // seconds with microseconds, always known
     SecondsIfKnown, // seconds, or "-"
     Pair,           // "client/server" counts, "-" for an unknown side
