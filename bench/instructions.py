@@ -314,9 +314,10 @@ def count_all(sandbox, runs, captures):
     return counts
 
 
-def per_packet(counts, run, packets):
-    """Instructions per packet with start-up subtracted: (full - first packet) / (packets - 1)."""
-    return (counts[(run, "full")] - counts[(run, "one")]) / (packets - 1)
+def per_packet(counts, run, packets, full="full", one="one"):
+    """Instructions per packet with start-up subtracted: (full - first packet) / (packets - 1).
+    `full`, `one`: the names of the capture and of its first packet in count_all's captures."""
+    return (counts[(run, full)] - counts[(run, one)]) / (packets - 1)
 
 
 def unique_runs(comparisons):

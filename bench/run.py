@@ -5,6 +5,8 @@ tcplife installed but disabled, run interleaved on one synthetic corpus.
     bench/run.py                      build, generate the 1x corpus if missing, run, write results
     bench/run.py --scales 10          the scaling check against the 10x corpus (default 0.1x)
     bench/run.py --smoke              a ~2k-packet corpus, one run each (CI: proves it still works)
+    bench/run.py --flood-only         only issue 17's flood checks: memory per never-answered
+                                      conversation (1M SYNs), a 65k-port scan's instructions per packet
 
 bench/README.md explains every number. Only the Python standard library is used.
 """
@@ -54,6 +56,19 @@ TARGET_OVERHEAD_SHARE = 0.10  # tcplife's overhead at most a tenth of the Lua an
 TARGET_DISABLED = 1.03       # "costs what the baseline costs": within 3 %, the noise of one run
 TARGET_SCALING = 10.5        # the 10x corpus in at most 10.5x the time of the 1x corpus
 
+# Issue 17: bounded under floods (bench/README.md, "Floods").
+FLOOD_SYNS = 1000000         # the SYN flood whose peak RSS gives tcplife's bytes per conversation
+SCAN_PORTS = 65535           # the port scan, and a SYN flood of as many conversations, under callgrind
+SMOKE_FLOOD_SYNS = 2000
+SMOKE_SCAN_PORTS = 200
+TARGET_FLOOD_BYTES = 150     # tcplife's peak RSS per never-answered conversation
+SCAN_SMALL_SHARE = 8         # the linearity reference: a scan of 1/8 of the ports
+# What tcplife adds to tshark's instructions per packet: the scan / the random flood. Not
+# 1.00: a closed port's RST+ACK turns the SYN kept alone into a full record, work a
+# never-answered SYN never causes (measured 1.16x). A cost that grows with the entries of
+# one host (a colliding hash, a linear search) would cost several times this at 65k.
+TARGET_SCAN_RATIO = 1.20
+
 
 def log(message):
     print(message, file=sys.stderr, flush=True)
@@ -77,16 +92,21 @@ def build(build_dir, jobs):
 
 def corpus(generator, directory, seed, conversations, pre_window):
     """The corpus for these parameters, generated once and kept (with its summary)."""
+    return generate(generator, directory, "corpus-seed%d-conv%d-pre%g" % (seed, conversations, pre_window),
+                    ["--seed", str(seed), "--conversations", str(conversations), "--pre-window", str(pre_window)])
+
+
+def generate(generator, directory, stem, arguments):
+    """The capture the generator writes with `arguments`, kept as STEM.pcap with its
+    summary beside it and generated only when missing; its summary, with its path."""
     os.makedirs(directory, exist_ok=True)
     os.chmod(directory, 0o755)
-    stem = "corpus-seed%d-conv%d-pre%g" % (seed, conversations, pre_window)
     path = os.path.join(directory, stem + ".pcap")
     summary_path = os.path.join(directory, stem + ".json")
     if not (os.path.exists(path) and os.path.exists(summary_path)):
         log("== generating %s" % path)
         started = time.perf_counter()
-        subprocess.run([generator, "--out", path + ".part", "--summary", summary_path, "--seed", str(seed),
-                        "--conversations", str(conversations), "--pre-window", str(pre_window)],
+        subprocess.run([generator, "--out", path + ".part", "--summary", summary_path] + arguments,
                        check=True, stdout=subprocess.DEVNULL)
         os.replace(path + ".part", path)
         log("   %.1f s" % (time.perf_counter() - started))
@@ -645,6 +665,16 @@ def main():
                         help="also count instructions per packet (instructions.py, issue 13's targets) into "
                              "STEM-instructions.md")
     parser.add_argument("--report-from", metavar="JSON", help="only rewrite the .md of an earlier results .json")
+    parser.add_argument("--flood", type=int, default=None,
+                        help="SYNs of the flood whose peak RSS gives tcplife's bytes per never-answered "
+                             "conversation (default %d, --smoke %d; 0 skips)" % (FLOOD_SYNS, SMOKE_FLOOD_SYNS))
+    parser.add_argument("--scan-ports", type=int, default=None,
+                        help="ports of the port scan counted under callgrind against a SYN flood of as many "
+                             "conversations (default %d, --smoke %d; 0 skips; needs valgrind)" % (
+                                 SCAN_PORTS, SMOKE_SCAN_PORTS))
+    parser.add_argument("--flood-only", action="store_true",
+                        help="only the flood checks (--flood, --scan-ports): no side-by-side benchmark, "
+                             "no micro-benchmark")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args()
     args.argv = sys.argv[1:]
@@ -657,6 +687,12 @@ def main():
             parser.error("unknown command %s" % c)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    if args.flood is None:
+        args.flood = SMOKE_FLOOD_SYNS if args.smoke else FLOOD_SYNS
+    if args.scan_ports is None:
+        args.scan_ports = SMOKE_SCAN_PORTS if args.smoke else SCAN_PORTS
+    if args.flood < 0 or not 0 <= args.scan_ports <= 65535:
+        parser.error("--flood must not be negative, --scan-ports from 0 to 65535")
     if args.results is None:
         args.results = os.path.join(args.build_dir, "results") if args.smoke else os.path.join(BENCH, "results")
     started = time.perf_counter()
@@ -678,6 +714,12 @@ def main():
             sys.exit("run.py: %s not found: %s" % (what, path))
 
     corpus_dir = args.corpus_dir or os.path.join(args.build_dir, "corpus")
+    if args.flood_only:
+        if args.smoke:
+            args.runs = 1
+        os.makedirs(args.results, exist_ok=True)
+        floods(args, plugin, generator, lua, corpus_dir, results_stem(args, socket.gethostname()))
+        return
     if args.smoke:
         args.runs = 1
         main_scale = None
@@ -728,8 +770,7 @@ def main():
     micro_rows = micro_benchmark(micro, args.smoke) if micro else None
     elapsed = time.perf_counter() - started
     os.makedirs(args.results, exist_ok=True)
-    stem = os.path.join(args.results, "-".join([info["date"], info["host"]] + (["smoke"] if args.smoke else []) +
-                                               ([args.tag] if args.tag else [])))
+    stem = results_stem(args, info["host"])
     run = {"argv": args.argv, "runs": args.runs, "commands": args.commands, "smoke": args.smoke,
            "main_label": main_label, "main_scale": main_scale, "other_scales": other_scales,
            "lua": lua, "elapsed_s": elapsed}
@@ -737,8 +778,16 @@ def main():
         json.dump({"run": run, "machine": info, "corpora": corpora, "samples": samples, "micro": micro_rows},
                   f, indent=1)
     finish(run, info, corpora, samples, micro_rows, stem)
+    if args.flood or args.scan_ports:
+        floods(args, plugin, generator, lua, corpus_dir, stem)
     if args.instructions:
         count_instructions(plugin, generator, stem + "-instructions.md", args.smoke)
+
+
+def results_stem(args, host):
+    """RESULTS/DATE-HOST[-smoke][-TAG]: the results files of a run, without suffix."""
+    return os.path.join(args.results, "-".join([datetime.date.today().isoformat(), host] +
+                                               (["smoke"] if args.smoke else []) + ([args.tag] if args.tag else [])))
 
 
 def count_instructions(plugin, generator, out, smoke):
@@ -748,6 +797,198 @@ def count_instructions(plugin, generator, out, smoke):
                "--out", out] + (["--smoke"] if smoke else [])
     log("== instruction counts: " + " ".join(command))
     subprocess.run(command, check=True)
+
+
+# ----------------------------------------------------------------------------------
+# Floods (issue 17): tcplife's memory stays bounded under a SYN flood, and a port scan
+# of one host costs what as many conversations from random sources cost.
+
+
+def flood_captures(generator, directory, seed, syns, ports):
+    """The SYN flood of the memory check, the port scan and a SYN flood of as many
+    conversations for the instruction check (0: that check is skipped)."""
+    captures = {}
+
+    def flood(n):
+        return generate(generator, directory, "flood-seed%d-syn%d" % (seed, n), ["--seed", str(seed), "--syn-flood", str(n)])
+
+    if syns:
+        captures["flood"] = flood(syns)
+    def scan(n):
+        return generate(generator, directory, "scan-seed%d-ports%d" % (seed, n), ["--seed", str(seed), "--port-scan", str(n)])
+
+    if ports:
+        captures["scan"] = scan(ports)
+        captures["scan-flood"] = flood(ports)
+        captures["scan-small"] = scan(max(2, ports // SCAN_SMALL_SHARE))
+    return captures
+
+
+def flood_memory(sandbox, flood, runs):
+    """tcplife's bytes per never-answered conversation: the median peak RSS of
+    `-q -z conv,tcp` on the flood with tcplife, less the same without, over its conversations."""
+    log("== SYN flood: %s packets, %d runs x 2 variants" % ("{:,}".format(flood["packets"]), runs))
+    samples = interleaved(sandbox, sandbox.readable(flood["path"]), ["baseline", "tcplife"], ["conv"], runs, "flood")
+    med = medians(samples)
+    base, tcplife = med[("flood", "conv", "baseline")], med[("flood", "conv", "tcplife")]
+    return {"packets": flood["packets"], "conversations": flood["conversations"], "runs": runs, "samples": samples,
+            "baseline_rss_kib": base["rss_kib"], "tcplife_rss_kib": tcplife["rss_kib"],
+            "baseline_wall_s": base["wall_s"], "tcplife_wall_s": tcplife["wall_s"],
+            "bytes_per_conversation": (tcplife["rss_kib"] - base["rss_kib"]) * 1024 / flood["conversations"]}
+
+
+def scan_instructions(plugin, captures, work_dir):
+    """Instructions per packet of `-q -z conv,tcp` (start-up subtracted) on the port scan,
+    on the SYN flood of as many conversations and on the scan of 1/8 of the ports, plain
+    and with tcplife, counted as instructions.py counts them. Both scans start with the
+    same packet, so they share the first-packet run."""
+    import instructions  # bench/instructions.py, beside this script
+    names = ["scan", "scan-flood", "scan-small"]
+    first = {"scan": "scan-one", "scan-flood": "scan-flood-one", "scan-small": "scan-one"}
+    sandbox = None
+    try:
+        tools = instructions.required_tools()
+        version = instructions.first_line([tools["tshark"], "--version"])
+        sandbox = instructions.Sandbox(work_dir, tools, instructions.plugin_abi(version), plugin)
+        paths, packets = {}, {}
+        for name in names:
+            paths[name] = sandbox.shareable(shutil.copy(captures[name]["path"], sandbox.path(name + ".pcap")))
+            packets[name] = instructions.count_packets(tools, paths[name])
+            if first[name] not in paths:
+                paths[first[name]] = sandbox.path(first[name] + ".pcap")
+                instructions.first_packet_corpus(tools, paths[name], paths[first[name]])
+                sandbox.shareable(paths[first[name]])
+        instructions.check_variants(sandbox, paths["scan"])
+        runs = [instructions.Run("plain", instructions.CONV), instructions.Run("tcplife", instructions.CONV)]
+        log("== port scan against a SYN flood: %s, %s and %s packets; 2 variants x %d captures under callgrind" % (
+            "{:,}".format(packets["scan"]), "{:,}".format(packets["scan-flood"]), "{:,}".format(packets["scan-small"]),
+            len(paths)))
+        counts = instructions.count_all(sandbox, runs, paths)
+    except (instructions.BenchError, subprocess.CalledProcessError, OSError) as error:
+        raise RuntimeError("instruction counts of the port scan: %s%s" % (
+            error, " (sandbox kept: %s)" % sandbox.root if sandbox else ""))
+    sandbox.close()
+    result = {"valgrind": instructions.first_line([tools["valgrind"], "--version"])}
+    for name in names:
+        key = name.replace("-", "_")
+        result["packets_" + key] = packets[name]
+        result["conversations_" + key] = captures[name]["conversations"]
+        for run in runs:
+            result["%s_%s" % (run.variant, key)] = instructions.per_packet(counts, run, packets[name], name, first[name])
+        result["added_" + key] = result["tcplife_" + key] - result["plain_" + key]
+
+    def ratio(variant, a, b):
+        below = result["%s_%s" % (variant, b)]
+        return result["%s_%s" % (variant, a)] / below if below else float("nan")
+
+    for variant in ("plain", "tcplife", "added"):
+        result["ratio_" + variant] = ratio(variant, "scan", "scan_flood")        # the scan / the random flood
+        result["growth_" + variant] = ratio(variant, "scan", "scan_small")       # the scan / its 1/8
+    return result
+
+
+def floods(args, plugin, generator, lua, corpus_dir, stem):
+    """Issue 17's flood checks; writes STEM-floods.md and STEM-floods.json."""
+    captures = flood_captures(generator, corpus_dir, args.seed, args.flood, args.scan_ports)
+    result = {"argv": args.argv, "smoke": args.smoke, "captures": {k: dict(v, path=os.path.basename(v["path"]))
+                                                                   for k, v in captures.items()}}
+    result["machine"] = machine()
+    if "flood" in captures:
+        sandbox = Sandbox(plugin, lua, args.work_dir)
+        try:
+            validate(sandbox, sandbox.readable(captures["scan" if "scan" in captures else "flood"]["path"]))
+            result["memory"] = flood_memory(sandbox, captures["flood"], args.runs)
+        finally:
+            sandbox.close()
+    if "scan" in captures:
+        result["scan"] = scan_instructions(plugin, captures, args.work_dir)
+    with open(stem + "-floods.json", "w") as f:
+        json.dump(result, f, indent=1)
+    text, verdicts = flood_report(result)
+    with open(stem + "-floods.md", "w") as f:
+        f.write(text)
+    for line in verdicts:
+        print(line)
+    print("results: %s-floods.md" % stem)
+
+
+def flood_report(result):
+    """The Markdown report of the flood checks, and its verdict lines for the terminal."""
+    info, smoke = result["machine"], result["smoke"]
+    lines = ["# tcplife under floods (issue 17)%s: %s on %s" % (
+        " — smoke run" if smoke else "", datetime.date.today().isoformat(), info["host"]), "",
+        "Written by `bench/run.py %s`. bench/README.md (\"Floods\") explains each number." % " ".join(result["argv"]),
+        ""]
+    verdicts = []
+
+    def verdict(ok):
+        return "n/a (smoke)" if smoke else mark(ok)
+
+    m = result.get("memory")
+    if m:
+        ok = m["bytes_per_conversation"] <= TARGET_FLOOD_BYTES
+        lines += ["## Memory per never-answered conversation", "",
+                  "`tshark -r FLOOD -q -z conv,tcp`, median of %d interleaved runs per variant; FLOOD = `%s`: "
+                  "%s SYNs from spoofed sources, never answered." % (
+                      m["runs"], result["captures"]["flood"]["path"], "{:,}".format(m["conversations"])), "",
+                  "| variant | peak RSS MiB | wall s |", "|---|---:|---:|",
+                  "| baseline (tcplife not installed) | %.1f | %.2f |" % (m["baseline_rss_kib"] / 1024, m["baseline_wall_s"]),
+                  "| tcplife | %.1f | %.2f |" % (m["tcplife_rss_kib"] / 1024, m["tcplife_wall_s"]), "",
+                  "| target | measured | |", "|---|---|---|",
+                  "| tcplife's peak RSS above the baseline per never-answered conversation ≤ %d B | %.1f B "
+                  "(%.1f MiB / %s) | %s |" % (
+                      TARGET_FLOOD_BYTES, m["bytes_per_conversation"],
+                      (m["tcplife_rss_kib"] - m["baseline_rss_kib"]) / 1024, "{:,}".format(m["conversations"]),
+                      verdict(ok)), ""]
+        verdicts.append("%-9s flood: %.1f B per never-answered conversation (aim <= %d B)" % (
+            "smoke" if smoke else "met" if ok else "NOT MET", m["bytes_per_conversation"], TARGET_FLOOD_BYTES))
+    sc = result.get("scan")
+    if sc:
+        ok = sc["ratio_added"] <= TARGET_SCAN_RATIO
+        lines += ["## A port scan of one host against a SYN flood of as many conversations", "",
+                  "Instructions per packet of `tshark -r CAPTURE -q -z conv,tcp` under callgrind, start-up "
+                  "subtracted as `instructions.py` does ((capture − its first packet) / (packets − 1)). "
+                  "scan = `%s`, flood = `%s`, 1/%d scan = `%s` (a reference for linearity)." % (
+                      result["captures"]["scan"]["path"], result["captures"]["scan-flood"]["path"], SCAN_SMALL_SHARE,
+                      result["captures"]["scan-small"]["path"]), "",
+                  "| capture | packets | conversations | plain instr/packet | tcplife instr/packet | tcplife adds |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for name, key in [("port scan", "scan"), ("SYN flood", "scan_flood"),
+                          ("port scan, 1/%d of the ports" % SCAN_SMALL_SHARE, "scan_small")]:
+            lines.append("| %s | %s | %s | %s | %s | %s |" % (
+                name, "{:,}".format(sc["packets_" + key]), "{:,}".format(sc["conversations_" + key]),
+                "{:,.0f}".format(sc["plain_" + key]), "{:,.0f}".format(sc["tcplife_" + key]),
+                "{:,.0f}".format(sc["added_" + key])))
+        lines += ["", "| ratio of instructions per packet | plain (reference) | tcplife installed | what tcplife adds |",
+                  "|---|---:|---:|---:|"]
+        for title, key in [("scan / flood", "ratio"), ("scan / the 1/%d scan" % SCAN_SMALL_SHARE, "growth")]:
+            lines.append("| %s | %.3f× | %.3f× | %.3f× |" % (title, sc[key + "_plain"], sc[key + "_tcplife"],
+                                                           sc[key + "_added"]))
+        lines += ["", "| target | measured | |", "|---|---|---|",
+                  "| no quadratic cost: what tcplife adds per packet of the scan ≤ %.2f× what it adds per packet "
+                  "of the flood | %.3f× | %s |" % (TARGET_SCAN_RATIO, sc["ratio_added"], verdict(ok)), "",
+                  "The totals (tcplife installed) include Wireshark's own work, which differs between the two "
+                  "captures (the plain column); the target is on tcplife's share.", "",
+                  "valgrind: %s." % sc["valgrind"], ""]
+        verdicts.append("%-9s port scan / SYN flood, instructions per packet tcplife adds: %.3fx (bound %.2fx); "
+                        "totals with tcplife %.3fx, plain %.3fx; scan / its 1/%d: tcplife adds %.3fx, plain %.3fx" % (
+                            "smoke" if smoke else "met" if ok else "NOT MET", sc["ratio_added"], TARGET_SCAN_RATIO,
+                            sc["ratio_tcplife"], sc["ratio_plain"], SCAN_SMALL_SHARE, sc["growth_added"],
+                            sc["growth_plain"]))
+    if smoke:
+        lines += ["Smoke run: the captures are far too small for the figures to mean anything; no verdicts.", ""]
+    lines += ["## Machine", "", "| | |", "|---|---|"]
+    for key, title in [("cpu", "CPU"), ("cores", "cores"), ("virtualised", "virtual machine"), ("ram_gib", "RAM (GiB)"),
+                       ("kernel", "kernel"), ("os", "OS"), ("tshark", "tshark"), ("commit", "tcplife commit")]:
+        lines.append("| %s | %s |" % (title, info.get(key, "not recorded")))
+    if m:
+        lines += ["", "## Every run (SYN flood)", "", "| # | round | variant | wall s | CPU s | peak RSS MiB | load |",
+                  "|---:|---:|---|---:|---:|---:|---:|"]
+        for i, r in enumerate(m["samples"], 1):
+            lines.append("| %d | %d | %s | %.2f | %.2f | %.1f | %.2f |" % (
+                i, r["round"] + 1, r["variant"], r["wall_s"], r["cpu_s"], r["rss_kib"] / 1024, r["load"]))
+    lines.append("")
+    return "\n".join(lines), verdicts
 
 
 def finish(run, info, corpora, samples, micro_rows, stem):

@@ -9,4 +9,4 @@ build="$top/build-tests"
 cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTCPLIFE_WERROR=ON >/dev/null
 cmake --build "$build" -j "$(nproc)"
 cd "$build"
-ctest --output-on-failure
+ctest --output-on-failure -j "$(nproc)"

@@ -11,4 +11,4 @@ cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTCPLIFE_WERROR=O
       -DTCPLIFE_SANITIZE=address,undefined -DTCPLIFE_BUILD_BENCH=OFF >/dev/null
 cmake --build "$build" -j "$(nproc)"
 cd "$build"
-ctest --output-on-failure -E 'integration\.(batch|configure)$'
+ctest --output-on-failure -j "$(nproc)" -E 'integration\.(batch|configure)$'

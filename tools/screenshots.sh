@@ -3,7 +3,8 @@
 # server (Xvfb), with a freshly built tcplife.so and the "tcplife" profile, on a capture
 # stitched together from five sample captures (a merged close, a reset, a refused SYN, a
 # SYN answered by ICMP and a TIME-WAIT assassination), so one packet list shows every colour.
-#   tools/screenshots.sh
+#   tools/screenshots.sh              into docs/screenshots/
+#   tools/screenshots.sh --out DIR    elsewhere (CI: every window must open, nothing changes here)
 # Installs what it needs with apt-get (through sudo when not root). Wireshark runs as an
 # unprivileged user (nobody when run as root: Wireshark ignores WIRESHARK_PLUGIN_DIR for
 # root) with a private HOME, so neither your Wireshark settings nor an installed tcplife
@@ -12,6 +13,12 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out="$top/docs/screenshots"
+if [ "${1:-}" = "--out" ] && [ $# -eq 2 ]; then
+  out=$(realpath "$2")
+elif [ $# -ne 0 ]; then
+  echo "usage: $0 [--out DIR]" >&2
+  exit 2
+fi
 build="$top/build-screenshots"
 width=1600
 # Wider than the main window, so that the Conversations dialog shows all its columns.
@@ -163,7 +170,7 @@ shoot() {
   wait_until_drawn "$1" "$2"
   # No date chunks, so an unchanged picture gives an unchanged file.
   import -window "$1" -define png:exclude-chunk=date,time "$out/$3"
-  echo "tcplife screenshots: wrote docs/screenshots/$3"
+  echo "tcplife screenshots: wrote $out/$3"
 }
 
 # start_wireshark HEIGHT LIST_HEIGHT [wireshark options]: starts Wireshark on the stitched
@@ -273,7 +280,7 @@ shot_statistics() {
   # The open menus are windows of their own: take the screen's corner the main window fills.
   wait_until_drawn "$main_window" "$main_size"
   import -window root -crop "${main_size}+0+0" -define png:exclude-chunk=date,time "$out/statistics-menu.png"
-  echo "tcplife screenshots: wrote docs/screenshots/statistics-menu.png"
+  echo "tcplife screenshots: wrote $out/statistics-menu.png"
   xdotool key Return
   shoot "$(dialog_window '^Wireshark · .* · tour\.pcap$' 1000x600)" 1000x600 statistics.png
   stop_wireshark

@@ -3,6 +3,7 @@
 //
 //   tcplife_corpus --out FILE [--seed N] [--conversations N | --scale X] [--rate N]
 //                  [--pre-window S] [--snaplen N] [--ipv6-share F] [--summary FILE]
+//   tcplife_corpus --out FILE (--syn-flood N | --port-scan N) [--seed N] [--rate N] [--summary FILE]
 //
 // Conversations start as a Poisson process (--rate per second) over a capture window
 // of conversations / rate seconds; each one follows a script drawn from a weighted mix
@@ -16,6 +17,10 @@
 // Payload bytes look like TLS application-data records, one record per segment: what
 // most of a busy link carries, and cheap for Wireshark to dissect, so the baseline is
 // not inflated by heavy application-layer dissection.
+//
+// The two flood modes write something else: conversations that never get past their
+// opening, which is what a SYN flood or a port scan leaves a passive observer with
+// (issue 17: tcplife's memory stays bounded under them). See "Floods" below.
 
 #include <algorithm>
 #include <array>
@@ -203,12 +208,15 @@ struct ConversationInfo {
 struct Params {
     std::uint64_t seed = 1;
     std::uint64_t conversations = 100000;
-    double rate = 1800;        // conversation starts per second
+    double rate = 1800;        // conversation starts per second (floods: SYNs per second)
+    bool rate_given = false;
     double pre_window = 30;    // seconds of conversations started before the capture
     double ipv6_share = 0.3;
     std::uint32_t snaplen = 0; // 0: whole packets
     std::string out;
     std::string summary;
+    std::uint64_t syn_flood = 0; // --syn-flood N: N SYNs from spoofed sources instead of the busy link
+    std::uint32_t port_scan = 0; // --port-scan N: a SYN scan of N ports instead of the busy link
 };
 
 // One conversation's script, written as the two stacks would act; packets carry the
@@ -881,6 +889,196 @@ private:
 };
 
 // ---------------------------------------------------------------------------------
+// Floods: conversations that never get past their opening, from one attacker's view of
+// the world rather than a busy link's. Every segment is IPv4 and carries no TCP options.
+
+constexpr double flood_rate = 100000;                          // SYNs per second unless --rate
+constexpr std::uint8_t flood_server[4] = {198, 18, 0, 1};       // the flooded server, the scanned target
+constexpr std::uint16_t flood_server_port = 80;
+constexpr std::uint8_t scanner[4] = {203, 0, 113, 7};           // TEST-NET-3
+constexpr std::uint16_t open_ports[] = {22, 25, 53, 80, 443, 3306, 8080};
+constexpr double scan_rtt = 0.0005; // the capture point sits beside the scanner, the target on its LAN
+
+// A bijection of 32-bit words (xor, odd multipliers and xor-shifts are each invertible):
+// successive counters give random-looking words that never repeat.
+std::uint32_t permute32(std::uint32_t x, std::uint32_t key)
+{
+    x ^= key;
+    x *= 0x9E3779B1u;
+    x ^= x >> 16;
+    x *= 0x85EBCA6Bu;
+    x ^= x >> 13;
+    x *= 0xC2B2AE35u;
+    x ^= x >> 16;
+    return x;
+}
+
+// A source a flood tool would forge and a router would pass: not 0/8, 127/8, multicast
+// or reserved, and not the flooded server.
+bool spoofable(std::uint32_t address)
+{
+    const std::uint32_t first = address >> 24;
+    const std::uint32_t target = static_cast<std::uint32_t>(flood_server[0]) << 24 | flood_server[1] << 16 |
+                                 flood_server[2] << 8 | flood_server[3];
+    return first != 0 && first != 127 && first < 224 && address != target;
+}
+
+ConversationInfo ipv4_conversation(const std::uint8_t (&from)[4], std::uint16_t from_port,
+                                   const std::uint8_t (&to)[4], std::uint16_t to_port, Rng &rng)
+{
+    ConversationInfo c;
+    c.family = 4;
+    std::memcpy(c.address[client].data(), from, 4);
+    std::memcpy(c.address[server].data(), to, 4);
+    c.port[client] = from_port;
+    c.port[server] = to_port;
+    c.ip_id[client] = static_cast<std::uint16_t>(rng.u32());
+    c.ip_id[server] = static_cast<std::uint16_t>(rng.u32());
+    return c;
+}
+
+Packet bare_segment(double t, std::uint32_t conv, int dir, std::uint8_t flags, std::uint32_t seq, std::uint32_t ack,
+                    std::uint16_t window)
+{
+    Packet p;
+    p.t = t;
+    p.conv = conv;
+    p.dir = static_cast<std::uint8_t>(dir);
+    p.flags = flags;
+    p.seq = seq;
+    p.ack = ack;
+    p.window = window;
+    p.options = NoOptions;
+    return p;
+}
+
+struct FloodCounts {
+    std::uint64_t packets = 0;
+    std::uint64_t conversations = 0;
+    std::uint64_t unanswered = 0; // SYN only
+    std::uint64_t refused = 0;    // SYN, RST+ACK: a closed port
+    std::uint64_t open = 0;       // SYN, SYN-ACK, the scanner's RST: an open port
+};
+
+// --syn-flood: N SYNs to one server port, at --rate per second, each from a spoofed
+// source of its own (address random, never twice; port random in 1024-65535), as
+// hping3 --flood --rand-source sends them; nothing answers. N conversations of one SYN.
+FloodCounts syn_flood(const Params &params, Rng &rng, PcapWriter &writer, double epoch)
+{
+    FloodCounts counts;
+    const std::uint32_t key = rng.u32();
+    std::uint32_t counter = 0;
+    for (std::uint64_t i = 0; i < params.syn_flood; ++i) {
+        std::uint32_t source = 0;
+        do
+            source = permute32(counter++, key);
+        while (!spoofable(source));
+        const std::uint8_t address[4] = {static_cast<std::uint8_t>(source >> 24), static_cast<std::uint8_t>(source >> 16),
+                                         static_cast<std::uint8_t>(source >> 8), static_cast<std::uint8_t>(source)};
+        ConversationInfo c = ipv4_conversation(address, static_cast<std::uint16_t>(rng.range(1024, 65535)),
+                                               flood_server, flood_server_port, rng);
+        const double t = static_cast<double>(i) / params.rate;
+        writer.write(bare_segment(t, static_cast<std::uint32_t>(i), client, SYN, rng.u32(), 0, 1024), c, epoch);
+        ++counts.packets;
+        ++counts.conversations;
+        ++counts.unanswered;
+    }
+    return counts;
+}
+
+// --port-scan: what nmap -sS sends and gets back. One scanner host, from one source port
+// (as nmap keeps it), sends a SYN to ports 1 to N of one target at --rate per second; the
+// target's answers pass the capture point 0.5 ms later. A closed port answers RST+ACK
+// (seq 0, ACK of the SYN, as Linux does); an open one (22, 25, 53, 80, 443, 3306, 8080)
+// answers SYN-ACK, which the scanner's own stack resets (RST, seq = the ACK it got), since
+// none of its sockets sent the SYN.
+FloodCounts port_scan(const Params &params, Rng &rng, PcapWriter &writer, double epoch)
+{
+    FloodCounts counts;
+    const auto source_port = static_cast<std::uint16_t>(rng.range(33000, 65000));
+    std::vector<ConversationInfo> conversations;
+    conversations.reserve(params.port_scan);
+    std::priority_queue<Packet, std::vector<Packet>, Later> pending;
+    auto write_until = [&](double t) {
+        while (!pending.empty() && pending.top().t <= t) {
+            writer.write(pending.top(), conversations[pending.top().conv], epoch);
+            pending.pop();
+            ++counts.packets;
+        }
+    };
+    for (std::uint32_t i = 0; i < params.port_scan; ++i) {
+        const auto port = static_cast<std::uint16_t>(i + 1);
+        conversations.push_back(ipv4_conversation(scanner, source_port, flood_server, port, rng));
+        const double t = static_cast<double>(i) / params.rate;
+        const std::uint32_t isn = rng.u32();
+        write_until(t);
+        pending.push(bare_segment(t, i, client, SYN, isn, 0, 1024));
+        const bool open = std::find(std::begin(open_ports), std::end(open_ports), port) != std::end(open_ports);
+        if (open) {
+            const std::uint32_t server_isn = rng.u32();
+            pending.push(bare_segment(t + scan_rtt, i, server, SYN | ACK, server_isn, isn + 1, 64240));
+            pending.push(bare_segment(t + scan_rtt + 0.00005, i, client, RST, isn + 1, 0, 0));
+            ++counts.open;
+        } else {
+            pending.push(bare_segment(t + scan_rtt, i, server, RST | ACK, 0, isn + 1, 0));
+            ++counts.refused;
+        }
+        ++counts.conversations;
+    }
+    write_until(static_cast<double>(params.port_scan) / params.rate + 1);
+    return counts;
+}
+
+std::uint64_t file_size(const std::string &path)
+{
+    std::uint64_t bytes = 0;
+    if (std::FILE *f = std::fopen(path.c_str(), "rb")) {
+        std::fseek(f, 0, SEEK_END);
+        bytes = static_cast<std::uint64_t>(std::ftell(f));
+        std::fclose(f);
+    }
+    return bytes;
+}
+
+// The JSON summary on stdout, and into --summary's file when given.
+int emit_summary(const std::string &json, const Params &params)
+{
+    std::fputs(json.c_str(), stdout);
+    if (!params.summary.empty()) {
+        std::FILE *f = std::fopen(params.summary.c_str(), "w");
+        if (f == nullptr || std::fputs(json.c_str(), f) < 0 || std::fclose(f) != 0) {
+            std::fprintf(stderr, "tcplife_corpus: cannot write %s\n", params.summary.c_str());
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int write_flood(const Params &params)
+{
+    Rng rng(params.seed);
+    const double epoch = 1709294400.0; // 2024-03-01 12:00:00 UTC, as the busy link's
+    FloodCounts counts;
+    {
+        PcapWriter writer(params.out, 0);
+        counts = params.syn_flood != 0 ? syn_flood(params, rng, writer, epoch) : port_scan(params, rng, writer, epoch);
+    }
+    const std::uint64_t sent = params.syn_flood != 0 ? params.syn_flood : params.port_scan;
+    char json[1024];
+    std::snprintf(json, sizeof json,
+                  "{\n  \"generator\": \"tcplife_corpus 1\",\n  \"mode\": \"%s\",\n  \"seed\": %llu,\n"
+                  "  \"rate_per_s\": %g,\n  \"window_s\": %.3f,\n  \"packets\": %llu,\n  \"conversations\": %llu,\n"
+                  "  \"unanswered_conversations\": %llu,\n  \"refused_conversations\": %llu,\n"
+                  "  \"open_port_conversations\": %llu,\n  \"file_bytes\": %llu\n}\n",
+                  params.syn_flood != 0 ? "syn_flood" : "port_scan", static_cast<unsigned long long>(params.seed),
+                  params.rate, static_cast<double>(sent) / params.rate, static_cast<unsigned long long>(counts.packets),
+                  static_cast<unsigned long long>(counts.conversations),
+                  static_cast<unsigned long long>(counts.unanswered), static_cast<unsigned long long>(counts.refused),
+                  static_cast<unsigned long long>(counts.open), static_cast<unsigned long long>(file_size(params.out)));
+    return emit_summary(json, params);
+}
+
+// ---------------------------------------------------------------------------------
 
 [[noreturn]] void usage(const char *message)
 {
@@ -888,13 +1086,22 @@ private:
                  "tcplife_corpus: %s\n"
                  "usage: tcplife_corpus --out FILE [--seed N] [--conversations N | --scale X] [--rate N]\n"
                  "                      [--pre-window S] [--snaplen N] [--ipv6-share F] [--summary FILE]\n"
+                 "       tcplife_corpus --out FILE (--syn-flood N | --port-scan N) [--seed N] [--rate N] [--summary FILE]\n"
                  "  --conversations N  conversations started inside the capture window (default 100000)\n"
                  "  --scale X          the same as --conversations X*100000\n"
                  "  --rate N           conversations started per second (default 1800): the window is N/rate s\n"
                  "  --pre-window S     conversations also start during S s before the window (default 30);\n"
                  "                     those still running inside it appear mid-stream\n"
                  "  --snaplen N        cut packets to N bytes (default 0: whole packets)\n"
-                 "  --summary FILE     also write the JSON summary printed on stdout to FILE\n",
+                 "  --summary FILE     also write the JSON summary printed on stdout to FILE\n"
+                 "floods (issue 17), instead of the busy link; IPv4, no TCP options, --rate default 100000:\n"
+                 "  --syn-flood N      N SYNs at --rate per second to 198.18.0.1:80, each from a spoofed\n"
+                 "                     source of its own (random address, never twice; random port), never\n"
+                 "                     answered: N conversations of one SYN (hping3 --flood --rand-source)\n"
+                 "  --port-scan N      nmap -sS from 203.0.113.7 (one source port) to ports 1..N of 198.18.0.1\n"
+                 "                     (N <= 65535): closed ports answer RST+ACK (2 packets); the open ones\n"
+                 "                     among 22, 25, 53, 80, 443, 3306, 8080 answer SYN-ACK, which the scanner\n"
+                 "                     resets (3 packets)\n",
                  message);
     std::exit(2);
 }
@@ -919,8 +1126,13 @@ Params parse(int argc, char **argv)
             params.conversations = std::strtoull(value().c_str(), nullptr, 10);
         else if (arg == "--scale")
             params.conversations = static_cast<std::uint64_t>(std::llround(std::strtod(value().c_str(), nullptr) * 100000));
-        else if (arg == "--rate")
+        else if (arg == "--rate") {
             params.rate = std::strtod(value().c_str(), nullptr);
+            params.rate_given = true;
+        } else if (arg == "--syn-flood")
+            params.syn_flood = std::strtoull(value().c_str(), nullptr, 10);
+        else if (arg == "--port-scan")
+            params.port_scan = static_cast<std::uint32_t>(std::strtoul(value().c_str(), nullptr, 10));
         else if (arg == "--pre-window")
             params.pre_window = std::strtod(value().c_str(), nullptr);
         else if (arg == "--snaplen")
@@ -934,6 +1146,12 @@ Params parse(int argc, char **argv)
     }
     if (params.out.empty())
         usage("--out is required");
+    if (params.syn_flood != 0 && params.port_scan != 0)
+        usage("--syn-flood and --port-scan are alternatives");
+    if (params.syn_flood > 1000000000 || params.port_scan > 65535)
+        usage("--syn-flood takes at most 1000000000 SYNs, --port-scan at most 65535 ports");
+    if ((params.syn_flood != 0 || params.port_scan != 0) && !params.rate_given)
+        params.rate = flood_rate;
     if (params.conversations == 0 || !(params.rate > 0) || !(params.pre_window >= 0))
         usage("--conversations and --rate must be positive, --pre-window not negative");
     if (params.snaplen != 0 && params.snaplen < 100)
@@ -946,6 +1164,8 @@ Params parse(int argc, char **argv)
 int main(int argc, char **argv)
 {
     const Params params = parse(argc, argv);
+    if (params.syn_flood != 0 || params.port_scan != 0)
+        return write_flood(params);
     Rng rng(params.seed);
     AddressPlan plan(params.conversations, rng);
     const double window = static_cast<double>(params.conversations) / params.rate;
@@ -1006,12 +1226,7 @@ int main(int argc, char **argv)
         ipv6_conversations += c.family == 6 ? 1 : 0;
         ++kind_conversations[static_cast<std::size_t>(c.kind)];
     }
-    std::uint64_t file_bytes = 0;
-    if (std::FILE *f = std::fopen(params.out.c_str(), "rb")) {
-        std::fseek(f, 0, SEEK_END);
-        file_bytes = static_cast<std::uint64_t>(std::ftell(f));
-        std::fclose(f);
-    }
+    const std::uint64_t file_bytes = file_size(params.out);
 
     std::string json = "{\n";
     char line[512];
@@ -1036,13 +1251,5 @@ int main(int argc, char **argv)
         json += line;
     }
     json += "  }\n}\n";
-    std::fputs(json.c_str(), stdout);
-    if (!params.summary.empty()) {
-        std::FILE *f = std::fopen(params.summary.c_str(), "w");
-        if (f == nullptr || std::fputs(json.c_str(), f) < 0 || std::fclose(f) != 0) {
-            std::fprintf(stderr, "tcplife_corpus: cannot write %s\n", params.summary.c_str());
-            return 1;
-        }
-    }
-    return 0;
+    return emit_summary(json, params);
 }

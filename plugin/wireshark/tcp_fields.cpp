@@ -412,7 +412,8 @@ Extraction extract_segment(packet_info *pinfo, Segment *out)
     const SegmentEnds ends{copy->address_kind, copy->source_bytes, copy->destination_bytes, copy->source_port,
                            copy->destination_port};
     TcpStream stream;
-    if (!reader.streams->find(pinfo, ends, (copy->flags & tcp_flag::syn) != 0, &stream))
+    if (!reader.streams->find(pinfo, ends, (copy->flags & tcp_flag::syn) != 0, (copy->flags & tcp_flag::ack) != 0,
+                              &stream))
         return Extraction::Incomplete;
     out->stream = stream.index;
     fill_address(*copy, copy->source_bytes, &out->source.address);

@@ -66,7 +66,7 @@ bool TcpStreams::look_up(packet_info *pinfo, const SegmentEnds &ends, TcpStream 
     return true;
 }
 
-bool TcpStreams::find(packet_info *pinfo, const SegmentEnds &ends, bool syn, TcpStream *stream) noexcept
+bool TcpStreams::find(packet_info *pinfo, const SegmentEnds &ends, bool syn, bool ack, TcpStream *stream) noexcept
 {
     // Conversations told apart by more than the pair (4.4's deinterlacing) are looked up
     // every time.
@@ -84,6 +84,8 @@ bool TcpStreams::find(packet_info *pinfo, const SegmentEnds &ends, bool syn, Tcp
         known->second = *stream;
         return true;
     }
+    if (syn && !ack)
+        return true; // a pure SYN: most of a flood's are never answered (tcp_streams.hpp)
     try {
         known_.emplace(key, *stream);
     } catch (...) {

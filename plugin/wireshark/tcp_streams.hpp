@@ -5,6 +5,10 @@
 // pair's first segment and at every segment with SYN set (TCP's port-reuse rules: a SYN
 // with a new sequence number starts a new conversation, and from 4.4 on so does a
 // SYN-ACK after a close or with a new sequence number). First pass only, frames in order.
+// A pair is remembered from its first segment that is not a pure SYN: a flood's SYNs,
+// never answered, would otherwise leave a node of about 90 bytes each (bench/README.md,
+// "Floods"). An answered SYN costs no lookup more: its pair's next segment, the SYN-ACK,
+// is looked up anyway; a refused one's RST+ACK (a port scan's closed port) costs one.
 #pragma once
 
 #include <epan/packet.h>
@@ -36,7 +40,8 @@ public:
     explicit TcpStreams(int tcp_protocol) : tcp_protocol_(tcp_protocol) {}
 
     // False when TCP keeps no conversation for the segment (it gave up before making one).
-    bool find(packet_info *pinfo, const SegmentEnds &ends, bool syn, TcpStream *stream) noexcept;
+    // `syn`, `ack`: the segment's flags.
+    bool find(packet_info *pinfo, const SegmentEnds &ends, bool syn, bool ack, TcpStream *stream) noexcept;
 
 private:
     struct Key {
