@@ -14,7 +14,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 source_dir="$top/profile/tcplife"
-shipped=(preferences colorfilters)
+shipped=(preferences colorfilters dfilter_buttons)
 
 mode=install
 if [ "${1:-}" = "--uninstall" ]; then
@@ -55,7 +55,7 @@ defaults="${global_conf:-/usr/share/wireshark}/colorfilters"
 
 staging=$(mktemp -d)
 trap 'rm -rf "$staging"' EXIT
-cp "$source_dir/preferences" "$staging/preferences"
+cp "$source_dir/preferences" "$source_dir/dfilter_buttons" "$staging/"
 {
   cat "$source_dir/colorfilters"
   if [ -f "$defaults" ]; then

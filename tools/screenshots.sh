@@ -30,7 +30,7 @@ fail() {
   exit 1
 }
 
-"$top/tools/install-deps.sh" wireshark-qt xvfb xdotool imagemagick fonts-dejavu-core
+"$top/tools/install-deps.sh" wireshark-qt xvfb xdotool xclip imagemagick fonts-dejavu-core
 cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release -DTCPLIFE_BUILD_TESTS=OFF >/dev/null
 cmake --build "$build" -j "$(nproc)" --target tcplife >/dev/null
 
@@ -256,7 +256,9 @@ shot_expert_info() {
 # entry of that submenu is opened. TCPLIFE_STATS_MENU_POSITION overrides it (19 is HTTP,
 # to try the mechanics without the plugin's tree: TCPLIFE_STATS_MENU_POSITION=19
 # TCPLIFE_STATS_TREE=http,tree tools/screenshots.sh).
-stats_menu_position=${TCPLIFE_STATS_MENU_POSITION:-28}
+stats_menu_position=${TCPLIFE_STATS_MENU_POSITION:-29}
+# The same count to "TCP Lifecycle States over time" (4.0 makes no submenu of its name).
+states_menu_position=12
 shot_statistics() {
   local tree=${TCPLIFE_STATS_TREE:-}
   if [ -z "$tree" ]; then
@@ -297,9 +299,67 @@ shot_conversations() {
   stop_wireshark
 }
 
+# (f) Statistics > TCP Lifecycle States over time: its dialog asks for the interval (10 s,
+# the scenarios' spacing) and a filter (none); the window shows what -z tcplife,states
+# prints. Its "Copy as CSV" button must give what -z tcplife,states_csv,10 prints.
+shot_states() {
+  local dialog size=900x420 expected copied
+  start_wireshark 1000 300
+  xdotool windowfocus --sync "$main_window"
+  xdotool key alt+s
+  for _ in $(seq "$states_menu_position"); do xdotool key Down; done
+  xdotool key Return
+  dialog=$(wait_for_window 'interval and filter' 30)
+  wait_until_drawn "$dialog" "$(xdotool getwindowgeometry "$dialog" | sed -n 's/^ *Geometry: //p')"
+  # The interval's field is the first one, at the right of its label.
+  xdotool mousemove --sync --window "$dialog" $(($(xdotool getwindowgeometry "$dialog" |
+    sed -n 's/^ *Geometry: \([0-9]*\)x.*/\1/p') - 60)) 22 click 1
+  xdotool key ctrl+a type 10
+  xdotool key Return
+  dialog=$(dialog_window 'states over time$' "$size")
+  xdotool mousemove --sync $((width - 1)) $((screen_height - 1))
+  shoot "$dialog" "$size" states-over-time.png
+  xdotool mousemove --sync --window "$dialog" $((${size%x*} - 153)) $((${size#*x} - 24)) click 1
+  expected=$(run_as_user tshark -r "$sandbox/tour.pcap" -q -z tcplife,states_csv,10 2>/dev/null)
+  copied=""
+  for _ in $(seq 20); do
+    copied=$(timeout 2 xclip -selection clipboard -o 2>/dev/null || true)
+    [ -n "$copied" ] && break
+    sleep 0.25
+  done
+  [ "$copied" = "$expected" ] ||
+    fail "the States over time window's CSV is not what tshark -z tcplife,states_csv,10 prints:
+$(diff <(echo "$expected") <(echo "$copied") | head -n 20)"
+  echo "tcplife screenshots: the window's CSV equals tshark's"
+  stop_wireshark
+}
+
+# (g) Statistics > Flow Graph with the flow type "TCP Lifecycle": the ladder, on the
+# scenarios between two addresses (the loopback ones draw their arrows in one column).
+# Positions are from the dialog's bottom-left: the "Limit to display filter" box and the
+# "Flow type" box, picked by typing the flow's name into its open list.
+flow_menu_position=18
+shot_flow_graph() {
+  local dialog size=1400x620
+  start_wireshark 1000 300 -Y 'ip.addr == 10.0.0.0/8 && tcp'
+  xdotool windowfocus --sync "$main_window"
+  xdotool key alt+s
+  for _ in $(seq "$flow_menu_position"); do xdotool key Down; done
+  xdotool key Return
+  dialog=$(dialog_window '· Flow' "$size")
+  wait_until_drawn "$dialog" "$size"
+  xdotool mousemove --sync --window "$dialog" 17 $((${size#*x} - 55)) click 1
+  wait_until_drawn "$dialog" "$size"
+  xdotool mousemove --sync --window "$dialog" 737 $((${size#*x} - 55)) click 1
+  xdotool type --delay 50 "TCP Lifecycle"
+  xdotool key Return
+  xdotool mousemove --sync $((width - 1)) $((screen_height - 1))
+  shoot "$dialog" "$size" flow-graph.png
+  stop_wireshark
+}
+
 mkdir -p "$out"
-shot_packet_list
-shot_packet_details
-shot_expert_info
-shot_statistics
-shot_conversations
+# TCPLIFE_SHOTS="states conversations" takes only those.
+for shot in ${TCPLIFE_SHOTS:-packet_list packet_details expert_info statistics conversations states flow_graph}; do
+  "shot_$shot"
+done

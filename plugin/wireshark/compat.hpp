@@ -7,6 +7,7 @@
 #include <epan/address.h>
 #include <epan/column-info.h>
 #include <epan/conversation.h>
+#include <epan/funnel.h>
 #include <epan/packet.h>
 #include <epan/ftypes/ftypes.h>
 #include <epan/prefs.h>
@@ -16,6 +17,7 @@
 #include <ws_version.h>
 
 #include <cstdint>
+#include <type_traits>
 
 // True when the Wireshark built against is major.minor or newer (5.0 included).
 #define TCPLIFE_WIRESHARK_AT_LEAST(major, minor)                                                                     \
@@ -48,6 +50,10 @@ using pref_bool = bool;
 #else
 using pref_bool = gboolean;
 #endif
+
+// 4.6 (and no later than it): a GUI text window's button callback returns a C bool, a
+// gboolean before. Taken from the header, whichever release it is.
+using funnel_button_result = std::invoke_result_t<funnel_bt_cb_t, funnel_text_window_t *, void *>;
 
 // 4.6: a stat tap's start callback says whether it started, and tshark stops with an
 // error when one did not. Before, the callback cannot say so: Wireshark's own

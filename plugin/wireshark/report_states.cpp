@@ -1,6 +1,8 @@
 // -z tcplife,states[,interval[,filter]] and tcplife,states_csv: endpoints in each state
 // interval by interval. The glue only collects each conversation's state changes from
 // the tap and prints what the core counts (core/states_over_time.hpp).
+#include "report_states.hpp"
+
 #include "capture_time.hpp"
 #include "compat.hpp"
 #include "reports.hpp"
@@ -14,16 +16,19 @@
 #include <vector>
 
 namespace tcplife::wireshark {
-namespace {
 
-enum class StatesFormat { Text, Csv };
+struct StatesReport;
+
+struct StatesSelection {
+    StatesReport *report;
+};
 
 // Two listeners fill it, as for the ladder: one sees every segment (the changes to
 // count), the other only the segments that pass the user's filter (the conversations
 // to count), so a conversation is counted whole.
 struct StatesReport {
-    StatesFormat format;
-    std::int64_t interval_ns;
+    StatesFormat format = StatesFormat::Text;
+    std::int64_t interval_ns = 0;
     std::string filter;
     std::vector<StateChange> changes; // in frame order
     std::vector<bool> seen;           // by stream index: its first segment is in `changes`
@@ -31,11 +36,11 @@ struct StatesReport {
     bool started = false;
     std::int64_t start_ns = 0;
     std::int64_t latest_ns = 0;
+    StatesSink sink{};                    // where each draw's text goes; stdout without one
+    StatesSelection *selection = nullptr; // the filtered listener's data, with a filter
 };
 
-struct StatesSelection {
-    StatesReport *report;
-};
+namespace {
 
 void mark(std::vector<bool> &streams, std::uint32_t stream)
 {
@@ -88,7 +93,9 @@ tap_packet_status selection_packet(void *data, packet_info *, epan_dissect_t *, 
     return TAP_PACKET_DONT_REDRAW;
 }
 
-std::string states_output(const StatesReport &report)
+} // namespace
+
+std::string states_output(const StatesReport &report, StatesFormat format)
 {
     const Capture *capture = current_capture();
     std::vector<StateChange> chosen;
@@ -106,17 +113,79 @@ std::string states_output(const StatesReport &report)
         options.time_wait_ns = capture->time_wait_ns();
     // Every interval of the capture is shown, even when the filter chose nothing.
     if (chosen.empty() && report.started)
-        return report.format == StatesFormat::Csv
+        return format == StatesFormat::Csv
                    ? states_csv(count_states_over_time({}, options))
                    : states_text(count_states_over_time({}, options), StatesContext{report.filter});
     const StatesOverTime states = count_states_over_time(chosen, options);
-    return report.format == StatesFormat::Csv ? states_csv(states) : states_text(states, StatesContext{report.filter});
+    return format == StatesFormat::Csv ? states_csv(states) : states_text(states, StatesContext{report.filter});
 }
+
+namespace {
 
 void draw_states(void *data)
 {
-    print_report([data] { return states_output(*static_cast<StatesReport *>(data)); });
+    const auto *report = static_cast<const StatesReport *>(data);
+    if (report->sink.show == nullptr) {
+        print_report([report] { return states_output(*report, report->format); });
+        return;
+    }
+    try {
+        report->sink.show(report->sink.target, states_output(*report, report->format));
+    } catch (...) {
+        report->sink.show(report->sink.target, "tcplife: out of memory while counting the states");
+    }
 }
+
+void free_unless_owned(void *data)
+{
+    const auto *report = static_cast<const StatesReport *>(data);
+    if (report->sink.show == nullptr)
+        delete report; // a window's report is the window's to delete (stop_states_report)
+}
+
+} // namespace
+
+StatesReport *start_states_report(StatesFormat format, const StatesArgument &argument, StatesSink sink,
+                                  std::string &error)
+{
+    auto *report = new StatesReport;
+    report->format = format;
+    report->interval_ns = argument.interval_ns;
+    report->filter = argument.filter;
+    // The finish callbacks free what they were registered with when a tshark run ends, or
+    // when a listener is removed; a window's report is the window's (stop_states_report),
+    // so its sink is set only once nothing can fail.
+    GString *failure = register_tap_listener("tcplife", report, nullptr, TL_REQUIRES_NOTHING, reset_states,
+                                             states_packet, draw_states, free_unless_owned);
+    if (failure != nullptr) {
+        delete report;
+    } else if (!report->filter.empty()) {
+        report->selection = new StatesSelection{report};
+        failure = register_tap_listener("tcplife", report->selection, report->filter.c_str(), TL_REQUIRES_NOTHING,
+                                        nullptr, selection_packet, nullptr, delete_listener_data<StatesSelection>);
+        if (failure != nullptr) {
+            delete report->selection;
+            remove_tap_listener(report); // deletes it: it has no sink yet
+        }
+    }
+    if (failure == nullptr) {
+        report->sink = sink;
+        return report;
+    }
+    error = failure->str;
+    g_string_free(failure, TRUE);
+    return nullptr;
+}
+
+void stop_states_report(StatesReport *report)
+{
+    if (report->selection != nullptr)
+        remove_tap_listener(report->selection); // deletes the selection
+    remove_tap_listener(report);
+    delete report;
+}
+
+namespace {
 
 struct StatesUi {
     const char *cli;
@@ -129,36 +198,15 @@ constexpr StatesUi states_uis[] = {
     {"tcplife,states_csv", StatesFormat::Csv, "TCP Lifecycle states over time (CSV)"},
 };
 
-bool failed(const char *cli, GString *error)
-{
-    const bool started = fail_report(cli, error->str);
-    g_string_free(error, TRUE);
-    return started;
-}
-
 bool start_states(const char *argument, void *ui_data)
 {
     const auto *ui = static_cast<const StatesUi *>(ui_data);
     const StatesArgument parsed = parse_states_argument(filter_after(argument, ui->cli));
     if (!parsed.valid)
         return fail_report(ui->cli, parsed.error.c_str());
-    auto *report = new StatesReport{ui->format, parsed.interval_ns, parsed.filter, {}, {}, {}, false, 0, 0};
-    GString *error = register_tap_listener("tcplife", report, nullptr, TL_REQUIRES_NOTHING, reset_states,
-                                           states_packet, draw_states, delete_listener_data<StatesReport>);
-    if (error != nullptr) {
-        delete report;
-        return failed(ui->cli, error);
-    }
-    if (report->filter.empty())
-        return true;
-    auto *selection = new StatesSelection{report};
-    error = register_tap_listener("tcplife", selection, report->filter.c_str(), TL_REQUIRES_NOTHING, nullptr,
-                                  selection_packet, nullptr, delete_listener_data<StatesSelection>);
-    if (error != nullptr) {
-        delete selection;
-        remove_tap_listener(report);
-        return failed(ui->cli, error);
-    }
+    std::string error;
+    if (start_states_report(ui->format, parsed, StatesSink{}, error) == nullptr)
+        return fail_report(ui->cli, error.c_str());
     return true;
 }
 

@@ -23,6 +23,7 @@ void register_ladder_report();                      // report_ladder.cpp
 void register_flow_graph(int protocol);             // report_flow.cpp, with the protocol
 
 void register_states_report();                      // report_states.cpp
+void register_states_window();                      // window_states.cpp, with the protocol
 void register_conversations_dialog();               // report_conversations.cpp
 
 // The open capture's state, or null between captures (registration.cpp).

@@ -2,7 +2,9 @@
 """Checks the "tcplife" configuration profile (profile/tcplife) as tshark sees it once
 tools/install-profile.sh has put it in a private HOME: its columns show the expected
 steps and states, every colouring rule compiles and matches the frames it is meant for,
-and rows take the first matching rule, Wireshark's defaults last."""
+rows take the first matching rule, Wireshark's defaults last, and the filter button names
+every tcplife expert info."""
+import csv
 import os
 import pty
 import re
@@ -165,6 +167,38 @@ def rows_take_the_first_matching_rule(tshark, captures, profile):
         colours = coloured_lines(tshark, tshark.capture(os.path.join(captures, capture_name)))
         for frame, name in expected.items():
             assert name in names_by_colour.get(colours.get(frame), []), (capture_name, frame, name, colours.get(frame))
+
+
+def read_buttons(path):
+    """label -> filter of each filter button (Wireshark's "enabled","label","filter","comment")."""
+    buttons = {}
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#") or not line.strip():
+                continue
+            enabled, label, display_filter, comment = next(csv.reader([line], escapechar="\\"))
+            assert enabled == "TRUE" and comment, line
+            buttons[label] = display_filter
+    return buttons
+
+
+@check
+def expert_button_names_every_tcplife_expert_info(tshark, captures, profile):
+    buttons = read_buttons(os.path.join(tshark.home, ".config", "wireshark", "profiles", "tcplife",
+                                        "dfilter_buttons"))
+    assert list(buttons) == ["tcplife expert"], list(buttons)
+    named = buttons["tcplife expert"].split(" || ")
+    fields = tshark.run("-G", "fields")
+    assert fields.returncode == 0, fields.stderr
+    registered = [line.split("\t")[2] for line in fields.stdout.splitlines()
+                  if line.split("\t")[2:3] and line.split("\t")[2].startswith("tcplife.expert.")]
+    assert len(registered) > 30 and sorted(named) == sorted(registered), (
+        "missing: %s; not registered: %s" % (sorted(set(registered) - set(named)), sorted(set(named) - set(registered))))
+    # The handshake's three steps, the FIN, the merged FIN+ACK and the ACK before TIME_WAIT.
+    capture = tshark.capture(os.path.join(captures, "merged-close.pcap"))
+    result = tshark.run("-2", "-r", capture, "-Y", buttons["tcplife expert"], "-T", "fields", "-e", "frame.number")
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    assert [int(n) for n in result.stdout.split()] == [1, 2, 3, 8, 9, 10], result.stdout
 
 
 def install_profile(tshark, source):

@@ -284,6 +284,23 @@ void test_states_argument_bad_interval_is_refused(void **)
     }
 }
 
+void test_states_window_fields_interval_and_filter_apart(void **)
+{
+    const StatesArgument blank = parse_states_fields(" ", " tcp.port == 80 ");
+    assert_true(blank.valid);
+    assert_int_equal(blank.interval_ns, second);
+    assert_string_equal(blank.filter.c_str(), "tcp.port == 80");
+    const StatesArgument quarter = parse_states_fields("0.25", "tcp.port in {80,443}");
+    assert_true(quarter.valid);
+    assert_int_equal(quarter.interval_ns, 250 * ms);
+    assert_string_equal(quarter.filter.c_str(), "tcp.port in {80,443}");
+    for (const char *interval : {"tcp.port == 80", "1,5", "0", "-1"}) {
+        const StatesArgument refused = parse_states_fields(interval, "");
+        assert_false(refused.valid);
+        assert_false(refused.error.empty());
+    }
+}
+
 // ---- text and CSV ----
 
 void test_states_text_shows_only_states_that_occur(void **)
@@ -344,6 +361,7 @@ int main(void)
         cmocka_unit_test(test_states_too_many_intervals_are_refused),
         cmocka_unit_test(test_states_argument_number_first_then_filter),
         cmocka_unit_test(test_states_argument_bad_interval_is_refused),
+        cmocka_unit_test(test_states_window_fields_interval_and_filter_apart),
         cmocka_unit_test(test_states_text_shows_only_states_that_occur),
         cmocka_unit_test(test_states_csv_has_the_fixed_columns),
     };

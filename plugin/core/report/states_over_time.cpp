@@ -287,6 +287,22 @@ StatesArgument parse_states_argument(std::string_view text)
     return argument;
 }
 
+StatesArgument parse_states_fields(std::string_view interval, std::string_view filter)
+{
+    StatesArgument argument;
+    argument.filter = std::string(trimmed(filter));
+    const std::string_view head = trimmed(interval);
+    if (head.empty())
+        return argument;
+    if (!is_decimal_number(head)) {
+        argument.valid = false;
+        argument.error = "the interval is a number of seconds, such as 1 or 0.25";
+        return argument;
+    }
+    argument.valid = parse_interval(head, argument.interval_ns, argument.error);
+    return argument;
+}
+
 const std::vector<std::string> states_csv_columns = [] {
     std::vector<std::string> columns = {"ts", "start", "end"};
     for (const char *side : {"client_", "server_", "all_"})

@@ -90,6 +90,8 @@ struct StatesArgument {
 };
 
 StatesArgument parse_states_argument(std::string_view text);
+// The GUI window's two fields: an interval (empty for the default) and a filter.
+StatesArgument parse_states_fields(std::string_view interval, std::string_view filter);
 
 struct StatesContext {
     std::string filter; // empty: no filter
