@@ -256,9 +256,10 @@ shot_expert_info() {
 # entry of that submenu is opened. TCPLIFE_STATS_MENU_POSITION overrides it (19 is HTTP,
 # to try the mechanics without the plugin's tree: TCPLIFE_STATS_MENU_POSITION=19
 # TCPLIFE_STATS_TREE=http,tree tools/screenshots.sh).
-stats_menu_position=${TCPLIFE_STATS_MENU_POSITION:-29}
-# The same count to "TCP Lifecycle States over time" (4.0 makes no submenu of its name).
+stats_menu_position=${TCPLIFE_STATS_MENU_POSITION:-30}
+# The same count to the report windows (4.0 makes no submenu of their names).
 states_menu_position=12
+summary_menu_position=13
 shot_statistics() {
   local tree=${TCPLIFE_STATS_TREE:-}
   if [ -z "$tree" ]; then
@@ -299,34 +300,67 @@ shot_conversations() {
   stop_wireshark
 }
 
-# (f) Statistics > TCP Lifecycle States over time: its dialog asks for the interval (10 s,
-# the scenarios' spacing) and a filter (none); the window shows what -z tcplife,states
-# prints. Its "Copy as CSV" button must give what -z tcplife,states_csv,10 prints.
-shot_states() {
-  local dialog size=900x420 expected copied
-  start_wireshark 1000 300
-  xdotool windowfocus --sync "$main_window"
-  xdotool key alt+s
-  for _ in $(seq "$states_menu_position"); do xdotool key Down; done
-  xdotool key Return
-  dialog=$(wait_for_window 'interval and filter' 30)
-  wait_until_drawn "$dialog" "$(xdotool getwindowgeometry "$dialog" | sed -n 's/^ *Geometry: //p')"
-  # The interval's field is the first one, at the right of its label.
-  xdotool mousemove --sync --window "$dialog" $(($(xdotool getwindowgeometry "$dialog" |
-    sed -n 's/^ *Geometry: \([0-9]*\)x.*/\1/p') - 60)) 22 click 1
-  xdotool key ctrl+a type 10
-  xdotool key Return
-  dialog=$(dialog_window 'states over time$' "$size")
-  xdotool mousemove --sync $((width - 1)) $((screen_height - 1))
-  shoot "$dialog" "$size" states-over-time.png
-  xdotool mousemove --sync --window "$dialog" $((${size%x*} - 153)) $((${size#*x} - 24)) click 1
-  expected=$(run_as_user tshark -r "$sandbox/tour.pcap" -q -z tcplife,states_csv,10 2>/dev/null)
-  copied=""
+# The clipboard's text, once some program has put text there.
+clipboard() {
+  local copied=""
   for _ in $(seq 20); do
     copied=$(timeout 2 xclip -selection clipboard -o 2>/dev/null || true)
     [ -n "$copied" ] && break
     sleep 0.25
   done
+  echo "$copied"
+}
+
+# open_report POSITION DIALOG_TITLE [INTERVAL]: opens the report window at POSITION in the
+# Statistics menu and answers its dialog: the defaults, and INTERVAL typed into the first
+# field when given. A click into that field (at the right of its label) gives the dialog
+# the keyboard.
+open_report() {
+  local position=$1 title=$2 interval=${3:-} dialog size
+  xdotool windowfocus --sync "$main_window"
+  xdotool key alt+s
+  for _ in $(seq "$position"); do xdotool key Down; done
+  xdotool key Return
+  dialog=$(wait_for_window "$title" 30)
+  size=$(xdotool getwindowgeometry "$dialog" | sed -n 's/^ *Geometry: //p')
+  wait_until_drawn "$dialog" "$size"
+  xdotool mousemove --sync --window "$dialog" $((${size%x*} - 60)) 22 click 1
+  [ -z "$interval" ] || xdotool key ctrl+a type "$interval"
+  xdotool key Return
+}
+
+# (f) Statistics > TCP Lifecycle Summary: what -z tcplife,summary prints, in the order of
+# a connection's life. Its text, selected and copied, must be tshark's.
+shot_summary() {
+  local dialog size=900x680 expected copied
+  start_wireshark 1000 300
+  open_report "$summary_menu_position" 'summary: filter'
+  dialog=$(dialog_window 'summary$' "$size")
+  xdotool mousemove --sync $((width - 1)) $((screen_height - 1))
+  shoot "$dialog" "$size" summary.png
+  xdotool mousemove --sync --window "$dialog" 300 100 click 1 key ctrl+a ctrl+c
+  expected=$(run_as_user tshark -r "$sandbox/tour.pcap" -q -z tcplife,summary 2>/dev/null)
+  copied=$(clipboard)
+  [ "$copied" = "$expected" ] ||
+    fail "the Summary window is not what tshark -z tcplife,summary prints:
+$(diff <(echo "$expected") <(echo "$copied") | head -n 20)"
+  echo "tcplife screenshots: the Summary window's text equals tshark's"
+  stop_wireshark
+}
+
+# (g) Statistics > TCP Lifecycle States over time: its dialog asks for the interval (10 s,
+# the scenarios' spacing) and a filter (none); the window shows what -z tcplife,states
+# prints. Its "Copy as CSV" button must give what -z tcplife,states_csv,10 prints.
+shot_states() {
+  local dialog size=900x420 expected copied
+  start_wireshark 1000 300
+  open_report "$states_menu_position" 'interval and filter' 10
+  dialog=$(dialog_window 'states over time$' "$size")
+  xdotool mousemove --sync $((width - 1)) $((screen_height - 1))
+  shoot "$dialog" "$size" states-over-time.png
+  xdotool mousemove --sync --window "$dialog" $((${size%x*} - 153)) $((${size#*x} - 24)) click 1
+  expected=$(run_as_user tshark -r "$sandbox/tour.pcap" -q -z tcplife,states_csv,10 2>/dev/null)
+  copied=$(clipboard)
   [ "$copied" = "$expected" ] ||
     fail "the States over time window's CSV is not what tshark -z tcplife,states_csv,10 prints:
 $(diff <(echo "$expected") <(echo "$copied") | head -n 20)"
@@ -334,11 +368,11 @@ $(diff <(echo "$expected") <(echo "$copied") | head -n 20)"
   stop_wireshark
 }
 
-# (g) Statistics > Flow Graph with the flow type "TCP Lifecycle": the ladder, on the
+# (h) Statistics > Flow Graph with the flow type "TCP Lifecycle": the ladder, on the
 # scenarios between two addresses (the loopback ones draw their arrows in one column).
 # Positions are from the dialog's bottom-left: the "Limit to display filter" box and the
 # "Flow type" box, picked by typing the flow's name into its open list.
-flow_menu_position=18
+flow_menu_position=19
 shot_flow_graph() {
   local dialog size=1400x620
   start_wireshark 1000 300 -Y 'ip.addr == 10.0.0.0/8 && tcp'
@@ -360,6 +394,6 @@ shot_flow_graph() {
 
 mkdir -p "$out"
 # TCPLIFE_SHOTS="states conversations" takes only those.
-for shot in ${TCPLIFE_SHOTS:-packet_list packet_details expert_info statistics conversations states flow_graph}; do
+for shot in ${TCPLIFE_SHOTS:-packet_list packet_details expert_info statistics conversations summary states flow_graph}; do
   "shot_$shot"
 done

@@ -175,7 +175,7 @@ void register_protocol()
 
     register_tcplife_tap();
     register_flow_graph(ids.protocol);
-    register_states_window();
+    register_report_windows();
     tcplife_handle = create_dissector_handle(dissect_tcplife, ids.protocol);
     register_init_routine(start_capture);
     register_cleanup_routine(end_capture);

@@ -36,7 +36,7 @@ struct StatesReport {
     bool started = false;
     std::int64_t start_ns = 0;
     std::int64_t latest_ns = 0;
-    StatesSink sink{};                    // where each draw's text goes; stdout without one
+    ReportSink sink{};
     StatesSelection *selection = nullptr; // the filtered listener's data, with a filter
 };
 
@@ -125,38 +125,21 @@ namespace {
 void draw_states(void *data)
 {
     const auto *report = static_cast<const StatesReport *>(data);
-    if (report->sink.show == nullptr) {
-        print_report([report] { return states_output(*report, report->format); });
-        return;
-    }
-    try {
-        report->sink.show(report->sink.target, states_output(*report, report->format));
-    } catch (...) {
-        report->sink.show(report->sink.target, "tcplife: out of memory while counting the states");
-    }
-}
-
-void free_unless_owned(void *data)
-{
-    const auto *report = static_cast<const StatesReport *>(data);
-    if (report->sink.show == nullptr)
-        delete report; // a window's report is the window's to delete (stop_states_report)
+    deliver_report(report->sink, [report] { return states_output(*report, report->format); });
 }
 
 } // namespace
 
-StatesReport *start_states_report(StatesFormat format, const StatesArgument &argument, StatesSink sink,
+StatesReport *start_states_report(StatesFormat format, const StatesArgument &argument, ReportSink sink,
                                   std::string &error)
 {
     auto *report = new StatesReport;
     report->format = format;
     report->interval_ns = argument.interval_ns;
     report->filter = argument.filter;
-    // The finish callbacks free what they were registered with when a tshark run ends, or
-    // when a listener is removed; a window's report is the window's (stop_states_report),
-    // so its sink is set only once nothing can fail.
+    report->sink = sink;
     GString *failure = register_tap_listener("tcplife", report, nullptr, TL_REQUIRES_NOTHING, reset_states,
-                                             states_packet, draw_states, free_unless_owned);
+                                             states_packet, draw_states, finish_unless_windowed<StatesReport>(sink));
     if (failure != nullptr) {
         delete report;
     } else if (!report->filter.empty()) {
@@ -165,13 +148,14 @@ StatesReport *start_states_report(StatesFormat format, const StatesArgument &arg
                                         nullptr, selection_packet, nullptr, delete_listener_data<StatesSelection>);
         if (failure != nullptr) {
             delete report->selection;
-            remove_tap_listener(report); // deletes it: it has no sink yet
+            const bool windowed = sink.show != nullptr;
+            remove_tap_listener(report); // which deletes tshark's
+            if (windowed)
+                delete report;
         }
     }
-    if (failure == nullptr) {
-        report->sink = sink;
+    if (failure == nullptr)
         return report;
-    }
     error = failure->str;
     g_string_free(failure, TRUE);
     return nullptr;
@@ -205,7 +189,7 @@ bool start_states(const char *argument, void *ui_data)
     if (!parsed.valid)
         return fail_report(ui->cli, parsed.error.c_str());
     std::string error;
-    if (start_states_report(ui->format, parsed, StatesSink{}, error) == nullptr)
+    if (start_states_report(ui->format, parsed, ReportSink{}, error) == nullptr)
         return fail_report(ui->cli, error.c_str());
     return true;
 }

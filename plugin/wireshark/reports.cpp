@@ -17,22 +17,22 @@
 #include <vector>
 
 namespace tcplife::wireshark {
-namespace {
-
-int tcplife_tap = -1;
-
-enum class TableFormat { Text, Csv, Zeek, Summary };
 
 // One -z tcplife,<report>[,filter]: which conversations had a segment pass the filter.
 // A conversation is reported whole, with its final values, however many of its
 // segments matched.
 struct TableReport {
-    TableFormat format;
+    TableFormat format = TableFormat::Text;
     std::string filter;
+    ReportSink sink{};
     std::vector<bool> selected; // by stream index
     bool started = false;
     std::int64_t start_ns = 0;
 };
+
+namespace {
+
+int tcplife_tap = -1;
 
 void reset_table(void *data)
 {
@@ -83,7 +83,8 @@ std::string table_output(const TableReport &report)
 
 void draw_table(void *data)
 {
-    print_report([data] { return table_output(*static_cast<TableReport *>(data)); });
+    const auto *report = static_cast<const TableReport *>(data);
+    deliver_report(report->sink, [report] { return table_output(*report); });
 }
 
 struct TableUi {
@@ -102,16 +103,10 @@ constexpr TableUi table_uis[] = {
 bool start_table(const char *argument, void *ui_data)
 {
     const auto *ui = static_cast<const TableUi *>(ui_data);
-    auto *report = new TableReport{ui->format, filter_after(argument, ui->cli), {}, false, 0};
-    GString *error = register_tap_listener("tcplife", report, report->filter.empty() ? nullptr : report->filter.c_str(),
-                                           TL_REQUIRES_NOTHING, reset_table, table_packet, draw_table,
-                                           delete_listener_data<TableReport>);
-    if (error == nullptr)
-        return true;
-    delete report;
-    const bool started = fail_report(ui->cli, error->str);
-    g_string_free(error, TRUE);
-    return started;
+    std::string error;
+    if (start_table_report(ui->format, filter_after(argument, ui->cli), ReportSink{}, error) == nullptr)
+        return fail_report(ui->cli, error.c_str());
+    return true;
 }
 
 tap_param filter_parameter[] = {{PARAM_FILTER, "filter", "Filter", nullptr, TRUE}};
@@ -119,6 +114,29 @@ tap_param filter_parameter[] = {{PARAM_FILTER, "filter", "Filter", nullptr, TRUE
 stat_tap_ui table_stat_uis[std::size(table_uis)];
 
 } // namespace
+
+TableReport *start_table_report(TableFormat format, const std::string &filter, ReportSink sink, std::string &error)
+{
+    auto *report = new TableReport;
+    report->format = format;
+    report->filter = filter;
+    report->sink = sink;
+    GString *failure = register_tap_listener("tcplife", report, filter.empty() ? nullptr : filter.c_str(),
+                                             TL_REQUIRES_NOTHING, reset_table, table_packet, draw_table,
+                                             finish_unless_windowed<TableReport>(sink));
+    if (failure == nullptr)
+        return report;
+    delete report;
+    error = failure->str;
+    g_string_free(failure, TRUE);
+    return nullptr;
+}
+
+void stop_table_report(TableReport *report)
+{
+    remove_tap_listener(report);
+    delete report;
+}
 
 std::string filter_after(const char *argument, const char *prefix)
 {

@@ -23,7 +23,7 @@ void register_ladder_report();                      // report_ladder.cpp
 void register_flow_graph(int protocol);             // report_flow.cpp, with the protocol
 
 void register_states_report();                      // report_states.cpp
-void register_states_window();                      // window_states.cpp, with the protocol
+void register_report_windows();                     // window_reports.cpp, with the protocol
 void register_conversations_dialog();               // report_conversations.cpp
 
 // The open capture's state, or null between captures (registration.cpp).
@@ -62,15 +62,48 @@ template <typename Data> void delete_listener_data(void *data)
     delete static_cast<Data *>(data);
 }
 
-// Writes the text `build()` returns to stdout; nothing escapes into Wireshark.
-template <typename Build> void print_report(Build build) noexcept
+// Where a report's text goes each time Wireshark draws its listeners: a GUI window
+// (window_reports.cpp), or without `show` tshark's standard output. A report with a
+// window is the window's to stop; tshark's are freed by Wireshark when the run ends.
+struct ReportSink {
+    void (*show)(void *target, const std::string &text) = nullptr;
+    void *target = nullptr;
+};
+
+// Hands the text `build()` returns to the sink; nothing escapes into Wireshark.
+template <typename Build> void deliver_report(const ReportSink &sink, Build build) noexcept
 {
     try {
         const std::string text = build();
-        std::fwrite(text.data(), 1, text.size(), stdout);
+        if (sink.show != nullptr)
+            sink.show(sink.target, text);
+        else
+            std::fwrite(text.data(), 1, text.size(), stdout);
     } catch (...) {
-        std::fprintf(stderr, "tcplife: out of memory while writing a report\n");
+        if (sink.show != nullptr)
+            sink.show(sink.target, "tcplife: out of memory while writing the report");
+        else
+            std::fprintf(stderr, "tcplife: out of memory while writing a report\n");
     }
 }
+
+template <typename Build> void print_report(Build build) noexcept
+{
+    deliver_report(ReportSink{}, build);
+}
+
+// A listener's finish callback: Wireshark frees tshark's reports, not a window's.
+template <typename Data> tap_finish_cb finish_unless_windowed(const ReportSink &sink)
+{
+    return sink.show == nullptr ? delete_listener_data<Data> : nullptr;
+}
+
+// The conversation reports of -z tcplife,conv / csv / zeek / summary (reports.cpp).
+enum class TableFormat { Text, Csv, Zeek, Summary };
+struct TableReport;
+// Registers the report's listener, or says why it cannot (a filter that does not
+// compile) and returns null.
+TableReport *start_table_report(TableFormat format, const std::string &filter, ReportSink sink, std::string &error);
+void stop_table_report(TableReport *report);
 
 } // namespace tcplife::wireshark

@@ -3,9 +3,11 @@
 // Stats trees count packets, so each conversation's contribution is replaced every
 // time one of its segments comes by: the counts always hold each conversation's
 // latest verdicts, which after the first pass (the GUI, tshark -2) are the final ones.
-// Order and columns are Wireshark's: no release's stats tree API (4.0, 4.4, 4.6) lets a
+// Order and columns are Wireshark's: no release's stats tree API (4.0 to 4.6) lets a
 // plugin keep its items in an order (every level is sorted by a column, ties by name)
-// or drop the Rate and burst columns (the burst ones follow a user preference).
+// or drop the Rate and burst columns (the burst ones follow a user preference); the
+// TCP Lifecycle Summary window (window_reports.cpp) shows them in the order of a
+// connection's life.
 #include "reports.hpp"
 
 #include "report/conversation_table.hpp"
