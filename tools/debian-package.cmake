@@ -43,7 +43,7 @@ if(_tcplife_libwireshark_package)
 else()
   message(STATUS "tcplife: libwireshark's package not found (no dpkg here); the package names no libwireshark")
 endif()
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "tshark | wireshark-qt")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "tshark | wireshark")
 # tcplife-batch --states-plot draws with matplotlib; everything else works without it.
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "python3-matplotlib")
 set(_tcplife_arch "")

@@ -30,7 +30,7 @@ fail() {
   exit 1
 }
 
-"$top/tools/install-deps.sh" wireshark-qt xvfb xdotool xclip imagemagick fonts-dejavu-core
+"$top/tools/install-deps.sh" wireshark xvfb xdotool xclip imagemagick fonts-dejavu-core
 cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release -DTCPLIFE_BUILD_TESTS=OFF >/dev/null
 cmake --build "$build" -j "$(nproc)" --target tcplife >/dev/null
 
@@ -256,10 +256,27 @@ shot_expert_info() {
 # entry of that submenu is opened. TCPLIFE_STATS_MENU_POSITION overrides it (19 is HTTP,
 # to try the mechanics without the plugin's tree: TCPLIFE_STATS_MENU_POSITION=19
 # TCPLIFE_STATS_TREE=http,tree tools/screenshots.sh).
-stats_menu_position=${TCPLIFE_STATS_MENU_POSITION:-30}
-# The same count to the report windows (4.0 makes no submenu of their names).
-states_menu_position=12
-summary_menu_position=13
+# The same count to the report windows and to Flow Graph. Each release has its own menu
+# (4.4 adds DTN, 4.6 Plots and ILNP too; 4.4 and 4.6 name the stats tree "TCP
+# Lifecycle/Conversation summary" without a submenu, as 4.0 does the report windows), and
+# the Flow Graph of 4.4 and 4.6 starts with "Limit to display filter" on when a filter is
+# applied. Per release: the positions (stats tree, States over time, Summary, Flow Graph),
+# whether the stats tree is in a submenu, whether Flow Graph needs the click. 4.2's are
+# not known here (no Debian release has it).
+wireshark_release=$(tshark --version 2>/dev/null | sed -n '1s/^[^0-9]*\([0-9]*\.[0-9]*\)\..*/\1/p')
+case "$wireshark_release" in
+  4.0) menu_positions=(30 12 13 19 1 1) ;;
+  4.4) menu_positions=(31 12 13 19 0 0) ;;
+  4.6) menu_positions=(33 13 14 20 0 0) ;;
+  *) fail "the Statistics menu positions of Wireshark $wireshark_release are not known: count them as" \
+       "shot_statistics says and add them beside 4.0's" ;;
+esac
+stats_menu_position=${TCPLIFE_STATS_MENU_POSITION:-${menu_positions[0]}}
+states_menu_position=${menu_positions[1]}
+summary_menu_position=${menu_positions[2]}
+flow_menu_position=${menu_positions[3]}
+stats_tree_submenu=${menu_positions[4]}
+flow_limit_click=${menu_positions[5]}
 shot_statistics() {
   local tree=${TCPLIFE_STATS_TREE:-}
   if [ -z "$tree" ]; then
@@ -279,7 +296,7 @@ shot_statistics() {
   xdotool windowfocus --sync "$main_window"
   xdotool key alt+s
   for _ in $(seq "$stats_menu_position"); do xdotool key Down; done
-  xdotool key Right
+  [ "$stats_tree_submenu" -eq 0 ] || xdotool key Right
   # The open menus are windows of their own: take the screen's corner the main window fills.
   wait_until_drawn "$main_window" "$main_size"
   import -window root -crop "${main_size}+0+0" -define png:exclude-chunk=date,time "$out/statistics-menu.png"
@@ -372,7 +389,6 @@ $(diff <(echo "$expected") <(echo "$copied") | head -n 20)"
 # scenarios between two addresses (the loopback ones draw their arrows in one column).
 # Positions are from the dialog's bottom-left: the "Limit to display filter" box and the
 # "Flow type" box, picked by typing the flow's name into its open list.
-flow_menu_position=19
 shot_flow_graph() {
   local dialog size=1400x620
   start_wireshark 1000 300 -Y 'ip.addr == 10.0.0.0/8 && tcp'
@@ -382,8 +398,10 @@ shot_flow_graph() {
   xdotool key Return
   dialog=$(dialog_window '· Flow' "$size")
   wait_until_drawn "$dialog" "$size"
-  xdotool mousemove --sync --window "$dialog" 17 $((${size#*x} - 55)) click 1
-  wait_until_drawn "$dialog" "$size"
+  if [ "$flow_limit_click" -eq 1 ]; then
+    xdotool mousemove --sync --window "$dialog" 17 $((${size#*x} - 55)) click 1
+    wait_until_drawn "$dialog" "$size"
+  fi
   xdotool mousemove --sync --window "$dialog" 737 $((${size#*x} - 55)) click 1
   xdotool type --delay 50 "TCP Lifecycle"
   xdotool key Return
