@@ -17,7 +17,7 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 1
 fi
 
-for tool in tcpdump tshark unshare ip; do
+for tool in tcpdump tshark editcap openssl unshare ip; do
     command -v "$tool" >/dev/null || { echo "missing tool: $tool" >&2; exit 1; }
 done
 
@@ -34,5 +34,12 @@ unshare --net sh -c '
     ip link set dev lo up &&
     ip link set dev lo gso_max_segs 1 &&
     exec '"$PY"' loopback_scenarios.py'
+
+# The TLS captures (tls_scenarios.py: Python's ssl module, openssl for the
+# throwaway certificate), in a namespace of their own set up the same way.
+unshare --net sh -c '
+    ip link set dev lo up &&
+    ip link set dev lo gso_max_segs 1 &&
+    exec '"$PY"' tls_scenarios.py'
 
 "$PY" crafted_scenarios.py
