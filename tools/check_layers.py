@@ -18,9 +18,10 @@ BELOW = {
     "tcp": set(),
     "conversation": {"tcp"},
     "zeek": {"tcp"},
-    "capture": {"tcp", "conversation", "zeek"},
-    "text": {"tcp", "conversation"},
-    "report": {"tcp", "conversation", "zeek", "capture", "text"},
+    "tls": {"tcp"},
+    "capture": {"tcp", "conversation", "zeek", "tls"},
+    "text": {"tcp", "conversation", "tls"},
+    "report": {"tcp", "conversation", "zeek", "tls", "capture", "text"},
 }
 GLUE_MAY_INCLUDE = re.compile(r"^(capture/capture\.hpp|text/[a-z_]+\.hpp|report/[a-z_]+\.hpp|[a-z_]+\.hpp)$")
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')

@@ -124,12 +124,35 @@ hf_register_info conversation_fields[] = {
     TCPLIFE_FIELD(c.details, "Details in frame", "tcplife.conv.details", FT_FRAMENUM, BASE_NONE,
                   "In the packet details, a segment that changes no state shows the conversation's verdicts and "
                   "this link to its first segment, which shows every conversation field"),
+    TCPLIFE_FIELD(c.tls, "TLS", "tcplife.conv.tls", FT_NONE, BASE_NONE,
+                  "The conversation's TLS handshake, from Wireshark's TLS dissection (where a tree was built)"),
+    TCPLIFE_FIELD(c.tls_version, "TLS version", "tcplife.conv.tls.version", FT_STRING, BASE_NONE,
+                  "The negotiated version: TLS 1.3, TLS 1.2, ... (a TLS 1.3 ServerHello's supported_versions)"),
+    TCPLIFE_FIELD(c.tls_handshake, "TLS handshake", "tcplife.conv.tls.handshake", FT_STRING, BASE_NONE,
+                  "complete, resumed (an abbreviated TLS 1.2 handshake), alert, incomplete (not ended, at the end "
+                  "of the capture: never) or none (no TLS from the client)"),
+    TCPLIFE_FIELD(c.tls_steps, "TLS handshake steps", "tcplife.conv.tls.steps", FT_UINT8, BASE_DEC,
+                  "The handshake's flights (tcplife.tls.step): 4 for TLS 1.2, 3 resumed or TLS 1.3, 2 more for "
+                  "each HelloRetryRequest"),
+    TCPLIFE_FIELD(c.tls_time, "TLS handshake time", "tcplife.conv.tls.time", FT_RELATIVE_TIME, BASE_NONE,
+                  "From the first ClientHello byte to the segment that ended the handshake"),
+    TCPLIFE_FIELD(c.tls_after_tcp, "TLS after TCP", "tcplife.conv.tls.after_tcp", FT_RELATIVE_TIME, BASE_NONE,
+                  "From the ACK that completed TCP's handshake to the segment that ended TLS's"),
+    TCPLIFE_FIELD(c.tls_sni, "TLS server name", "tcplife.conv.tls.sni", FT_STRING, BASE_NONE,
+                  "The ClientHello's server_name (SNI)"),
+    TCPLIFE_FIELD(c.tls_alpn, "TLS ALPN", "tcplife.conv.tls.alpn", FT_STRING, BASE_NONE,
+                  "The application protocol the ServerHello chose (ALPN)"),
+    TCPLIFE_FIELD(c.tls_cipher, "TLS cipher suite", "tcplife.conv.tls.cipher", FT_STRING, BASE_NONE,
+                  "The ServerHello's cipher suite, as Wireshark names it"),
+    TCPLIFE_FIELD(c.tls_alert, "TLS alert", "tcplife.conv.tls.alert", FT_STRING, BASE_NONE,
+                  "The first alert's description (plaintext alerts only), as Wireshark names it"),
 };
 
 #undef TCPLIFE_DIRECTION_FIELDS
 #undef TCPLIFE_FIELD
 
-int *conversation_subtrees[] = {&c.subtree, &c.timeline_subtree, &c.sent[0].subtree, &c.sent[1].subtree};
+int *conversation_subtrees[] = {&c.subtree, &c.timeline_subtree, &c.sent[0].subtree, &c.sent[1].subtree,
+                                &c.tls_subtree};
 
 } // namespace
 

@@ -15,4 +15,8 @@ namespace tcplife::wireshark {
 // memory leaves the frame unseen.
 std::optional<FrameRecord> analyse_frame(Capture &capture, packet_info *pinfo) noexcept;
 
+// The frame's TLS, from TLS's fields in `tree`, for a frame Capture::tls_readable takes
+// (on whichever pass first brings a tree for every frame in order). Never throws.
+void analyse_tls(Capture &capture, packet_info *pinfo, proto_tree *tree, const FrameRecord &record) noexcept;
+
 } // namespace tcplife::wireshark

@@ -5,6 +5,7 @@
 #include "render.hpp"
 #include "reports.hpp"
 #include "tcp_fields.hpp"
+#include "tls_fields.hpp"
 
 #include <epan/prefs.h>
 #include <epan/prefs-int.h>
@@ -81,6 +82,14 @@ hf_register_info fields[] = {
     {&ids.anomaly,
      {"Anomaly", "tcplife.anomaly", FT_STRING, BASE_NONE, nullptr, 0x0,
       "A named anomaly this segment shows (see tcplife.expert.<id> for its explanation)", HFILL}},
+    {&ids.tls_step,
+     {"TLS handshake step", "tcplife.tls.step", FT_UINT8, BASE_DEC, nullptr, 0x0,
+      "The handshake flight this segment carries bytes of: 1 the ClientHello, then each side's answer in turn",
+      HFILL}},
+    {&ids.tls_messages,
+     {"TLS messages", "tcplife.tls.messages", FT_STRING, BASE_NONE, nullptr, 0x0,
+      "The messages of its flight that this segment completes (\"part of a record\" when it completes none)",
+      HFILL}},
 };
 
 int *subtrees[] = {&ids.subtree};
@@ -88,6 +97,7 @@ int *subtrees[] = {&ids.subtree};
 ei_register_info experts[expert_kind_count + 1];
 
 compat::pref_bool pref_info_column = true;
+compat::pref_bool pref_tls_handshakes = false;
 guint pref_time_wait_seconds = 60;
 
 dissector_handle_t tcplife_handle;
@@ -95,10 +105,19 @@ Capture *capture = nullptr;
 // Read once per file, so that every pass of it tells the same numbers.
 bool relative_numbers = true;
 
+bool tls_wanted_by_report = false; // a running report needs TLS's fields
+
+bool follows_tls()
+{
+    return pref_tls_handshakes != 0 || tls_wanted_by_report;
+}
+
 void start_capture()
 {
     delete capture;
-    capture = new (std::nothrow) Capture(CaptureOptions{seconds_ns(pref_time_wait_seconds)});
+    capture = new (std::nothrow) Capture(CaptureOptions{seconds_ns(pref_time_wait_seconds), follows_tls()});
+    // Wanted fields make Wireshark build a tree on every first pass, and prime them in it.
+    set_postdissector_wanted_hfids(tcplife_handle, follows_tls() ? tls_wanted_fields() : nullptr);
     relative_numbers = tcp_bool_preference("relative_sequence_numbers");
     read_tcp_headers(proto_is_protocol_enabled(find_protocol_by_id(ids.protocol)));
 }
@@ -121,9 +140,13 @@ int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *)
         first_pass ? analyse_frame(*capture, pinfo) : capture->frame(pinfo->num);
     if (!record)
         return 0;
+    // TLS's fields are in the tree only where they were primed: on the first pass.
+    if (first_pass && tree != nullptr && capture->follows_tls())
+        analyse_tls(*capture, pinfo, tree, *record);
+    const std::optional<TlsStep> tls = capture->follows_tls() ? capture->tls_step(pinfo->num) : std::nullopt;
     queue_segment(pinfo, *record);
     // After the first pass every frame has been analysed: the conversation is final.
-    render(*record, *capture, tvb, pinfo, tree,
+    render(*record, tls ? &*tls : nullptr, *capture, tvb, pinfo, tree,
            RenderOptions{pref_info_column != 0, pref_time_wait_seconds, !first_pass, relative_numbers});
     return static_cast<int>(tvb_captured_length(tvb));
 }
@@ -142,6 +165,14 @@ void fill_expert_registrations()
 }
 
 } // namespace
+
+void follow_tls_handshakes()
+{
+    tls_wanted_by_report = true;
+    if (capture != nullptr)
+        capture->follow_tls();
+    set_postdissector_wanted_hfids(tcplife_handle, tls_wanted_fields());
+}
 
 const Capture *current_capture()
 {
@@ -172,6 +203,12 @@ void register_protocol()
                                    "How long the side that closes first stays in TIME_WAIT: 60 on Linux; "
                                    "RFC 9293's 2 x MSL is 240",
                                    10, &pref_time_wait_seconds);
+    prefs_register_bool_preference(prefs, "tls_handshakes", "Follow TLS handshakes",
+                                   "Name each TLS handshake flight on its segments (tcplife.tls.step) and give each "
+                                   "conversation's TLS handshake (tcplife.conv.tls.*), from Wireshark's TLS fields. "
+                                   "TLS's fields exist only in a protocol tree: this makes every first pass over a "
+                                   "file build one, which costs time in runs that would build none",
+                                   &pref_tls_handshakes);
 
     register_tcplife_tap();
     register_flow_graph(ids.protocol);
@@ -184,6 +221,7 @@ void register_protocol()
 void register_handoff()
 {
     install_tcp_header_reader(ids.protocol);
+    find_tls_fields();
     register_postdissector(tcplife_handle);
 }
 

@@ -69,6 +69,17 @@ struct ConversationIds {
     int application = -1;
     int timeline = -1;
     int details = -1;
+    int tls_subtree = -1;
+    int tls = -1;
+    int tls_version = -1;
+    int tls_handshake = -1;
+    int tls_steps = -1;
+    int tls_time = -1;
+    int tls_after_tcp = -1;
+    int tls_sni = -1;
+    int tls_alpn = -1;
+    int tls_cipher = -1;
+    int tls_alert = -1;
 };
 
 struct RegisteredIds {
@@ -86,6 +97,8 @@ struct RegisteredIds {
     int server_state_prev = -1;
     int retransmission = -1;
     int anomaly = -1;
+    int tls_step = -1;
+    int tls_messages = -1;
     ConversationIds conv;
     expert_field experts[expert_kind_count];
     expert_field incomplete_header;

@@ -1,9 +1,11 @@
 #include "render.hpp"
 
 #include "text/describe.hpp"
+#include "text/tls_text.hpp"
 #include "text/text.hpp"
 #include "compat.hpp"
 #include "registration.hpp"
+#include "tls_fields.hpp"
 
 #include <epan/column-info.h>
 #include <epan/column-utils.h>
@@ -184,9 +186,29 @@ void add_segment_items(proto_tree *subtree, tvbuff_t *tvb, const Annotation &a)
     add_state(subtree, ids.server_state, tvb, a.server_after, a.server_path);
 }
 
+void add_tls_items(proto_tree *subtree, tvbuff_t *tvb, const TlsStep &tls)
+{
+    if (tls.step == 0)
+        return;
+    mark_generated(proto_tree_add_uint(subtree, ids.tls_step, tvb, 0, 0, tls.step));
+    const TextBuilder messages = tls_messages_text(tls);
+    mark_generated(proto_tree_add_string(subtree, ids.tls_messages, tvb, 0, 0, messages.c_str()));
+}
+
+void add_tls_experts(const TlsStep &tls, const Annotation &a, const Capture &capture, packet_info *pinfo,
+                     proto_item *top, proto_tree *tree, bool readers, bool first_pass)
+{
+    const TlsHandshake *handshake = capture.tls_handshake(a.stream);
+    const bool alert_named = handshake != nullptr && handshake->facts().has_alert;
+    const char *alert_name = alert_named ? tls_alert_name(handshake->facts().alert_description) : nullptr;
+    const bool texts = expert_texts_wanted(tree);
+    const ExpertMessages messages = describe_tls(tls, a.sender, alert_name, texts);
+    add_expert_messages(pinfo, top, messages, texts, least_severity_added(tree, readers, first_pass, messages));
+}
+
 } // namespace
 
-void render(const FrameRecord &record, const Capture &capture, tvbuff_t *tvb, packet_info *pinfo,
+void render(const FrameRecord &record, const TlsStep *tls, const Capture &capture, tvbuff_t *tvb, packet_info *pinfo,
             proto_tree *tree, const RenderOptions &options)
 {
     if (record.kind == FrameRecord::Kind::Incomplete) {
@@ -206,8 +228,11 @@ void render(const FrameRecord &record, const Capture &capture, tvbuff_t *tvb, pa
     // Without items the expert infos hang off the tree itself, as off a faked item.
     proto_item *top = items ? add_top(tree, tvb, a, marks.data()) : tree;
     proto_tree *subtree = items ? proto_item_add_subtree(top, ids.subtree) : nullptr;
-    if (items)
+    if (items) {
         add_segment_items(subtree, tvb, a);
+        if (tls != nullptr)
+            add_tls_items(subtree, tvb, *tls);
+    }
 
     const StreamRecord *stream = capture.stream(a.stream);
     const LedgerFacts *facts = stream != nullptr ? &stream->ledger.facts() : nullptr;
@@ -220,6 +245,8 @@ void render(const FrameRecord &record, const Capture &capture, tvbuff_t *tvb, pa
         const ExpertMessages messages = describe(a, DescribeOptions{options.time_wait_seconds, texts, options.relative_numbers}, facts);
         add_expert_messages(pinfo, top, messages, texts, least_severity_added(tree, readers, first_pass, messages));
     }
+    if (tls != nullptr && (readers || items || (tree != nullptr && first_pass)))
+        add_tls_experts(*tls, a, capture, pinfo, top, tree, readers, first_pass);
     // Only a later pass knows this is the conversation's last segment of the capture.
     const bool last_of_capture = stream != nullptr && options.final && facts->last_frame == pinfo->num;
     // A hidden tree holds conversation items only for someone who asked for one.
@@ -232,20 +259,30 @@ void render(const FrameRecord &record, const Capture &capture, tvbuff_t *tvb, pa
             anomalies |= verdict.end_of_capture;
             const ExpertMessages messages = describe_end_of_capture(verdict, *facts);
             add_expert_messages(pinfo, top, messages, true, least_severity_added(tree, readers, false, messages));
+            const TlsHandshake *handshake = capture.tls_handshake(a.stream);
+            if (handshake != nullptr) {
+                const ExpertMessages tls_messages = describe_tls_end_of_capture(handshake->facts());
+                add_expert_messages(pinfo, top, tls_messages, true,
+                                    least_severity_added(tree, readers, false, tls_messages));
+            }
         }
         if (items)
             add_anomalies(subtree, tvb, anomalies);
         if (conversation_items) {
             const bool says_something_new =
                 a.changes_state() || facts->first.frame == pinfo->num || last_of_capture;
-            render_conversation(*stream, verdict, capture, tvb, subtree, options,
+            render_conversation(a.stream, *stream, verdict, capture, tvb, subtree, options,
                                 says_something_new ? ConversationView::Full : ConversationView::Summary);
         }
     } else if (items) {
         add_anomalies(subtree, tvb, segment_anomalies(a));
     }
-    if (info_marked && marks[0] != '\0') {
-        col_append_str(pinfo->cinfo, COL_INFO, marks.data());
+    const std::array<char, 24> tls_mark = tls != nullptr && info_marked ? tls_info_mark(*tls) : std::array<char, 24>{};
+    if (info_marked && (marks[0] != '\0' || tls_mark[0] != '\0')) {
+        if (marks[0] != '\0')
+            col_append_str(pinfo->cinfo, COL_INFO, marks.data());
+        if (tls_mark[0] != '\0')
+            col_append_str(pinfo->cinfo, COL_INFO, tls_mark.data());
         compat::refresh_info_column_items(tree, pinfo);
     }
 }

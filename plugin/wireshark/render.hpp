@@ -40,7 +40,7 @@ struct RenderOptions {
     bool relative_numbers = true; // Wireshark's tcp.relative_sequence_numbers
 };
 
-void render(const FrameRecord &record, const Capture &capture, tvbuff_t *tvb, packet_info *pinfo,
+void render(const FrameRecord &record, const TlsStep *tls, const Capture &capture, tvbuff_t *tvb, packet_info *pinfo,
             proto_tree *tree, const RenderOptions &options);
 
 // How much of the conversation a shown tree gives. The whole subtree where it says
@@ -50,7 +50,7 @@ void render(const FrameRecord &record, const Capture &capture, tvbuff_t *tvb, pa
 enum class ConversationView { Full, Summary };
 
 // render_conversation.cpp: the tcplife.conv subtree of the segment's conversation.
-void render_conversation(const StreamRecord &stream, const Verdict &verdict, const Capture &capture,
+void render_conversation(std::uint32_t index, const StreamRecord &stream, const Verdict &verdict, const Capture &capture,
                          tvbuff_t *tvb, proto_tree *tree, const RenderOptions &options, ConversationView view);
 
 } // namespace tcplife::wireshark

@@ -8,6 +8,8 @@
 
 #include "report/conversation_table.hpp"
 #include "text/text.hpp"
+#include "text/tls_text.hpp"
+#include "tls_fields.hpp"
 
 #include <epan/proto.h>
 
@@ -247,6 +249,36 @@ void add_timeline(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const C
         add_moment(timeline, tvb, moment, f, capture, labelled);
 }
 
+void add_tls(proto_tree *conv, tvbuff_t *tvb, const LedgerFacts &f, const Capture &capture, std::uint32_t stream)
+{
+    if (!capture.follows_tls())
+        return; // tcplife.tls_handshakes is off: nothing is known
+    const TlsHandshake *handshake = capture.tls_handshake(stream);
+    const TlsFacts facts = handshake != nullptr ? handshake->facts() : TlsFacts{};
+    proto_item *top = proto_tree_add_item(conv, c.tls, tvb, 0, 0, ENC_NA);
+    mark_generated(top);
+    proto_tree *tls = proto_item_add_subtree(top, c.tls_subtree);
+    add_string(tls, c.tls_handshake, tvb, tls_outcome_name(facts.outcome));
+    if (facts.outcome == TlsOutcome::None)
+        return;
+    if (facts.version != 0)
+        add_string(tls, c.tls_version, tvb, tls_version_name(facts.version));
+    mark_generated(proto_tree_add_uint(tls, c.tls_steps, tvb, 0, 0, facts.steps));
+    if (facts.end_ns != 0) {
+        add_interval(tls, c.tls_time, tvb, facts.end_ns - facts.first_hello_ns);
+        if (f.handshake_ack.frame != 0)
+            add_interval(tls, c.tls_after_tcp, tvb, facts.end_ns - f.handshake_ack.time_ns);
+    }
+    if (!facts.server_name.empty())
+        add_string(tls, c.tls_sni, tvb, facts.server_name.text.data());
+    if (!facts.alpn.empty())
+        add_string(tls, c.tls_alpn, tvb, facts.alpn.text.data());
+    if (facts.has_cipher_suite)
+        add_string(tls, c.tls_cipher, tvb, tls_cipher_suite_name(facts.cipher_suite));
+    if (facts.has_alert)
+        add_string(tls, c.tls_alert, tvb, tls_alert_name(facts.alert_description));
+}
+
 // "Conversation: 127.0.0.1:50003 → 127.0.0.1:40003, handshake complete, close three-way"
 proto_item *add_top(proto_tree *tree, tvbuff_t *tvb, const char *client, const char *server, const Verdict &verdict,
                     bool final)
@@ -263,7 +295,7 @@ proto_item *add_top(proto_tree *tree, tvbuff_t *tvb, const char *client, const c
 }
 
 // `labelled`: item texts beyond the values, for a tree someone reads.
-void add_fields(proto_tree *conv, tvbuff_t *tvb, const StreamRecord &stream, const Verdict &verdict,
+void add_fields(proto_tree *conv, tvbuff_t *tvb, std::uint32_t index, const StreamRecord &stream, const Verdict &verdict,
                 const Capture &capture, const RenderOptions &options, const TextBuilder &client,
                 const TextBuilder &server, bool labelled)
 {
@@ -290,6 +322,7 @@ void add_fields(proto_tree *conv, tvbuff_t *tvb, const StreamRecord &stream, con
     add_timings(conv, tvb, f);
     add_options(conv, tvb, f, labelled);
     add_counters(conv, tvb, stream, labelled);
+    add_tls(conv, tvb, f, capture, index);
     add_timeline(conv, tvb, f, capture, options.final, labelled);
 }
 
@@ -302,7 +335,7 @@ void hide_after(proto_item *item)
 
 } // namespace
 
-void render_conversation(const StreamRecord &stream, const Verdict &verdict, const Capture &capture,
+void render_conversation(std::uint32_t index, const StreamRecord &stream, const Verdict &verdict, const Capture &capture,
                          tvbuff_t *tvb, proto_tree *tree, const RenderOptions &options, ConversationView view)
 {
     const LedgerFacts &f = stream.ledger.facts();
@@ -319,13 +352,13 @@ void render_conversation(const StreamRecord &stream, const Verdict &verdict, con
     mark_generated(top);
     proto_tree *conv = proto_item_add_subtree(top, c.subtree);
     if (!summary) {
-        add_fields(conv, tvb, stream, verdict, capture, options, client, server, tree_is_shown(tree));
+        add_fields(conv, tvb, index, stream, verdict, capture, options, client, server, tree_is_shown(tree));
         return;
     }
     proto_item *link = proto_tree_add_uint(conv, c.details, tvb, 0, 0, f.first.frame);
     mark_generated(link);
     // Always: -T fields on 4.0 and 4.2, PDML and JSON print fields nobody primed.
-    add_fields(conv, tvb, stream, verdict, capture, options, client, server, false);
+    add_fields(conv, tvb, index, stream, verdict, capture, options, client, server, false);
     hide_after(link);
 }
 

@@ -2,8 +2,10 @@
 
 #include "capture_time.hpp"
 #include "compat.hpp"
+#include "tls_fields.hpp"
 
 #include "report/conversation_table.hpp"
+#include "report/ssl_log.hpp"
 #include "report/summary.hpp"
 
 #include <epan/stat_tap_ui.h>
@@ -76,6 +78,7 @@ std::string table_output(const TableReport &report)
     case TableFormat::Text: return conversation_table_text(rows, context);
     case TableFormat::Csv: return conversation_table_csv(rows);
     case TableFormat::Zeek: return conversation_table_zeek(rows, context);
+    case TableFormat::ZeekSsl: return ssl_log(rows, context);
     case TableFormat::Summary: return summary_text(summarise(rows), context);
     }
     return {};
@@ -97,6 +100,7 @@ constexpr TableUi table_uis[] = {
     {"tcplife,conv", TableFormat::Text, "TCP Lifecycle conversations"},
     {"tcplife,csv", TableFormat::Csv, "TCP Lifecycle conversations (CSV)"},
     {"tcplife,zeek", TableFormat::Zeek, "TCP Lifecycle conversations (Zeek conn.log)"},
+    {"tcplife,ssl", TableFormat::ZeekSsl, "TCP Lifecycle TLS handshakes (Zeek ssl.log)"},
     {"tcplife,summary", TableFormat::Summary, "TCP Lifecycle summary"},
 };
 
@@ -117,6 +121,8 @@ stat_tap_ui table_stat_uis[std::size(table_uis)];
 
 TableReport *start_table_report(TableFormat format, const std::string &filter, ReportSink sink, std::string &error)
 {
+    if (format == TableFormat::ZeekSsl)
+        follow_tls_handshakes();
     auto *report = new TableReport;
     report->format = format;
     report->filter = filter;

@@ -99,7 +99,7 @@ template <typename Data> tap_finish_cb finish_unless_windowed(const ReportSink &
 }
 
 // The conversation reports of -z tcplife,conv / csv / zeek / summary (reports.cpp).
-enum class TableFormat { Text, Csv, Zeek, Summary };
+enum class TableFormat { Text, Csv, Zeek, ZeekSsl, Summary };
 struct TableReport;
 // Registers the report's listener, or says why it cannot (a filter that does not
 // compile) and returns null.

@@ -4,6 +4,9 @@
 // sentence reworded here breaks nothing there.
 #include "flow.hpp"
 
+#include "report/ssl_log.hpp"
+#include "text/tls_text.hpp"
+
 using namespace tcplife;
 using namespace tcplife::test;
 using S = TcpState;
@@ -413,6 +416,78 @@ static void test_closed_rst_answers_stray_segment_wording(void **)
     assert_string_equal(info_marks(answer).data(), " [RST]");
 }
 
+// ---- TLS handshake flights ------------------------------------------------------------
+
+static TlsStep tls_step(std::uint8_t number, std::uint8_t expected, TlsFlight flight, TlsMessages messages)
+{
+    TlsStep step;
+    step.step = number;
+    step.steps_expected = expected;
+    step.flight = flight;
+    step.explains_flight = true;
+    step.messages = messages;
+    return step;
+}
+
+static void test_tls_step_wording(void **)
+{
+    const TlsStep step = tls_step(2, 4, TlsFlight::ServerHello12,
+                                  {TlsMessage::ServerKeyExchange, TlsMessage::ServerHelloDone});
+    assert_string_equal(tls_messages_text(step).c_str(), "ServerKeyExchange, ServerHelloDone");
+    assert_string_equal(tls_info_mark(step).data(), " [TLS 2/4]");
+    const ExpertMessages messages = describe_tls(step, Role::Server, nullptr, true);
+    assert_int_equal(messages.count, 1);
+    assert_int_equal(static_cast<int>(messages.items[0].kind), static_cast<int>(ExpertKind::TlsStep));
+    assert_string_equal(messages.items[0].text.data(),
+                        "TLS step 2 (ServerKeyExchange, ServerHelloDone): the server chooses the version and cipher "
+                        "suite, and sends its random, certificate and key exchange");
+}
+
+static void test_tls_messages_wording(void **)
+{
+    // TLS 1.3's records inside the flights, and TLS 1.2's Finished, are unreadable.
+    const TlsStep step = tls_step(2, 3, TlsFlight::ServerHello13,
+                                  {TlsMessage::ServerHello, TlsMessage::ChangeCipherSpec, TlsMessage::ApplicationData,
+                                   TlsMessage::ApplicationData});
+    assert_string_equal(tls_messages_text(step).c_str(), "ServerHello, ChangeCipherSpec, encrypted handshake");
+    assert_string_equal(tls_messages_text(tls_step(2, 4, TlsFlight::Unknown, {})).c_str(), "part of a record");
+    assert_string_equal(tls_info_mark(TlsStep{}).data(), "");
+}
+
+static void test_tls_alert_and_end_wording(void **)
+{
+    const TlsStep alert = tls_step(3, 4, TlsFlight::Alert, {TlsMessage::Alert});
+    const ExpertMessages messages = describe_tls(alert, Role::Client, "Unknown CA", true);
+    assert_int_equal(static_cast<int>(messages.items[0].kind), static_cast<int>(ExpertKind::TlsAlert));
+    assert_string_equal(messages.items[0].text.data(),
+                        "TLS handshake ended by an alert from the client in step 3: Unknown CA");
+    TlsFacts cut;
+    cut.outcome = TlsOutcome::Incomplete;
+    cut.steps = 2;
+    assert_string_equal(describe_tls_end_of_capture(cut).items[0].text.data(),
+                        "TLS handshake incomplete at the end of the capture: it stopped in step 2");
+    TlsStep surprise;
+    surprise.unexpected = TlsSurprise::ServerFirst;
+    assert_string_equal(describe_tls(surprise, Role::Server, nullptr, true).items[0].text.data(),
+                        "TLS from the server before any from the client: the capture may have begun after the "
+                        "ClientHello; no steps counted");
+}
+
+static void test_tls_conversation_names(void **)
+{
+    assert_string_equal(tls_version_name(0x0304), "TLS 1.3");
+    assert_string_equal(tls_version_name(0x0303), "TLS 1.2");
+    assert_string_equal(tls_outcome_name(TlsOutcome::Resumed), "resumed");
+    assert_string_equal(tls_outcome_name(TlsOutcome::Incomplete), "incomplete");
+    // Zeek's ssl.log names
+    assert_string_equal(zeek_tls_version_name(0x0303), "TLSv12");
+    assert_string_equal(zeek_tls_version_name(0x0304), "TLSv13");
+    assert_null(zeek_tls_version_name(0x7f17)); // a draft: Zeek logs TLSv13-draft23, tcplife unset
+    assert_string_equal(tls_alert_rfc_name(48), "unknown_ca");
+    assert_string_equal(tls_alert_rfc_name(40), "handshake_failure");
+    assert_null(tls_alert_rfc_name(255));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -450,6 +525,10 @@ int main(void)
         cmocka_unit_test(test_syn_sent_ack_proves_synack_wording),
         cmocka_unit_test(test_listen_data_proves_synack_and_ack_wording),
         cmocka_unit_test(test_closed_rst_answers_stray_segment_wording),
+        cmocka_unit_test(test_tls_step_wording),
+        cmocka_unit_test(test_tls_messages_wording),
+        cmocka_unit_test(test_tls_alert_and_end_wording),
+        cmocka_unit_test(test_tls_conversation_names),
     };
     return cmocka_run_group_tests_name("wording", tests, nullptr, nullptr);
 }

@@ -30,4 +30,34 @@ std::optional<FrameRecord> Capture::frame(std::uint32_t frame) const
     return FrameRecord{kind_of(entry->tag), entry->annotation};
 }
 
+TlsStep Capture::observe_tls(std::uint32_t frame, std::uint32_t stream, const TlsSegment &segment)
+{
+    if (!follows_tls_ || !segment.has_payload)
+        return TlsStep{};
+    auto known = tls_streams_.find(stream);
+    if (known == tls_streams_.end()) {
+        if (!segment.carries_tls)
+            return TlsStep{};
+        known = tls_streams_.emplace(stream, TlsHandshake{}).first;
+    }
+    TlsStep step = known->second.observe(segment, frame);
+    if (step.step != 0 || step.unexpected != TlsSurprise::None)
+        tls_frames_.emplace(frame, step);
+    return step;
+}
+
+std::optional<TlsStep> Capture::tls_step(std::uint32_t frame) const
+{
+    const auto found = tls_frames_.find(frame);
+    if (found == tls_frames_.end())
+        return std::nullopt;
+    return found->second;
+}
+
+const TlsHandshake *Capture::tls_handshake(std::uint32_t stream) const
+{
+    const auto found = tls_streams_.find(stream);
+    return found == tls_streams_.end() ? nullptr : &found->second;
+}
+
 } // namespace tcplife

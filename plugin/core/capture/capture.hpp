@@ -13,9 +13,11 @@
 #include "conversation/time_wait.hpp"
 #include "tcp/annotation.hpp"
 #include "tcp/segment.hpp"
+#include "tls/tls_handshake.hpp"
 
 #include <cstdint>
 #include <optional>
+#include <unordered_map>
 
 namespace tcplife {
 
@@ -31,11 +33,15 @@ struct FrameRecord {
 
 struct CaptureOptions {
     std::int64_t time_wait_ns = seconds_ns(60); // how long a side stays in TIME_WAIT
+    bool tls = false;                           // TLS handshakes are followed (observe_tls)
 };
 
 class Capture {
 public:
-    explicit Capture(CaptureOptions options = {}) : tracker_(TrackerOptions{options.time_wait_ns}) {}
+    explicit Capture(CaptureOptions options = {})
+        : tracker_(TrackerOptions{options.time_wait_ns}), follows_tls_(options.tls)
+    {
+    }
 
     // First pass, in frame order. Both may throw std::bad_alloc, which leaves the frame
     // as if never seen.
@@ -50,14 +56,33 @@ public:
     // May throw std::bad_alloc.
     std::optional<ConversationRow> conversation_row(std::uint32_t index) const
     {
-        return tcplife::conversation_row(tracker_, index);
+        std::optional<ConversationRow> row = tcplife::conversation_row(tracker_, index);
+        const TlsHandshake *handshake = tls_handshake(index);
+        if (row && handshake != nullptr)
+            row->tls = &handshake->facts();
+        return row;
     }
     // How long an endpoint stays in TIME_WAIT in this capture's analysis.
     std::int64_t time_wait_ns() const { return tracker_.options().time_wait_ns; }
 
+    // First pass, in frame order, after observe(): what TLS's dissection found in the
+    // frame's segment, when the capture follows TLS (CaptureOptions::tls). May throw
+    // std::bad_alloc.
+    TlsStep observe_tls(std::uint32_t frame, std::uint32_t stream, const TlsSegment &segment);
+    // Any pass: the step observe_tls concluded for the frame, empty when it has none.
+    std::optional<TlsStep> tls_step(std::uint32_t frame) const;
+    const TlsHandshake *tls_handshake(std::uint32_t stream) const;
+    // Whether TLS facts are taken: a conversation without a TlsHandshake then carried no TLS.
+    bool follows_tls() const { return follows_tls_; }
+    // From now on (a report that needs TLS, started before the first frame).
+    void follow_tls() { follows_tls_ = true; }
+
 private:
     Tracker tracker_;
     FrameCache frames_; // each frame's annotation, tagged with tag_of(its Kind)
+    std::unordered_map<std::uint32_t, TlsHandshake> tls_streams_; // streams that carried TLS
+    std::unordered_map<std::uint32_t, TlsStep> tls_frames_;       // frames with a step or a report
+    bool follows_tls_ = false;
 };
 
 } // namespace tcplife

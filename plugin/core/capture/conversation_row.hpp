@@ -6,6 +6,7 @@
 #include "conversation/anomaly.hpp"
 #include "conversation/timings.hpp"
 #include "conversation/verdict.hpp"
+#include "tls/tls_handshake.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -24,6 +25,7 @@ struct ConversationRow {
     Verdict verdict;
     Timings times;
     AnomalySet anomalies; // every segment's, and the end of capture's
+    const TlsFacts *tls = nullptr; // its TLS handshake, when the capture follows TLS and it had one
 };
 
 // The row of `stream`, valid as long as the tracker is and unchanged; empty when the

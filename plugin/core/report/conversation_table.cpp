@@ -1,4 +1,5 @@
 #include "report/conversation_table.hpp"
+#include "report/zeek_log.hpp"
 
 #include "text/socket_text.hpp"
 #include "zeek/service.hpp"
@@ -145,43 +146,6 @@ void append_csv_field(std::string &out, const std::string &value)
         out += ch;
     }
     out += '"';
-}
-
-// Zeek's log header time: "2026-11-21-14-05-09", UTC here so output does not depend on the machine.
-std::string zeek_header_time(std::int64_t ns)
-{
-    const std::time_t seconds = static_cast<std::time_t>(ns / ns_per_second);
-    std::tm utc{};
-    char text[32] = "-";
-    if (gmtime_r(&seconds, &utc) != nullptr)
-        std::strftime(text, sizeof text, "%Y-%m-%d-%H-%M-%S", &utc);
-    return text;
-}
-
-// Zeek's uids are random; these are derived from the conversation instead, so the same
-// capture always gives the same ids and ids from different captures do not collide.
-std::string zeek_uid(const ConversationRow &row)
-{
-    std::uint64_t hash = 1469598103934665603ull; // FNV-1a
-    auto mix = [&hash](std::uint64_t value) {
-        for (int i = 0; i < 8; ++i) {
-            hash ^= (value >> (8 * i)) & 0xff;
-            hash *= 1099511628211ull;
-        }
-    };
-    mix(static_cast<std::uint64_t>(row.facts->earliest_ns));
-    mix(row.stream);
-    const SocketPair &sockets = row.facts->sockets;
-    for (const SocketAddress *socket : {&row.zeek->originator(sockets), &row.zeek->responder(sockets)}) {
-        for (std::uint8_t byte : socket->address.bytes)
-            mix(byte);
-        mix(socket->port);
-    }
-    static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    std::string uid = "C";
-    for (int i = 0; i < 11; ++i, hash /= 62)
-        uid += digits[hash % 62];
-    return uid;
 }
 
 } // namespace
@@ -371,13 +335,13 @@ std::string conversation_table_zeek(const std::vector<ConversationRow> &rows, co
     std::int64_t closed_ns = context.capture_start_ns;
     for (const ConversationRow &row : rows)
         closed_ns = std::max(closed_ns, row.facts->latest_ns);
-    std::string out = "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n";
-    out += "#open\t" + zeek_header_time(context.capture_start_ns) + '\n';
-    out += "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\t"
-           "resp_bytes\tconn_state\tlocal_orig\tlocal_resp\tmissed_bytes\thistory\torig_pkts\torig_ip_bytes\t"
-           "resp_pkts\tresp_ip_bytes\ttunnel_parents\n";
-    out += "#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tstring\tbool\tbool\t"
-           "count\tstring\tcount\tcount\tcount\tcount\tset[string]\n";
+    std::string out = zeek_log_header(
+        "conn", context.capture_start_ns,
+        "ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\t"
+        "resp_bytes\tconn_state\tlocal_orig\tlocal_resp\tmissed_bytes\thistory\torig_pkts\torig_ip_bytes\t"
+        "resp_pkts\tresp_ip_bytes\ttunnel_parents",
+        "time\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tstring\tbool\tbool\t"
+        "count\tstring\tcount\tcount\tcount\tcount\tset[string]");
     for (const ConversationRow &row : rows) {
         const ZeekConnection &zeek = *row.zeek;
         const SocketAddress &originator = zeek.originator(row.facts->sockets);

@@ -25,7 +25,11 @@ namespace tcplife {
     X(Reset, "reset", Sequence, Warn, "Connection reset")                                                            \
     X(ResetFromClosed, "reset_from_closed", Sequence, Note, "RST from a closed side answering a stray segment")      \
     X(MidstreamStart, "midstream", Sequence, Note, "Capture began mid-stream")                                       \
-    X(UnexpectedEvent, "unexpected_event", Protocol, Note, "Segment the state model did not expect: states kept")
+    X(UnexpectedEvent, "unexpected_event", Protocol, Note, "Segment the state model did not expect: states kept") \
+    X(TlsStep, "tls_step", Sequence, Chat, "TLS handshake step")                                                     \
+    X(TlsAlert, "tls_alert", Sequence, Warn, "TLS handshake ended by an alert")                                      \
+    X(TlsIncomplete, "tls_incomplete", Sequence, Note, "TLS handshake incomplete at the end of the capture")        \
+    X(TlsUnexpected, "tls_unexpected", Protocol, Note, "TLS segment the flight model did not expect")
 
 // The anomalies first, in their order, so that an Anomaly converts by value.
 enum class ExpertKind : std::uint8_t {
