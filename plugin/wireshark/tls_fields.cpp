@@ -33,6 +33,7 @@ struct TlsFieldIds {
     Field alert_description; // tls.alert_message.desc
     Field key_share_group;   // tls.handshake.extensions_key_share_group
     Field named_curve;       // tls.handshake.server_named_curve
+    Field psk_selected;      // tls.handshake.extensions.psk.identity.selected
     Field retransmission[3]; // TCP's analysis of the segment
 };
 TlsFieldIds tls_ids;
@@ -41,7 +42,6 @@ int primed_ids[64] = {-1};
 
 // RFC 5246 section 6.2.1 content types.
 constexpr unsigned change_cipher_spec = 20, alert = 21, handshake = 22, application_data = 23;
-constexpr unsigned tls13_version = 0x0304;
 
 Field field(const char *name)
 {
@@ -111,6 +111,7 @@ struct RawTls { // plain data while Wireshark's functions run (they may longjmp)
     bool has_alert = false;
     std::uint32_t group = 0;
     bool has_group = false;
+    bool psk_selected = false;
 };
 
 // The field's first value in the tree; false when it has none.
@@ -171,7 +172,7 @@ void read_record(proto_tree *tree, const field_info *record, RawTls *raw)
 void read_hello_facts(proto_tree *tree, RawTls *raw)
 {
     for_each_item(tree, tls_ids.supported_version, [&](const field_info *item) {
-        raw->lists_tls13 = raw->lists_tls13 || compat::uint_value(item) == tls13_version;
+        raw->lists_tls13 = raw->lists_tls13 || is_tls13_version(static_cast<std::uint16_t>(compat::uint_value(item)));
         return true;
     });
     for_each_item(tree, tls_ids.session_id, [&](const field_info *item) {
@@ -192,6 +193,7 @@ void read_hello_facts(proto_tree *tree, RawTls *raw)
         raw->last_alert_description = static_cast<std::uint8_t>(compat::uint_value(item));
         return true;
     });
+    raw->psk_selected = first_uint(tree, tls_ids.psk_selected, &value);
     raw->has_group = first_uint(tree, tls_ids.named_curve, &raw->group) ||
                      first_uint(tree, tls_ids.key_share_group, &raw->group);
     first_name(tree, tls_ids.server_name, &raw->server_name);
@@ -245,6 +247,7 @@ void find_tls_fields()
     tls_ids.alert_description = field("tls.alert_message.desc");
     tls_ids.key_share_group = field("tls.handshake.extensions_key_share_group");
     tls_ids.named_curve = field("tls.handshake.server_named_curve");
+    tls_ids.psk_selected = field("tls.handshake.extensions.psk.identity.selected");
     tls_ids.retransmission[0] = field("tcp.analysis.retransmission");
     tls_ids.retransmission[1] = field("tcp.analysis.fast_retransmission");
     tls_ids.retransmission[2] = field("tcp.analysis.spurious_retransmission");
@@ -253,6 +256,7 @@ void find_tls_fields()
                                 &tls_ids.random, &tls_ids.session_id, &tls_ids.supported_version,
                                 &tls_ids.legacy_version, &tls_ids.cipher_suite, &tls_ids.server_name, &tls_ids.alpn,
                                 &tls_ids.alert_description, &tls_ids.key_share_group, &tls_ids.named_curve,
+                                &tls_ids.psk_selected,
                                 &tls_ids.retransmission[0], &tls_ids.retransmission[1],
                                 &tls_ids.retransmission[2]})
         for (const int id : wanted->ids)
@@ -291,6 +295,7 @@ TlsSegment read_tls_segment(packet_info *pinfo, proto_tree *tree, Role sender, s
     segment.retransmission = raw.retransmission;
     segment.messages = raw.messages;
     segment.lists_tls13 = raw.lists_tls13;
+    segment.psk_selected = raw.psk_selected;
     segment.session_id = raw.session_id;
     segment.time_ns = frame_time_ns(pinfo);
     segment.legacy_version = raw.legacy_version;

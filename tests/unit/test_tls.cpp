@@ -186,6 +186,24 @@ static void test_flights_answer_tls13_session_id_is_no_resumption(void **) // RF
     assert_false(tls.resumed());
 }
 
+static void test_flights_answer_tls13_resumed_by_psk(void **) // RFC 8446 section 2.2
+{
+    Observed tls;
+    tls13_client_hello(tls);
+    TlsSegment answer = offering_tls13(server({M::ServerHello, M::ApplicationData}));
+    answer.psk_selected = true;
+    assert_step(tls.observe_at(answer), 2, 3);
+    tls.observe_at(client({M::ApplicationData}));
+    assert_int_equal(static_cast<int>(tls.facts().outcome), static_cast<int>(TlsOutcome::Resumed));
+}
+
+static void test_flights_answer_tls13_draft(void **) // a draft's version still runs TLS 1.3's flights
+{
+    assert_true(is_tls13_version(0x7f17));
+    assert_true(is_tls13_version(0x7e01));
+    assert_false(is_tls13_version(0x0303));
+}
+
 static void test_flights_answer_hello_retry_request(void **)
 {
     Observed tls;
@@ -422,6 +440,8 @@ int main()
         cmocka_unit_test(test_flights_answer_tls12_resumed),
         cmocka_unit_test(test_flights_answer_tls13),
         cmocka_unit_test(test_flights_answer_tls13_session_id_is_no_resumption),
+        cmocka_unit_test(test_flights_answer_tls13_resumed_by_psk),
+        cmocka_unit_test(test_flights_answer_tls13_draft),
         cmocka_unit_test(test_flights_answer_hello_retry_request),
         cmocka_unit_test(test_flights_answer_with_alert),
         cmocka_unit_test(test_flights_resent),

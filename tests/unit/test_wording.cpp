@@ -480,9 +480,11 @@ static void test_tls_conversation_names(void **)
     assert_string_equal(tls_outcome_name(TlsOutcome::Resumed), "resumed");
     assert_string_equal(tls_outcome_name(TlsOutcome::Incomplete), "incomplete");
     // Zeek's ssl.log names
-    assert_string_equal(zeek_tls_version_name(0x0303), "TLSv12");
-    assert_string_equal(zeek_tls_version_name(0x0304), "TLSv13");
-    assert_null(zeek_tls_version_name(0x7f17)); // a draft: Zeek logs TLSv13-draft23, tcplife unset
+    assert_string_equal(zeek_tls_version_name(0x0303).c_str(), "TLSv12");
+    assert_string_equal(zeek_tls_version_name(0x0304).c_str(), "TLSv13");
+    assert_string_equal(zeek_tls_version_name(0x7f17).c_str(), "TLSv13-draft23");
+    assert_string_equal(zeek_tls_version_name(0x7e01).c_str(), "unknown-32257");
+    assert_string_equal(zeek_tls_version_name(0).c_str(), "-");
     assert_string_equal(tls_alert_rfc_name(48), "unknown_ca");
     assert_string_equal(tls_alert_rfc_name(40), "handshake_failure");
     assert_null(tls_alert_rfc_name(255));

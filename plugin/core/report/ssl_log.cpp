@@ -7,15 +7,20 @@
 
 namespace tcplife {
 
-const char *zeek_tls_version_name(std::uint16_t version)
+std::string zeek_tls_version_name(std::uint16_t version)
 {
     switch (version) {
+    case 0: return "-";
     case 0x0300: return "SSLv3";
     case 0x0301: return "TLSv10";
     case 0x0302: return "TLSv11";
     case 0x0303: return "TLSv12";
     case 0x0304: return "TLSv13";
-    default: return nullptr;
+    default:
+        // Zeek's names for TLS 1.3's drafts, and its fallback for any other version.
+        if ((version >> 8) == 0x7f)
+            return "TLSv13-draft" + std::to_string(version & 0xff);
+        return "unknown-" + std::to_string(version);
     }
 }
 
@@ -95,7 +100,7 @@ std::string ssl_log(const std::vector<ConversationRow> &rows, const TableContext
             std::to_string(originator.port),
             address_text(responder.address).data(),
             std::to_string(responder.port),
-            text_or_unset(zeek_tls_version_name(tls.version)),
+            zeek_tls_version_name(tls.version),
             text_or_unset(tls.has_cipher_suite ? tls.cipher_suite_name.text.data() : nullptr),
             text_or_unset(tls.group_name.text.data()),
             text_or_unset(tls.server_name.text.data()),

@@ -54,7 +54,7 @@ const char *tls_version_name(std::uint16_t version)
     case 0x0302: return "TLS 1.1";
     case 0x0301: return "TLS 1.0";
     case 0x0300: return "SSL 3.0";
-    default: return "unknown";
+    default: return is_tls13_version(version) ? "TLS 1.3 (a draft)" : "unknown";
     }
 }
 

@@ -13,6 +13,12 @@ bool is_hello_retry_random(const std::uint8_t (&random)[32])
     return std::memcmp(random, retry, sizeof retry) == 0;
 }
 
+bool is_tls13_version(std::uint16_t version)
+{
+    const unsigned high = version >> 8;
+    return version == 0x0304 || high == 0x7f || high == 0x7e;
+}
+
 TlsMessage handshake_message(std::uint8_t handshake_type)
 {
     switch (handshake_type) {
@@ -150,8 +156,10 @@ void TlsHandshake::learn(const TlsSegment &segment)
             version_ = segment.lists_tls13 ? TlsVersion::Tls13 : TlsVersion::Tls12OrOlder;
             // RFC 5246 section 7.4.1.3 (and RFC 5077 section 3.4 for tickets): echoing the
             // client's session ID resumes that session.
-            resumed_ = version_ == TlsVersion::Tls12OrOlder && segment.session_id.length > 0 &&
-                       segment.session_id == client_session_id_;
+            // RFC 8446 section 2.2: a TLS 1.3 server resumes by selecting a pre-shared key.
+            resumed_ = version_ == TlsVersion::Tls12OrOlder
+                           ? segment.session_id.length > 0 && segment.session_id == client_session_id_
+                           : segment.psk_selected;
             // RFC 8446 section 4.2.1: a TLS 1.3 ServerHello names its version in
             // supported_versions; legacy_version says 1.2.
             facts_.version = segment.supported_version != 0 ? segment.supported_version : segment.legacy_version;

@@ -36,6 +36,10 @@ enum class TlsMessage : std::uint8_t {
 // RFC 8446 section 4.1.3: a ServerHello with this random is a HelloRetryRequest.
 bool is_hello_retry_random(const std::uint8_t (&random)[32]);
 
+// TLS 1.3 (0x0304) or one of its drafts (0x7fNN, draft NN) or experiments (0x7eNN), which
+// run the same handshake (RFC 8446 section 4.2.1).
+bool is_tls13_version(std::uint16_t version);
+
 // The message a handshake type number names (RFC 8446 section 4, RFC 5246 section 7.4).
 TlsMessage handshake_message(std::uint8_t handshake_type);
 
@@ -94,7 +98,8 @@ struct TlsSegment {
     bool carries_tls = false;    // TLS dissected bytes of it: whole records or part of one
     bool retransmission = false; // TCP sent these bytes before (the core's TCP analysis)
     TlsMessages messages;
-    bool lists_tls13 = false;    // a hello here names TLS 1.3 in supported_versions
+    bool lists_tls13 = false;    // a hello here names TLS 1.3 (is_tls13_version) in supported_versions
+    bool psk_selected = false;   // a ServerHello here selects a pre-shared key (RFC 8446 section 4.2.11)
     TlsSessionId session_id;     // a hello's legacy_session_id, when the segment holds one
     // What a hello here says (0 or empty: not in this segment). A ServerHello names one
     // version, cipher suite and ALPN protocol; a ClientHello offers lists, of which the
