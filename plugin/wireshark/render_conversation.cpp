@@ -264,19 +264,19 @@ void add_tls(proto_tree *conv, tvbuff_t *tvb, const LedgerFacts &f, const Captur
     if (facts.version != 0)
         add_string(tls, c.tls_version, tvb, tls_version_name(facts.version));
     mark_generated(proto_tree_add_uint(tls, c.tls_steps, tvb, 0, 0, facts.steps));
-    if (facts.end_ns != 0) {
-        add_interval(tls, c.tls_time, tvb, facts.end_ns - facts.first_hello_ns);
-        if (f.handshake_ack.frame != 0)
-            add_interval(tls, c.tls_after_tcp, tvb, facts.end_ns - f.handshake_ack.time_ns);
-    }
+    const TlsTimes times = tls_times(facts, f);
+    if (times.ended)
+        add_interval(tls, c.tls_time, tvb, times.handshake_ns);
+    if (times.has_after_tcp)
+        add_interval(tls, c.tls_after_tcp, tvb, times.after_tcp_ns);
     if (!facts.server_name.empty())
         add_string(tls, c.tls_sni, tvb, facts.server_name.text.data());
     if (!facts.alpn.empty())
         add_string(tls, c.tls_alpn, tvb, facts.alpn.text.data());
     if (facts.has_cipher_suite)
-        add_string(tls, c.tls_cipher, tvb, tls_cipher_suite_name(facts.cipher_suite));
+        add_string(tls, c.tls_cipher, tvb, facts.cipher_suite_name.text.data());
     if (facts.has_alert)
-        add_string(tls, c.tls_alert, tvb, tls_alert_name(facts.alert_description));
+        add_string(tls, c.tls_alert, tvb, facts.alert_name.text.data());
 }
 
 // "Conversation: 127.0.0.1:50003 → 127.0.0.1:40003, handshake complete, close three-way"

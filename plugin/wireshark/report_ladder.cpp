@@ -1,10 +1,11 @@
 // -z tcplife,ladder[,filter]: the ladder diagram of every conversation with a segment
 // that passes the filter, drawn with all of its segments (a ladder of some segments
-// only would misnumber the steps).
+// only would misnumber the steps), TLS steps included: the report follows TLS.
 #include "capture_time.hpp"
 #include "compat.hpp"
 #include "reports.hpp"
 #include "tcp_fields.hpp"
+#include "tls_fields.hpp"
 
 #include "report/ladder.hpp"
 
@@ -99,7 +100,7 @@ std::string ladder_output(const LadderReport &report)
             segments.resize(static_cast<std::size_t>(stream) + 1);
         const HeaderNumbers &n = tapped.numbers;
         segments[stream].push_back(LadderSegment{frame, tapped.time_ns, SeqNumber(n.seq), SeqNumber(n.ack), n.flags,
-                                                 n.payload_length, record->annotation});
+                                                 n.payload_length, record->annotation, capture->tls_step(frame)});
     }
     std::string ladders;
     std::size_t drawn = 0;
@@ -107,8 +108,15 @@ std::string ladder_output(const LadderReport &report)
         const StreamRecord *conversation = capture != nullptr ? capture->stream(stream) : nullptr;
         if (conversation == nullptr || segments[stream].empty())
             continue;
+        std::optional<LadderTls> tls;
+        if (capture->follows_tls()) {
+            const TlsHandshake *handshake = capture->tls_handshake(stream);
+            tls = LadderTls{handshake != nullptr ? handshake->facts() : TlsFacts{}, {}};
+            tls->times = tls_times(tls->facts, conversation->ledger.facts());
+        }
         ladders += (drawn++ == 0 ? "" : "\n") + draw_ladder(stream, conversation->ledger.facts(), segments[stream],
-                                                                 LadderOptions{80, 4, tcp_relative_sequence_numbers()});
+                                                                 LadderOptions{80, 4, tcp_relative_sequence_numbers()},
+                                                                 tls);
     }
     const std::string rule = "================================================================================\n";
     return rule + "TCP Lifecycle ladder: " + std::to_string(drawn) + " conversation" + (drawn == 1 ? "" : "s") +
@@ -130,6 +138,7 @@ bool failed(GString *error)
 
 bool start_ladder(const char *argument, void *)
 {
+    follow_tls_handshakes();
     auto *report = new LadderReport;
     report->filter = filter_after(argument, cli);
     // The frame listener sees every segment, so whole conversations can be drawn.

@@ -307,6 +307,10 @@ TlsSegment read_tls_segment(packet_info *pinfo, proto_tree *tree, Role sender, s
     segment.alert_description = raw.alert_description;
     segment.has_alert = raw.has_alert;
     segment.last_alert_description = raw.last_alert_description;
+    if (raw.has_alert) {
+        const char *name = tls_alert_name(raw.alert_description);
+        segment.alert_name.assign(name, std::strlen(name));
+    }
     if (raw.has_cipher_suite) {
         const char *name = tls_cipher_suite_name(raw.cipher_suite);
         segment.cipher_suite_name.assign(name, std::strlen(name));

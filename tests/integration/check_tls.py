@@ -15,6 +15,12 @@ Every tcplife.conv.tls field of every TLS stream is listed.
   expert  FRAME  TEXT          -- a TLS expert message on FRAME starts with TEXT (-2 run);
                                   every TLS expert message of the capture is listed, in order
 
+The reports must say the same as those rows: -z tcplife,csv's tls_* columns and
+-z tcplife,conv's TLS column are the conv rows (times to the microsecond), -z tcplife,summary
+counts their outcomes and versions, and -z tcplife,ladder (which follows TLS without the
+preference) labels every listed frame "TLS STEP/N: MESSAGES", N being the stream's last
+EXPECTED (the ladder is drawn after the capture), and no other frame.
+
 expected-ssl/<capture>.ssl is the reviewed -z tcplife,ssl (Zeek ssl.log) of the capture,
 which follows TLS without the preference; its uid column must be conn.log's for the
 same connection (-z tcplife,zeek).
@@ -23,6 +29,8 @@ Every run sets the preference tcplife.tls_handshakes (off by default: it makes e
 pass build a tree). The same output is required of the one-pass and the -2 run, and of a
 run with a display filter (-Y). Without the preference no TLS field appears.
 """
+import csv
+import io
 import os
 import re
 import sys
@@ -118,7 +126,123 @@ def check_capture(tshark, capture, expectation):
     if actual != wanted:
         fail("differs from %s:\n%s" % (expectation, tshark_runner.unified_diff(
             "\n".join(wanted) + "\n", "\n".join(actual) + "\n", expectation, "tshark")))
+    check_reports(tshark, capture, [row for row in rows if row.startswith("conv\t")], wanted)
     return len(actual)
+
+
+def conversation_rows(rows):
+    """{stream: {field: value}} of the expectation's conv rows ("-" for absent)."""
+    streams = {}
+    for row in rows:
+        _, stream, name, value = row.split("\t", 3)
+        streams.setdefault(int(stream), {})[name] = value
+    return streams
+
+
+def same_time(csv_value, expected):
+    """A CSV time (microseconds) against an expected field value (nanoseconds) or '-'."""
+    if expected == "-":
+        return csv_value == ""
+    return csv_value != "" and abs(float(csv_value) - float(expected)) < 0.0000005
+
+
+def check_csv(tshark, capture, conversations):
+    text = tshark.same_in_both_passes(capture, *FOLLOW_TLS, "-q", "-z", "tcplife,csv")
+    records = list(csv.DictReader(io.StringIO(text[text.index("stream,"):])))
+    for record in records:
+        wanted = conversations.get(int(record["stream"]), {"handshake": "none"})
+        for name in CONVERSATION:
+            value, expected = record["tls_" + name], wanted.get(name, "-")
+            good = same_time(value, expected) if name in ("time", "after_tcp") else \
+                value == ("" if expected == "-" else expected)
+            if not good:
+                fail("stream %s: CSV tls_%s %r, expected %r" % (record["stream"], name, value, expected))
+    return records
+
+
+def check_people_table(tshark, capture, conversations):
+    text = tshark.same_in_both_passes(capture, *FOLLOW_TLS, "-q", "-z", "tcplife,conv")
+    lines = text.splitlines()
+    heading = next(i for i, line in enumerate(lines) if line.startswith("Stream  "))
+    column = lines[heading].index("  TLS  ") + 2
+    for line in lines[heading + 1:-1]:
+        stream = int(line.split()[0])
+        wanted = conversations.get(stream, {"handshake": "none"})
+        version = wanted.get("version", "-")
+        shown = (version + " " if version != "-" else "") + wanted["handshake"]
+        if not line[column:].startswith(shown + " "):
+            fail("stream %d: the conv table's TLS column reads %r, expected %r" % (stream, line[column:], shown))
+
+
+def check_summary(tshark, capture, records):
+    text = tshark.same_in_both_passes(capture, *FOLLOW_TLS, "-q", "-z", "tcplife,summary")
+    tls = text[text.index("TLS handshake\n"):]
+    for outcome in ("none", "incomplete", "complete", "resumed", "alert"):
+        count = sum(record["tls_handshake"] == outcome for record in records)
+        if not re.search(r"^  %s +%d " % (outcome, count), tls, re.M):
+            fail("summary: %d %s TLS handshakes expected in:\n%s" % (count, outcome, tls))
+    for version in sorted({record["tls_version"] for record in records if record["tls_version"]}):
+        count = sum(record["tls_version"] == version for record in records)
+        if not re.search(r"^  %s +%d " % (re.escape(version), count), tls, re.M):
+            fail("summary: %d conversations of %s expected in:\n%s" % (count, version, tls))
+
+
+LADDER_FRAME = re.compile(r"^ *(\d+) +-?\d+\.\d+ ")
+LADDER_TLS = re.compile(r"TLS (\d+)/(\d+): (.*?)(?:, TLS handshake (?:complete|failed))?$")
+
+
+def ladder_labels(text):
+    """[(stream, frame, step, steps, messages)] of the ladder's TLS labels, in order."""
+    labels, stream, frame, middle = [], None, None, []
+
+    def close_frame():
+        found = LADDER_TLS.search(" ".join(part for part in middle if part))
+        if frame is not None and found:
+            labels.append((stream, frame, found.group(1), found.group(2), found.group(3)))
+
+    for line in text.splitlines():
+        started = re.match(r"^Stream (\d+): ", line)
+        numbered = LADDER_FRAME.match(line)
+        if started or numbered or not line.strip() or line.startswith("===="):
+            close_frame()
+            frame, middle = None, []
+        if started:
+            stream = int(started.group(1))
+        elif numbered:
+            frame = numbered.group(1)
+        elif frame is not None and len(line) > 30 and line[29] in "|:":
+            middle.append(line[30:66].strip())
+    close_frame()
+    return labels
+
+
+def check_ladder(tshark, capture, steps):
+    labels = ladder_labels(tshark.same_in_both_passes(capture, "-q", "-z", "tcplife,ladder"))
+    last_expected = {}
+    for stream, frame, _, _, _ in labels:
+        last_expected[stream] = None
+    frames_of = {frame: stream for stream, frame, _, _, _ in labels}
+    for row in steps:
+        frame, _, expected, _ = row.split("\t")
+        if frame in frames_of:
+            last_expected[frames_of[frame]] = expected
+    wanted = []
+    for row in steps:
+        frame, step, _, messages = row.split("\t")
+        stream = frames_of.get(frame)
+        wanted.append("\t".join([frame, step, last_expected.get(stream) or "?", messages]))
+    actual = ["\t".join([frame, step, steps_shown, messages]) for _, frame, step, steps_shown, messages in labels]
+    if actual != wanted:
+        fail("ladder TLS labels differ:\n%s" % tshark_runner.unified_diff(
+            "\n".join(wanted) + "\n", "\n".join(actual) + "\n", "expected", "ladder"))
+
+
+def check_reports(tshark, capture, rows, steps):
+    conversations = conversation_rows(rows)
+    records = check_csv(tshark, capture, conversations)
+    check_people_table(tshark, capture, conversations)
+    check_summary(tshark, capture, records)
+    check_ladder(tshark, capture, steps)
 
 
 def conn_uids(tshark, capture):

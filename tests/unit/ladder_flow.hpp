@@ -37,9 +37,12 @@ public:
         return observe(exchange(side, flags, length));
     }
 
-    std::string ladder(const LadderOptions &options = {}) const
+    // The TLS step the capture concluded for the segment observed last.
+    void give_last_tls(const TlsStep &step) { segments_.back().tls = step; }
+
+    std::string ladder(const LadderOptions &options = {}, const std::optional<LadderTls> &tls = std::nullopt) const
     {
-        return draw_ladder(0, facts(), segments_, options);
+        return draw_ladder(0, facts(), segments_, options, tls);
     }
 
     const std::vector<LadderSegment> &segments() const { return segments_; }

@@ -552,6 +552,91 @@ static void test_socket_text_matches_inet_ntop(void **)
 
 // ---- Robustness ----------------------------------------------------------------------
 
+// ---- TLS steps ---------------------------------------------------------------------
+
+namespace {
+
+TlsStep tls_step(std::uint8_t step, std::uint8_t expected, TlsMessages messages, bool ends = false,
+                 TlsPhase after = TlsPhase::Flights)
+{
+    TlsStep s;
+    s.step = step;
+    s.steps_expected = expected;
+    s.messages = messages;
+    s.ends_handshake = ends;
+    s.phase_after = ends ? after : TlsPhase::Flights;
+    return s;
+}
+
+// A TLS 1.2 handshake after TCP's, one millisecond a segment: frames 4-9.
+void tls12_handshake(LadderFlow &flow)
+{
+    using M = TlsMessage;
+    flow.step(Side::Client, PSH | ACK, 200);
+    flow.give_last_tls(tls_step(1, 3, {M::ClientHello})); // it offered TLS 1.3
+    flow.step(Side::Server, PSH | ACK, 1200);
+    flow.give_last_tls(tls_step(2, 4, {M::ServerHello, M::Certificate, M::ServerKeyExchange, M::ServerHelloDone}));
+    flow.step(Side::Client, ACK);
+    flow.step(Side::Client, PSH | ACK, 93);
+    flow.give_last_tls(tls_step(3, 4, {M::ClientKeyExchange, M::ChangeCipherSpec, M::EncryptedHandshake}));
+    flow.step(Side::Server, PSH | ACK, 51);
+    flow.give_last_tls(tls_step(4, 4, {M::ChangeCipherSpec, M::EncryptedHandshake}, true, TlsPhase::Complete));
+    flow.step(Side::Client, ACK);
+}
+
+LadderTls tls12_complete()
+{
+    LadderTls tls;
+    tls.facts.outcome = TlsOutcome::Complete;
+    tls.facts.version = 0x0303;
+    tls.facts.steps = 4;
+    tls.times = TlsTimes{true, 4'000'000, true, 5'000'000};
+    return tls;
+}
+
+} // namespace
+
+// Each flight labelled under its arrow, every denominator the last step's (the ClientHello
+// expected 3 flights), the TLS segments drawn although six in a row change no TCP state.
+static void test_tls_steps_between_the_tcp_ones(void **)
+{
+    LadderFlow flow;
+    open_connection(flow);
+    tls12_handshake(flow);
+    const std::string ladder = flow.ladder({}, tls12_complete());
+    expect_line(ladder, "TLS: TLS 1.2 complete, 4 steps in 0.004000 s (0.005000 s after TCP's handshake)");
+    expect_ladder(ladder.substr(ladder.find("    4 0.003000")),
+                  {
+                      "    4 0.003000               |--- PSH,ACK seq=1 ack=1 len=200 --->|",
+                      "                             |        TLS 1/4: ClientHello        |",
+                      "    5 0.004000               |<-- PSH,ACK seq=1 ack=201 len=1200 -|",
+                      "                             | TLS 2/4: ServerHello, Certificate, |",
+                      "                             | ServerKeyExchange, ServerHelloDone |",
+                      "    6 0.005000               |------ ACK seq=201 ack=1201 ------->|",
+                      "    7 0.006000               |- PSH,ACK seq=201 ack=1201 len=93 ->|",
+                      "                             |    TLS 3/4: ClientKeyExchange,     |",
+                      "                             |         ChangeCipherSpec,          |",
+                      "                             |        encrypted handshake         |",
+                      "    8 0.007000               |<- PSH,ACK seq=1201 ack=294 len=51 -|",
+                      "                             |     TLS 4/4: ChangeCipherSpec,     |",
+                      "                             |        encrypted handshake,        |",
+                      "                             |       TLS handshake complete       |",
+                      "    9 0.008000               |------ ACK seq=294 ack=1252 ------->|",
+                      "                ESTABLISHED  |                                    | ESTABLISHED",
+                  });
+}
+
+// Neither without TLS facts nor for a conversation that carried no TLS does the ladder
+// speak of TLS.
+static void test_tls_none_draws_tcp_only(void **)
+{
+    LadderFlow flow;
+    open_connection(flow);
+    talk(flow);
+    assert_int_equal(flow.ladder().find("TLS"), std::string::npos);
+    assert_int_equal(flow.ladder({}, LadderTls{}).find("TLS"), std::string::npos);
+}
+
 static void test_zero_segments(void **)
 {
     assert_string_equal(draw_ladder(3, LedgerFacts{}, {}).c_str(), "Stream 3: no segments to draw.\n");
@@ -625,6 +710,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_zero_segments),
         cmocka_unit_test(test_unknown_sender_drawn_both_ways),
         cmocka_unit_test(test_every_line_fits_the_width),
+        cmocka_unit_test(test_tls_steps_between_the_tcp_ones),
+        cmocka_unit_test(test_tls_none_draws_tcp_only),
     };
     return cmocka_run_group_tests_name("ladder", tests, nullptr, nullptr);
 }

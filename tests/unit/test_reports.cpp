@@ -19,6 +19,7 @@ namespace {
 // Several conversations in one capture, as a capture holds them.
 class TestCapture {
 public:
+    explicit TestCapture(CaptureOptions options = {}) : capture_(options) {}
     Hosts &hosts(std::uint32_t stream)
     {
         while (hosts_.size() <= stream)
@@ -32,6 +33,16 @@ public:
         segment.frame = ++frames_;
         segment.time_ns = static_cast<std::int64_t>(frames_) * 1'000'000;
         capture_.observe(segment);
+    }
+    // A segment with TLS in it, as TLS's dissection reported it.
+    void tls(std::uint32_t stream, Side side, std::uint32_t length, TlsSegment segment)
+    {
+        step(stream, side, ACK | PSH, length);
+        segment.sender = side == Side::Client ? Role::Client : Role::Server;
+        segment.time_ns = static_cast<std::int64_t>(frames_) * 1'000'000;
+        segment.has_payload = true;
+        segment.carries_tls = true;
+        capture_.observe_tls(frames_, stream, segment);
     }
     ConversationRow row(std::uint32_t stream) const { return *capture_.conversation_row(stream); }
     std::vector<ConversationRow> rows() const
@@ -63,6 +74,54 @@ void merged_close(TestCapture &capture, std::uint32_t stream)
     capture.step(stream, Side::Client, ACK);
 }
 
+TlsSegment carrying(std::initializer_list<TlsMessage> messages)
+{
+    TlsSegment segment;
+    segment.messages = TlsMessages(messages);
+    return segment;
+}
+
+// Frames 1-3 the handshake, 4-7 a full TLS 1.2 handshake (the server's Finished at 7 ms),
+// 8-10 a merged close by the client.
+void tls12_conversation(TestCapture &capture, std::uint32_t stream)
+{
+    using M = TlsMessage;
+    capture.step(stream, Side::Client, SYN);
+    capture.step(stream, Side::Server, SYN | ACK);
+    capture.step(stream, Side::Client, ACK);
+    TlsSegment hello = carrying({M::ClientHello});
+    hello.server_name.assign("example.org", 11);
+    capture.tls(stream, Side::Client, 200, hello);
+    TlsSegment answer = carrying({M::ServerHello, M::Certificate, M::ServerHelloDone});
+    answer.legacy_version = 0x0303;
+    answer.cipher_suite = 0x009c;
+    answer.has_cipher_suite = true;
+    answer.cipher_suite_name.assign("TLS_RSA_WITH_AES_128_GCM_SHA256", 31);
+    answer.alpn.assign("h2", 2);
+    capture.tls(stream, Side::Server, 1200, answer);
+    capture.tls(stream, Side::Client, 90, carrying({M::ClientKeyExchange, M::ChangeCipherSpec, M::EncryptedHandshake}));
+    capture.tls(stream, Side::Server, 50, carrying({M::ChangeCipherSpec, M::EncryptedHandshake}));
+    capture.step(stream, Side::Client, FIN | ACK);
+    capture.step(stream, Side::Server, FIN | ACK);
+    capture.step(stream, Side::Client, ACK);
+}
+
+// The client's ClientHello answered by an alert (frames 1-5).
+void tls_refused(TestCapture &capture, std::uint32_t stream)
+{
+    TlsSegment alert = carrying({TlsMessage::Alert});
+    alert.has_alert = true;
+    alert.alert_description = 40;
+    alert.alert_name.assign("Handshake Failure", 17);
+    capture.step(stream, Side::Client, SYN);
+    capture.step(stream, Side::Server, SYN | ACK);
+    capture.step(stream, Side::Client, ACK);
+    capture.tls(stream, Side::Client, 200, carrying({TlsMessage::ClientHello}));
+    capture.tls(stream, Side::Server, 7, alert);
+}
+
+const CaptureOptions following_tls{seconds_ns(60), true};
+
 std::vector<std::string> lines(const std::string &text)
 {
     std::vector<std::string> result;
@@ -88,7 +147,50 @@ void test_csv_header_names_every_column(void **)
                         "duplicate_acks_server,zero_windows_client,zero_windows_server,out_of_order_client,"
                         "out_of_order_server,sack_segments_client,sack_segments_server,rtt_min_client,"
                         "rtt_avg_client,rtt_max_client,rtt_min_server,rtt_avg_server,rtt_max_server,"
-                        "throughput_client,throughput_server,ip_bytes_client,ip_bytes_server,application,anomalies\n");
+                        "throughput_client,throughput_server,ip_bytes_client,ip_bytes_server,application,anomalies,"
+                        "tls_handshake,tls_version,tls_steps,tls_time,tls_after_tcp,tls_sni,tls_alpn,tls_cipher,"
+                        "tls_alert\n");
+}
+
+// The ClientHello at 4 ms, the server's Finished at 7: 3 ms of TLS, 4 ms after the ACK
+// that completed TCP's handshake (3 ms).
+void test_csv_tls_columns_of_a_full_handshake(void **)
+{
+    TestCapture capture(following_tls);
+    tls12_conversation(capture, 0);
+    assert_true(contains(conversation_table_csv(capture.rows()),
+                         ",complete,TLS 1.2,4,0.003000,0.004000,example.org,h2,TLS_RSA_WITH_AES_128_GCM_SHA256,\n"));
+}
+
+// Followed: "none" where no TLS came; not followed: every TLS column empty.
+void test_csv_tls_columns_without_tls(void **)
+{
+    TestCapture followed(following_tls);
+    merged_close(followed, 0);
+    assert_true(contains(conversation_table_csv(followed.rows()), ",none,,,,,,,,\n"));
+    TestCapture unfollowed;
+    tls12_conversation(unfollowed, 0);
+    assert_true(contains(conversation_table_csv(unfollowed.rows()), ",,,,,,,,,\n"));
+}
+
+void test_csv_tls_alert(void **)
+{
+    TestCapture capture(following_tls);
+    tls_refused(capture, 0);
+    // Ended by the alert at 5 ms: 1 ms after the ClientHello, 2 after TCP's handshake.
+    assert_true(contains(conversation_table_csv(capture.rows()), ",alert,,2,0.001000,0.002000,,,,Handshake Failure\n"));
+}
+
+void test_text_tls_column(void **)
+{
+    TestCapture capture(following_tls);
+    tls12_conversation(capture, 0);
+    tls_refused(capture, 1);
+    const std::vector<std::string> table = lines(conversation_table_text(capture.rows(), TableContext{}));
+    const std::string &heading = table[6];
+    assert_true(contains(heading, "  TLS               TLS time  Anomalies"));
+    assert_true(contains(table[7], "  TLS 1.2 complete  0.003000  -"));
+    assert_true(contains(table[8], "  alert             0.001000  -"));
 }
 
 void test_csv_row_of_a_merged_close(void **)
@@ -103,7 +205,8 @@ void test_csv_row_of_a_merged_close(void **)
     const std::string history(capture.record(0).zeek.history());
     assert_string_equal(csv[1].c_str(), ("0,10.0.0.1:40000,10.0.0.2:80,no,complete,three-way,client,,client,SF," +
                                          history + ",0.001000,0.008000,0.002000,0.002000,100,300,6,3,"
-                                         ",,,,,,,,,,0,0,,,,,,,100000,300000,,,,")
+                                         ",,,,,,,,,,0,0,,,,,,,100000,300000,,,,"
+                                         ",,,,,,,,,") // TLS not followed
                                             .c_str());
 }
 
@@ -115,7 +218,7 @@ void test_csv_unknown_values_are_empty(void **)
     assert_string_equal(csv[1].c_str(),
                         "0,10.0.0.1:40000,10.0.0.2:80,no,unanswered,none,,,none,S0,S,0.001000,0.000000,,,0,0,1,0,"
                         // the server sent nothing: 0 IP bytes, known
-                        ",,,,,,,,,,0,0,,,,,,,,,,0,,syn_unanswered");
+                        ",,,,,,,,,,0,0,,,,,,,,,,0,,syn_unanswered,,,,,,,,,");
 }
 
 void test_csv_lists_every_anomaly_of_the_conversation(void **)
@@ -128,8 +231,9 @@ void test_csv_lists_every_anomaly_of_the_conversation(void **)
     const ConversationRow row = capture.row(0);
     assert_true(row.anomalies.has(Anomaly::SynRetransmitted));
     assert_true(row.anomalies.has(Anomaly::SynRejected));
-    assert_true(contains(conversation_table_csv({row}), ",syn_rejected syn_retransmitted\n") ||
-                contains(conversation_table_csv({row}), ",syn_retransmitted syn_rejected\n"));
+    // The TLS columns follow, empty: the capture does not follow TLS.
+    assert_true(contains(conversation_table_csv({row}), ",syn_rejected syn_retransmitted,,,,,,,,,\n") ||
+                contains(conversation_table_csv({row}), ",syn_retransmitted syn_rejected,,,,,,,,,\n"));
 }
 
 void test_text_times_are_relative_to_the_capture_start(void **)
@@ -222,6 +326,33 @@ void test_summary_counts_and_shares(void **)
     assert_true(contains(text, "  max  0.002000 s\n"));
 }
 
+void test_summary_counts_tls(void **)
+{
+    TestCapture capture(following_tls);
+    tls12_conversation(capture, 0);
+    tls_refused(capture, 1);
+    merged_close(capture, 2);
+    const std::string text = summary_text(summarise(capture.rows()), TableContext{});
+    assert_true(contains(text, "TLS handshake\n"
+                               "  none                          1    33.3%\n"
+                               "  incomplete                    0     0.0%\n"
+                               "  complete                      1    33.3%\n"
+                               "  resumed                       0     0.0%\n"
+                               "  alert                         1    33.3%\n"
+                               "TLS version (share of 1 conversation with a negotiated version)\n"
+                               "  TLS 1.2                       1   100.0%\n"));
+    // The alert's conversation ended its handshake, but did not complete it: not timed.
+    assert_true(contains(text, "segment ending the handshake), 1 handshake\n  p50  0.003000 s\n"));
+}
+
+void test_summary_tls_not_followed(void **)
+{
+    TestCapture capture;
+    tls12_conversation(capture, 0);
+    const std::string text = summary_text(summarise(capture.rows()), TableContext{});
+    assert_true(contains(text, "TLS handshake\n  not followed (the preference tcplife.tls_handshakes is off)\n"));
+}
+
 void test_summary_of_nothing(void **)
 {
     const std::string text = summary_text(summarise({}), TableContext{});
@@ -266,6 +397,12 @@ int main(void)
         cmocka_unit_test(test_percentile_is_nearest_rank),
         cmocka_unit_test(test_summary_counts_and_shares),
         cmocka_unit_test(test_summary_of_nothing),
+        cmocka_unit_test(test_summary_counts_tls),
+        cmocka_unit_test(test_summary_tls_not_followed),
+        cmocka_unit_test(test_csv_tls_columns_of_a_full_handshake),
+        cmocka_unit_test(test_csv_tls_columns_without_tls),
+        cmocka_unit_test(test_csv_tls_alert),
+        cmocka_unit_test(test_text_tls_column),
     };
     return cmocka_run_group_tests_name("reports", tests, nullptr, nullptr);
 }

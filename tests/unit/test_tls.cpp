@@ -419,6 +419,19 @@ static void test_capture_tls_followed(void **)
     assert_true(capture.follows_tls());
 }
 
+// A report asking for TLS after frames were observed would make every earlier
+// conversation read as carrying no TLS: refused.
+static void test_capture_follows_tls_only_from_the_start(void **)
+{
+    Capture fresh;
+    assert_true(fresh.follow_tls());
+    assert_true(fresh.follows_tls());
+    Capture started;
+    started.mark_incomplete(1);
+    assert_false(started.follow_tls());
+    assert_false(started.follows_tls());
+}
+
 static void test_capture_tls_not_followed(void **) // the preference is off
 {
     Capture capture;
@@ -459,6 +472,7 @@ int main()
         cmocka_unit_test(test_failed_facts),
         cmocka_unit_test(test_capture_tls_followed),
         cmocka_unit_test(test_capture_tls_not_followed),
+        cmocka_unit_test(test_capture_follows_tls_only_from_the_start),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -5,6 +5,7 @@
 #include "flow.hpp"
 
 #include "report/ssl_log.hpp"
+#include "text/ladder_labels.hpp"
 #include "text/tls_text.hpp"
 
 using namespace tcplife;
@@ -473,6 +474,35 @@ static void test_tls_alert_and_end_wording(void **)
                         "ClientHello; no steps counted");
 }
 
+static void test_tls_ladder_wording(void **)
+{
+    using ladder::tls_step_labels;
+    TlsStep alert = tls_step(3, 4, TlsFlight::Alert, {TlsMessage::Alert});
+    alert.ends_handshake = true;
+    alert.phase_after = TlsPhase::Failed;
+    const std::vector<std::string> labels = tls_step_labels(alert);
+    assert_int_equal(labels.size(), 2);
+    assert_string_equal(labels[0].c_str(), "TLS 3/4: Alert");
+    assert_string_equal(labels[1].c_str(), "TLS handshake failed");
+    TlsStep last = tls_step(3, 3, TlsFlight::ClientFinishes13, {TlsMessage::ApplicationData});
+    last.ends_handshake = true;
+    last.phase_after = TlsPhase::Complete;
+    assert_string_equal(tls_step_labels(last).back().c_str(), "TLS handshake complete");
+    assert_true(tls_step_labels(TlsStep{}).empty());
+
+    TlsFacts facts;
+    facts.outcome = TlsOutcome::Alert;
+    facts.version = 0x0303;
+    facts.steps = 3;
+    facts.alert_name.assign("Unknown CA", 10);
+    assert_string_equal(ladder::tls_title(facts, TlsTimes{true, 2'197'000, true, 2'881'000}).c_str(),
+                        "TLS: TLS 1.2 alert (Unknown CA), 3 steps in 0.002197 s (0.002881 s after TCP's handshake)");
+    facts = TlsFacts{};
+    facts.outcome = TlsOutcome::Incomplete;
+    facts.steps = 1;
+    assert_string_equal(ladder::tls_title(facts, TlsTimes{}).c_str(), "TLS: incomplete, 1 step");
+}
+
 static void test_tls_conversation_names(void **)
 {
     assert_string_equal(tls_version_name(0x0304), "TLS 1.3");
@@ -530,6 +560,7 @@ int main(void)
         cmocka_unit_test(test_tls_step_wording),
         cmocka_unit_test(test_tls_messages_wording),
         cmocka_unit_test(test_tls_alert_and_end_wording),
+        cmocka_unit_test(test_tls_ladder_wording),
         cmocka_unit_test(test_tls_conversation_names),
     };
     return cmocka_run_group_tests_name("wording", tests, nullptr, nullptr);

@@ -13,12 +13,14 @@ FrameRecord Capture::observe(const Segment &segment)
 {
     FrameRecord record{FrameRecord::Kind::Analysed, tracker_.observe(segment)};
     frames_.store(segment.frame, tag_of(record.kind), record.annotation);
+    observed_any_ = true;
     return record;
 }
 
 FrameRecord Capture::mark_incomplete(std::uint32_t frame)
 {
     frames_.mark(frame, tag_of(FrameRecord::Kind::Incomplete));
+    observed_any_ = true;
     return FrameRecord{FrameRecord::Kind::Incomplete, Annotation{}};
 }
 

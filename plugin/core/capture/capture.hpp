@@ -58,8 +58,13 @@ public:
     {
         std::optional<ConversationRow> row = tcplife::conversation_row(tracker_, index);
         const TlsHandshake *handshake = tls_handshake(index);
-        if (row && handshake != nullptr)
-            row->tls = &handshake->facts();
+        if (row) {
+            row->tls_followed = follows_tls_;
+            if (handshake != nullptr) {
+                row->tls = &handshake->facts();
+                row->tls_times = tls_times(*row->tls, *row->facts);
+            }
+        }
         return row;
     }
     // How long an endpoint stays in TIME_WAIT in this capture's analysis.
@@ -74,8 +79,15 @@ public:
     const TlsHandshake *tls_handshake(std::uint32_t stream) const;
     // Whether TLS facts are taken: a conversation without a TlsHandshake then carried no TLS.
     bool follows_tls() const { return follows_tls_; }
-    // From now on (a report that needs TLS, started before the first frame).
-    void follow_tls() { follows_tls_ = true; }
+    // From now on, for a report that needs TLS. Refused (false) once a frame has been
+    // observed: the conversations before it would read as carrying no TLS.
+    bool follow_tls()
+    {
+        if (observed_any_)
+            return follows_tls_;
+        follows_tls_ = true;
+        return true;
+    }
 
 private:
     Tracker tracker_;
@@ -83,6 +95,7 @@ private:
     std::unordered_map<std::uint32_t, TlsHandshake> tls_streams_; // streams that carried TLS
     std::unordered_map<std::uint32_t, TlsStep> tls_frames_;       // frames with a step or a report
     bool follows_tls_ = false;
+    bool observed_any_ = false;
 };
 
 } // namespace tcplife

@@ -14,6 +14,9 @@
 
 namespace tcplife {
 
+// From the TLS facts and TCP's (the ACK completing its handshake).
+TlsTimes tls_times(const TlsFacts &tls, const LedgerFacts &facts);
+
 struct ConversationRow {
     std::uint32_t stream = 0;
     const LedgerFacts *facts = nullptr; // the tracker's, or `kept`'s
@@ -25,7 +28,9 @@ struct ConversationRow {
     Verdict verdict;
     Timings times;
     AnomalySet anomalies; // every segment's, and the end of capture's
+    bool tls_followed = false;     // the capture follows TLS: a null `tls` means it carried none
     const TlsFacts *tls = nullptr; // its TLS handshake, when the capture follows TLS and it had one
+    TlsTimes tls_times;            // of `tls`
 };
 
 // The row of `stream`, valid as long as the tracker is and unchanged; empty when the

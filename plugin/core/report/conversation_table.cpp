@@ -2,6 +2,7 @@
 #include "report/zeek_log.hpp"
 
 #include "text/socket_text.hpp"
+#include "text/tls_text.hpp"
 #include "zeek/service.hpp"
 
 #include <algorithm>
@@ -56,12 +57,50 @@ std::string ip_bytes_text(const DirectionCounters &side)
     return side.ip_unknown != 0 ? std::string() : std::to_string(side.ip_bytes);
 }
 
+// "TLS 1.3 complete", "alert", "none": the people's table's TLS column.
+std::string tls_shown(const std::string &version, const std::string &handshake)
+{
+    return version.empty() ? handshake : version + ' ' + handshake;
+}
+
 // "2/0": the client's and the server's count, for the people's table.
 std::string pair_text(const std::string &client, const std::string &server)
 {
     if (client.empty() && server.empty())
         return std::string();
     return (client.empty() ? "-" : client) + '/' + (server.empty() ? "-" : server);
+}
+
+std::string name_or_empty(const TlsProtocolName &name)
+{
+    return name.empty() ? std::string() : std::string(name.text.data());
+}
+
+// The TLS columns, in csv_columns order: all empty where the capture did not follow TLS
+// (tcplife.tls_handshakes off), "none" for a conversation that carried no TLS.
+std::vector<std::string> tls_values(const ConversationRow &row)
+{
+    if (!row.tls_followed)
+        return std::vector<std::string>(9);
+    const TlsFacts none;
+    const TlsFacts &tls = row.tls != nullptr ? *row.tls : none;
+    if (tls.outcome == TlsOutcome::None) {
+        std::vector<std::string> values(9);
+        values[0] = tls_outcome_name(TlsOutcome::None);
+        return values;
+    }
+    const TlsTimes &times = row.tls_times;
+    return {
+        tls_outcome_name(tls.outcome),
+        tls.version != 0 ? tls_version_name(tls.version) : "",
+        std::to_string(tls.steps),
+        times.ended ? seconds_text(times.handshake_ns) : std::string(),
+        times.has_after_tcp ? seconds_text(times.after_tcp_ns) : std::string(),
+        tls.server_name.empty() ? std::string() : std::string(tls.server_name.text.data()),
+        name_or_empty(tls.alpn),
+        tls.has_cipher_suite ? name_or_empty(tls.cipher_suite_name) : std::string(),
+        tls.has_alert ? name_or_empty(tls.alert_name) : std::string(),
+    };
 }
 
 // The values every format shares, in csv_columns order; empty means unknown.
@@ -72,7 +111,7 @@ std::vector<std::string> row_values(const ConversationRow &row)
     const Traffic &traffic = *row.traffic;
     const DirectionCounters &c = traffic.side(0);
     const DirectionCounters &s = traffic.side(1);
-    return {
+    std::vector<std::string> values = {
         std::to_string(row.stream),
         socket_text(f.client_socket()).data(),
         socket_text(f.server_socket()).data(),
@@ -117,6 +156,9 @@ std::vector<std::string> row_values(const ConversationRow &row)
         traffic.application_protocol() != nullptr ? traffic.application_protocol() : "",
         anomaly_list(row.anomalies, ' '),
     };
+    for (std::string &value : tls_values(row))
+        values.push_back(std::move(value));
+    return values;
 }
 
 enum Column : std::size_t {
@@ -126,9 +168,10 @@ enum Column : std::size_t {
     DuplicateAcksClient, DuplicateAcksServer, ZeroWindowsClient, ZeroWindowsServer, OutOfOrderClient,
     OutOfOrderServer, SackClient, SackServer, RttMinClient, RttAvgClient, RttMaxClient, RttMinServer, RttAvgServer,
     RttMaxServer, ThroughputClient, ThroughputServer, IpBytesClient, IpBytesServer, Application, Anomalies,
+    TlsHandshakeColumn, TlsVersionColumn, TlsSteps, TlsTime, TlsAfterTcp, TlsSni, TlsAlpn, TlsCipher, TlsAlert,
     ColumnCount,
-    // The people's table shows each pair in one column.
-    RetransmissionsPair = ColumnCount, DuplicateAcksPair, ZeroWindowsPair, OutOfOrderPair, SackPair,
+    // The people's table shows each pair in one column, and TLS's version and outcome in one.
+    RetransmissionsPair = ColumnCount, DuplicateAcksPair, ZeroWindowsPair, OutOfOrderPair, SackPair, TlsShown,
     ShownColumnCount
 };
 
@@ -170,7 +213,8 @@ const char *const csv_columns[] = {
     "zero_windows_server", "out_of_order_client", "out_of_order_server", "sack_segments_client",
     "sack_segments_server", "rtt_min_client", "rtt_avg_client", "rtt_max_client", "rtt_min_server",
     "rtt_avg_server", "rtt_max_server", "throughput_client", "throughput_server", "ip_bytes_client",
-    "ip_bytes_server", "application", "anomalies",
+    "ip_bytes_server", "application", "anomalies", "tls_handshake", "tls_version", "tls_steps", "tls_time",
+    "tls_after_tcp", "tls_sni", "tls_alpn", "tls_cipher", "tls_alert",
 };
 const std::size_t csv_column_count = sizeof csv_columns / sizeof csv_columns[0];
 static_assert(sizeof csv_columns / sizeof csv_columns[0] == ColumnCount, "one CSV name per column");
@@ -204,6 +248,8 @@ constexpr const char *heading(Column column)
     case RttAvgClient: return "RTT c>s";
     case RttAvgServer: return "RTT s>c";
     case Anomalies: return "Anomalies";
+    case TlsShown: return "TLS";
+    case TlsTime: return "TLS time";
     default: return "";
     }
 }
@@ -217,7 +263,7 @@ namespace {
 constexpr Column people_shown[] = {StreamColumn, Client, Server, Handshake, Close, Initiator, ResetBy, TimeWait,
                                    ConnState, History, Start, Duration, Irtt, BytesClient, BytesServer,
                                    RetransmissionsPair, DuplicateAcksPair, ZeroWindowsPair, OutOfOrderPair, SackPair,
-                                   RttAvgClient, RttAvgServer, Anomalies};
+                                   RttAvgClient, RttAvgServer, TlsShown, TlsTime, Anomalies};
 
 constexpr PeopleColumnKind kind_of(Column column)
 {
@@ -228,6 +274,7 @@ constexpr PeopleColumnKind kind_of(Column column)
     case Start:
     case Duration: return PeopleColumnKind::Seconds;
     case Irtt:
+    case TlsTime:
     case RttAvgClient:
     case RttAvgServer: return PeopleColumnKind::SecondsIfKnown;
     case RetransmissionsPair:
@@ -269,6 +316,7 @@ std::vector<std::vector<std::string>> people_table_cells(const std::vector<Conve
         values[ZeroWindowsPair] = pair_text(values[ZeroWindowsClient], values[ZeroWindowsServer]);
         values[OutOfOrderPair] = pair_text(values[OutOfOrderClient], values[OutOfOrderServer]);
         values[SackPair] = pair_text(values[SackClient], values[SackServer]);
+        values[TlsShown] = tls_shown(values[TlsVersionColumn], values[TlsHandshakeColumn]);
         cells.emplace_back();
         for (Column column : people_shown)
             cells.back().push_back(values[column].empty() ? "-" : values[column]);
@@ -295,6 +343,8 @@ std::string conversation_table_text(const std::vector<ConversationRow> &rows, co
            "(no handshake seen)\n";
     out += "c/s: the client's and the server's segments; RTT: average, of the data each side sent "
            "(- where Wireshark's TCP analysis is off)\n";
+    out += "TLS: version and handshake, time from the first ClientHello byte to the end of the handshake "
+           "(- where tcplife.tls_handshakes is off)\n";
     for (const auto &line : table) {
         std::string text;
         for (std::size_t i = 0; i < line.size(); ++i) {

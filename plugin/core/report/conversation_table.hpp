@@ -33,7 +33,7 @@ struct PeopleColumn {
     const char *heading;
     PeopleColumnKind kind;
 };
-constexpr std::size_t people_column_count = 23;
+constexpr std::size_t people_column_count = 25;
 extern const std::array<PeopleColumn, people_column_count> people_columns;
 std::vector<std::vector<std::string>> people_table_cells(const std::vector<ConversationRow> &rows,
                                                          const TableContext &context);

@@ -128,7 +128,7 @@ bool unremarkable(const LadderSegment &s)
     return a.sender != Role::Unknown && (s.flags & step_flags) == 0 && a.handshake_step == 0 &&
            a.close_steps == 0 && !a.merged_close && !a.is_retransmission() && a.notes == 0 &&
            a.reset == ResetKind::None && !a.changes_state() &&
-           a.client_before == a.client_after && a.server_before == a.server_after;
+           a.client_before == a.client_after && a.server_before == a.server_after && !(s.tls && s.tls->step != 0);
 }
 
 class Ladder {
@@ -138,9 +138,11 @@ public:
     {
     }
 
-    std::string draw(std::uint32_t stream, const LedgerFacts &facts)
+    std::string draw(std::uint32_t stream, const LedgerFacts &facts, const std::optional<LadderTls> &tls)
     {
         title(stream, facts);
+        if (tls && tls->facts.outcome != TlsOutcome::None)
+            drawing_.paragraph(tls_title(tls->facts, tls->times));
         drawing_.line("");
         Row header{"frame", "time (s)", "client", "", "server", ' '};
         drawing_.row(header);
@@ -235,6 +237,9 @@ private:
         const std::string numbers = numbering_.text(s);
         std::string on_arrow = flags + " " + numbers;
         Lines labels = step_labels(a);
+        if (s.tls)
+            for (std::string &label : tls_step_labels(finally_known(*s.tls)))
+                labels.push_back(std::move(label));
         if (!fits_on_arrow(on_arrow, width)) {
             on_arrow = flags;
             labels.insert(labels.begin(), numbers);
@@ -303,7 +308,26 @@ private:
         }
     }
 
+    // The ladder is drawn after the capture: every step counts the flights as the last
+    // one knew them, where each segment knew them only so far (a ClientHello offering
+    // TLS 1.3 expects 3 until a TLS 1.2 ServerHello says 4).
+    TlsStep finally_known(TlsStep step) const
+    {
+        step.steps_expected = last_steps_expected_;
+        return step;
+    }
+
+    static std::uint8_t last_steps_expected(const std::vector<LadderSegment> &segments)
+    {
+        std::uint8_t expected = 0;
+        for (const LadderSegment &s : segments)
+            if (s.tls && s.tls->step != 0)
+                expected = s.tls->steps_expected;
+        return expected;
+    }
+
     const std::vector<LadderSegment> &segments_;
+    std::uint8_t last_steps_expected_ = last_steps_expected(segments_);
     LadderOptions options_;
     Drawing drawing_;
     Numbering numbering_;
@@ -312,11 +336,11 @@ private:
 } // namespace
 
 std::string draw_ladder(std::uint32_t stream, const LedgerFacts &facts, const std::vector<LadderSegment> &segments,
-                        const LadderOptions &options)
+                        const LadderOptions &options, const std::optional<LadderTls> &tls)
 {
     if (segments.empty())
         return "Stream " + std::to_string(stream) + ": no segments to draw.\n";
-    return Ladder(segments, options).draw(stream, facts);
+    return Ladder(segments, options).draw(stream, facts, tls);
 }
 
 } // namespace tcplife

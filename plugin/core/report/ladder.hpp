@@ -7,8 +7,10 @@
 #include "tcp/annotation.hpp"
 #include "conversation/ledger.hpp"
 #include "tcp/seq_number.hpp"
+#include "tls/tls_handshake.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,13 @@ struct LadderSegment {
     std::uint16_t flags = 0;  // tcp_flag:: bits
     std::uint32_t payload_length = 0;
     Annotation annotation;
+    std::optional<TlsStep> tls; // its TLS step, where the capture follows TLS and it has one
+};
+
+// The conversation's TLS handshake, for the title, where the capture follows TLS.
+struct LadderTls {
+    TlsFacts facts;
+    TlsTimes times;
 };
 
 struct LadderOptions {
@@ -47,10 +56,12 @@ struct LadderOptions {
 // still draws but numbers and counts describe only what it was given. Times are relative
 // to the first segment given.
 // `facts`: the conversation's facts after its last segment (Ledger::facts()), for the
-// title: addresses, verdicts (judge()), who closed, who waits in TIME_WAIT.
+// title: addresses, verdicts (judge()), who closed, who waits in TIME_WAIT; `tls`, where
+// given, adds the TLS handshake's outcome and times to it, and segments' TLS steps are
+// labelled between the TCP ones.
 // Returns the diagram in plain ASCII, lines ending in '\n'; "Stream N: no segments to
 // draw." for an empty list. Time and memory grow linearly with the segments.
 std::string draw_ladder(std::uint32_t stream, const LedgerFacts &facts, const std::vector<LadderSegment> &segments,
-                        const LadderOptions &options = {});
+                        const LadderOptions &options = {}, const std::optional<LadderTls> &tls = std::nullopt);
 
 } // namespace tcplife

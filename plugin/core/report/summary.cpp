@@ -1,5 +1,7 @@
 #include "report/summary.hpp"
 
+#include "text/tls_text.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -23,6 +25,54 @@ std::string seconds(std::int64_t ns)
     return text;
 }
 
+// p50, p90, p99 and max of sorted values; "  none completed" without any.
+std::string spread(const std::vector<std::int64_t> &sorted)
+{
+    if (sorted.empty())
+        return "  none completed\n";
+    std::string out;
+    for (unsigned p : {50u, 90u, 99u})
+        out += "  p" + std::to_string(p) + "  " + seconds(percentile(sorted, p)) + '\n';
+    return out + "  max  " + seconds(sorted.back()) + '\n';
+}
+
+std::string plural(std::size_t count, const char *one, const char *many)
+{
+    return std::to_string(count) + ' ' + (count == 1 ? one : many);
+}
+
+void count_tls(Summary &s, const ConversationRow &row)
+{
+    s.tls_followed = s.tls_followed || row.tls_followed;
+    const TlsOutcome outcome = row.tls != nullptr ? row.tls->outcome : TlsOutcome::None;
+    ++s.tls_outcomes[static_cast<std::size_t>(outcome)];
+    if (row.tls != nullptr && row.tls->version != 0)
+        ++s.tls_versions[tls_version_name(row.tls->version)];
+    if ((outcome == TlsOutcome::Complete || outcome == TlsOutcome::Resumed) && row.tls_times.ended)
+        s.tls_handshake_times.push_back(row.tls_times.handshake_ns);
+}
+
+std::string tls_text(const Summary &s)
+{
+    if (!s.tls_followed)
+        return "TLS handshake\n  not followed (the preference tcplife.tls_handshakes is off)\n";
+    std::string out = "TLS handshake\n";
+    for (std::size_t i = 0; i < tls_outcome_count; ++i)
+        out += count_line(tls_outcome_name(static_cast<TlsOutcome>(i)), s.tls_outcomes[i], s.conversations);
+    std::size_t with_version = 0;
+    for (const auto &version : s.tls_versions)
+        with_version += version.second;
+    out += "TLS version (share of " + plural(with_version, "conversation", "conversations") +
+           " with a negotiated version)\n";
+    if (s.tls_versions.empty())
+        out += "  none\n";
+    for (const auto &version : s.tls_versions)
+        out += count_line(version.first.c_str(), version.second, with_version);
+    out += "TLS handshake time (first ClientHello byte to the segment ending the handshake), " +
+           plural(s.tls_handshake_times.size(), "handshake", "handshakes") + '\n';
+    return out + spread(s.tls_handshake_times);
+}
+
 } // namespace
 
 Summary summarise(const std::vector<ConversationRow> &rows)
@@ -37,8 +87,10 @@ Summary summarise(const std::vector<ConversationRow> &rows)
             s.anomalies[i] += row.anomalies.has(static_cast<Anomaly>(i)) ? 1u : 0u;
         if (row.times.has_handshake_time)
             s.handshake_times.push_back(row.times.handshake_time);
+        count_tls(s, row);
     }
     std::sort(s.handshake_times.begin(), s.handshake_times.end());
+    std::sort(s.tls_handshake_times.begin(), s.tls_handshake_times.end());
     return s;
 }
 
@@ -81,15 +133,9 @@ std::string summary_text(const Summary &s, const TableContext &context)
     if (!any)
         out += "  none\n";
     out += "Handshake time (first SYN to the ACK completing the handshake), " +
-           std::to_string(s.handshake_times.size()) + " handshake" + (s.handshake_times.size() == 1 ? "" : "s") +
-           '\n';
-    if (s.handshake_times.empty()) {
-        out += "  none completed\n";
-    } else {
-        for (unsigned p : {50u, 90u, 99u})
-            out += "  p" + std::to_string(p) + std::string(p < 100 ? "  " : " ") + seconds(percentile(s.handshake_times, p)) + '\n';
-        out += "  max  " + seconds(s.handshake_times.back()) + '\n';
-    }
+           plural(s.handshake_times.size(), "handshake", "handshakes") + '\n';
+    out += spread(s.handshake_times);
+    out += tls_text(s);
     out += rule;
     return out;
 }

@@ -1,6 +1,8 @@
 #include "text/ladder_labels.hpp"
 
 #include "tcp/segment.hpp"
+#include "text/ladder_text.hpp"
+#include "text/tls_text.hpp"
 
 namespace tcplife::ladder {
 namespace {
@@ -118,6 +120,36 @@ std::vector<std::string> step_labels(const Annotation &a)
     if (a.has(note::time_backwards))
         items.emplace_back("capture time goes backwards");
     return items;
+}
+
+std::vector<std::string> tls_step_labels(const TlsStep &step)
+{
+    std::vector<std::string> items;
+    if (step.step == 0)
+        return items;
+    for (const char *name : tls_message_names(step))
+        items.emplace_back(name);
+    items.front() = "TLS " + std::to_string(step.step) + '/' + std::to_string(step.steps_expected) + ": " +
+                    items.front();
+    if (step.ends_handshake)
+        items.emplace_back(step.phase_after == TlsPhase::Failed ? "TLS handshake failed" : "TLS handshake complete");
+    return items;
+}
+
+std::string tls_title(const TlsFacts &facts, const TlsTimes &times)
+{
+    std::string text = "TLS: ";
+    if (facts.version != 0)
+        text += std::string(tls_version_name(facts.version)) + ' ';
+    text += tls_outcome_name(facts.outcome);
+    if (facts.outcome == TlsOutcome::Alert && !facts.alert_name.empty())
+        text += std::string(" (") + facts.alert_name.text.data() + ')';
+    text += ", " + std::to_string(facts.steps) + (facts.steps == 1 ? " step" : " steps");
+    if (times.ended)
+        text += " in " + seconds_text(times.handshake_ns) + " s";
+    if (times.has_after_tcp)
+        text += " (" + seconds_text(times.after_tcp_ns) + " s after TCP's handshake)";
+    return text;
 }
 
 } // namespace tcplife::ladder

@@ -28,21 +28,28 @@ const char *tls_message_name(TlsMessage message)
     return "handshake message";
 }
 
+TlsMessageNames tls_message_names(const TlsStep &step)
+{
+    TlsMessageNames names;
+    for (const TlsMessage message : step.messages) {
+        const char *name = tls_message_name(message);
+        if (names.count == 0 || std::strcmp(names.items[names.count - 1], name) != 0)
+            names.items[names.count++] = name;
+    }
+    if (names.count == 0)
+        names.items[names.count++] = "part of a record";
+    return names;
+}
+
 TextBuilder tls_messages_text(const TlsStep &step)
 {
     TextBuilder text;
-    const char *previous = nullptr;
-    for (const TlsMessage message : step.messages) {
-        const char *name = tls_message_name(message);
-        if (previous != nullptr && std::strcmp(previous, name) == 0)
-            continue;
+    const TlsMessageNames names = tls_message_names(step);
+    for (const char *name : names) {
         if (!text.empty())
             text.add(", ");
         text.add(name);
-        previous = name;
     }
-    if (text.empty())
-        text.add("part of a record");
     return text;
 }
 

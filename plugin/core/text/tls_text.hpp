@@ -16,6 +16,13 @@ const char *tls_message_name(TlsMessage message);
 
 // "ServerHello, Certificate, ServerKeyExchange, ServerHelloDone"; "part of a record" for a
 // segment that completes none. Repeats of a kind in a row are named once.
+struct TlsMessageNames {
+    std::array<const char *, TlsMessages::capacity> items{};
+    std::size_t count = 0;
+    const char *const *begin() const { return items.data(); }
+    const char *const *end() const { return items.data() + count; }
+};
+TlsMessageNames tls_message_names(const TlsStep &step);
 TextBuilder tls_messages_text(const TlsStep &step);
 
 // "TLS 1.3", "TLS 1.2", "TLS 1.1", "TLS 1.0", "SSL 3.0"; "unknown" for 0 and others.

@@ -113,8 +113,10 @@ TlsStep TlsHandshake::observe(const TlsSegment &segment, std::uint32_t frame)
         facts_.end_frame = frame;
     }
     if (segment.has_alert && phase_ != TlsPhase::NotStarted) {
-        if (!facts_.has_alert)
+        if (!facts_.has_alert) {
             facts_.alert_description = segment.alert_description;
+            facts_.alert_name = segment.alert_name;
+        }
         facts_.has_alert = true;
         facts_.last_alert_description = segment.last_alert_description;
     }

@@ -38,12 +38,21 @@ struct TlsFacts {
     TlsProtocolName alpn;                 // the ServerHello's choice
     std::uint8_t alert_description = 0;   // the first alert's, during the handshake or after
     std::uint8_t last_alert_description = 0;
+    TlsProtocolName alert_name;           // the first alert's description, as the glue's source names it
     bool has_alert = false;
     TlsProtocolName cipher_suite_name;    // as the glue's source names it
     TlsProtocolName group_name;           // the server's key exchange group (a curve)
     std::int64_t first_hello_ns = 0;      // the first ClientHello byte
     std::int64_t end_ns = 0;              // the segment that ended the handshake (0: none yet)
     std::uint32_t end_frame = 0;
+};
+
+// How long a TLS handshake took (README: tcplife.conv.tls.time and .after_tcp), in ns.
+struct TlsTimes {
+    bool ended = false;            // a Finished or an alert ended the handshake
+    std::int64_t handshake_ns = 0; // the first ClientHello byte to the segment that ended it
+    bool has_after_tcp = false;    // the ACK completing TCP's handshake was seen
+    std::int64_t after_tcp_ns = 0; // from that ACK to the segment that ended the TLS handshake
 };
 
 // Which flight of which handshake a step is, as known at its segment: what the flight

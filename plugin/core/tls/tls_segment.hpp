@@ -113,6 +113,7 @@ struct TlsSegment {
     std::uint8_t alert_description = 0;  // the first alert's (RFC 8446 section 6)
     bool has_alert = false;
     std::uint8_t last_alert_description = 0; // the segment's last alert's
+    TlsProtocolName alert_name;          // the first alert's description, as Wireshark names it
     TlsProtocolName cipher_suite_name;   // the first cipher suite, as Wireshark names it
     TlsProtocolName group_name;          // a key share's or ServerKeyExchange's named group, as Wireshark names it
 };
