@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ElementTree
 import tshark_runner
 from tshark_runner import give_to_nobody
 
-COLUMNS = ["No.", "Time", "Source", "Destination", "Protocol", "Sender", "HS", "Close", "Client state",
+COLUMNS = ["No.", "Time", "Source", "Destination", "Protocol", "Sender", "HS", "Close", "TLS", "Client state",
            "Server state", "Conversation", "Info"]
 
 # For each of our colouring rules, a capture and the frames it matches there with -2
@@ -100,6 +100,16 @@ def columns_on_merged_close(tshark, captures, profile):
     final = psml_rows(tshark, "-2", "-C", "tcplife", "-r", capture)
     assert {row["Conversation"] for row in final.values()} == {"complete,three-way"}
     assert rows[8]["Conversation"] == "complete,half-closed", rows[8]
+
+
+@check
+def tls_column_on_a_tls_handshake(tshark, captures, profile):
+    """The profile follows TLS: its TLS column is each flight's step (expected-tls/tls13.tls)."""
+    capture = tshark.capture(os.path.join(captures, "tls13.pcap"))
+    rows = psml_rows(tshark, "-C", "tcplife", "-r", capture)
+    steps = {frame: row["TLS"] for frame, row in rows.items() if row["TLS"]}
+    assert steps == {4: "1", 6: "2", 8: "2", 10: "2", 12: "3"}, steps
+    assert rows[1]["TLS"] == "" and rows[1]["HS"] == "1", rows[1]
 
 
 @check
