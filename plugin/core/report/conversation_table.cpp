@@ -382,9 +382,6 @@ std::string conversation_table_csv(const std::vector<ConversationRow> &rows)
 
 std::string conversation_table_zeek(const std::vector<ConversationRow> &rows, const TableContext &context)
 {
-    std::int64_t closed_ns = context.capture_start_ns;
-    for (const ConversationRow &row : rows)
-        closed_ns = std::max(closed_ns, row.facts->latest_ns);
     std::string out = zeek_log_header(
         "conn", context.capture_start_ns,
         "ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\t"
@@ -425,12 +422,9 @@ std::string conversation_table_zeek(const std::vector<ConversationRow> &rows, co
             zeek.ip_bytes_known() ? std::to_string(zeek.responder_ip_bytes()) : "-",
             "-", // tunnel_parents
         };
-        for (std::size_t i = 0; i < fields.size(); ++i)
-            out += (i == 0 ? "" : "\t") + fields[i];
-        out += '\n';
+        append_zeek_record(out, fields);
     }
-    out += "#close\t" + zeek_header_time(closed_ns) + '\n';
-    return out;
+    return out + zeek_log_close(rows, context.capture_start_ns);
 }
 
 } // namespace tcplife

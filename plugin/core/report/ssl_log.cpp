@@ -3,7 +3,6 @@
 #include "report/zeek_log.hpp"
 #include "text/socket_text.hpp"
 
-#include <algorithm>
 
 namespace tcplife {
 
@@ -76,9 +75,6 @@ std::string text_or_unset(const char *text)
 
 std::string ssl_log(const std::vector<ConversationRow> &rows, const TableContext &context)
 {
-    std::int64_t closed_ns = context.capture_start_ns;
-    for (const ConversationRow &row : rows)
-        closed_ns = std::max(closed_ns, row.facts->latest_ns);
     std::string out = zeek_log_header(
         "ssl", context.capture_start_ns,
         "ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tversion\tcipher\tcurve\tserver_name\tresumed\t"
@@ -113,15 +109,9 @@ std::string ssl_log(const std::vector<ConversationRow> &rows, const TableContext
             "-", // client_cert_chain_fps
             "-", // sni_matches_cert
         };
-        bool first = true;
-        for (const std::string &field : fields) {
-            out += (first ? "" : "\t") + field;
-            first = false;
-        }
-        out += '\n';
+        append_zeek_record(out, fields);
     }
-    out += "#close\t" + zeek_header_time(closed_ns) + '\n';
-    return out;
+    return out + zeek_log_close(rows, context.capture_start_ns);
 }
 
 } // namespace tcplife

@@ -2,6 +2,7 @@
 
 #include "conversation/capture_time.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 namespace tcplife {
@@ -46,6 +47,14 @@ std::string zeek_log_header(const char *path, std::int64_t open_ns, const char *
     out += path;
     out += "\n#open\t" + zeek_header_time(open_ns) + "\n#fields\t" + fields + "\n#types\t" + types + '\n';
     return out;
+}
+
+std::string zeek_log_close(const std::vector<ConversationRow> &rows, std::int64_t open_ns)
+{
+    std::int64_t closed_ns = open_ns;
+    for (const ConversationRow &row : rows)
+        closed_ns = std::max(closed_ns, row.facts->latest_ns);
+    return "#close\t" + zeek_header_time(closed_ns) + '\n';
 }
 
 } // namespace tcplife

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace tcplife {
 
@@ -18,5 +19,21 @@ std::string zeek_uid(const ConversationRow &row);
 
 // "#separator \x09" through "#types ...", for the log `path` opened at `open_ns`.
 std::string zeek_log_header(const char *path, std::int64_t open_ns, const char *fields, const char *types);
+
+// One record: the fields joined by tabs, and a line break.
+template <typename Fields> void append_zeek_record(std::string &out, const Fields &fields)
+{
+    bool first = true;
+    for (const std::string &field : fields) {
+        if (!first)
+            out += '\t';
+        out += field;
+        first = false;
+    }
+    out += '\n';
+}
+
+// "#close ...": the log closes with its latest conversation's last segment, or at `open_ns`.
+std::string zeek_log_close(const std::vector<ConversationRow> &rows, std::int64_t open_ns);
 
 } // namespace tcplife
