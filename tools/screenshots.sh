@@ -347,7 +347,8 @@ open_report() {
 }
 
 # (f) Statistics > TCP Lifecycle Summary: what -z tcplife,summary prints, in the order of
-# a connection's life. Its text, selected and copied, must be tshark's.
+# a connection's life. Its text, selected and copied, must be what tshark prints with the
+# same profile (which follows TLS).
 shot_summary() {
   local dialog size=900x680 expected copied
   start_wireshark 1000 300
@@ -356,7 +357,7 @@ shot_summary() {
   xdotool mousemove --sync $((width - 1)) $((screen_height - 1))
   shoot "$dialog" "$size" summary.png
   xdotool mousemove --sync --window "$dialog" 300 100 click 1 key ctrl+a ctrl+c
-  expected=$(run_as_user tshark -r "$sandbox/tour.pcap" -q -z tcplife,summary 2>/dev/null)
+  expected=$(run_as_user tshark -C tcplife -r "$sandbox/tour.pcap" -q -z tcplife,summary 2>/dev/null)
   copied=$(clipboard)
   [ "$copied" = "$expected" ] ||
     fail "the Summary window is not what tshark -z tcplife,summary prints:
@@ -376,7 +377,7 @@ shot_states() {
   xdotool mousemove --sync $((width - 1)) $((screen_height - 1))
   shoot "$dialog" "$size" states-over-time.png
   xdotool mousemove --sync --window "$dialog" $((${size%x*} - 153)) $((${size#*x} - 24)) click 1
-  expected=$(run_as_user tshark -r "$sandbox/tour.pcap" -q -z tcplife,states_csv,10 2>/dev/null)
+  expected=$(run_as_user tshark -C tcplife -r "$sandbox/tour.pcap" -q -z tcplife,states_csv,10 2>/dev/null)
   copied=$(clipboard)
   [ "$copied" = "$expected" ] ||
     fail "the States over time window's CSV is not what tshark -z tcplife,states_csv,10 prints:
