@@ -15,6 +15,9 @@ each file, never from the batch itself:
 - -j 1 and -j 4 give the same bytes; progress only with --progress; -o writes the file;
 - good files alone exit 0 with no report; --filter selects as `-z tcplife,csv,FILTER`;
   a bad filter stops the batch with exit status 2;
+- --tls gives every TLS capture's `-o tcplife.tls_handshakes:TRUE -z tcplife,csv` rows, and
+  the text table's TLS and TLS time columns are those rows' tls_version and tls_handshake,
+  and tls_time; without --tls the tls_* columns are empty;
 - --states-plot writes an SVG with a panel per capture, titled with its path, whose legend
   names exactly the live states that capture's `-z tcplife,states_csv,S` counts, in RFC order.
 """
@@ -78,11 +81,11 @@ def quoted(path):
     return out.getvalue()
 
 
-def direct(tshark, paths, report, bad_expected=True):
+def direct(tshark, paths, report, bad_expected=True, options=()):
     """Per path, tshark's own report text and exit status."""
     outputs = {}
     for path in paths:
-        result = tshark.run("-r", path, "-q", "-z", report)
+        result = tshark.run("-r", path, *options, "-q", "-z", report)
         failed = result.returncode != 0
         if failed != (os.path.basename(path) in BAD and bad_expected):
             raise AssertionError("tshark on %s: exit status %d: %s" % (path, result.returncode, result.stderr))
@@ -201,6 +204,28 @@ def check_good_only(batch, tshark, good, folder):
     assert bad.returncode == 2 and "nonsense" in bad.stderr and bad.stdout == "", (bad.returncode, bad.stderr)
 
 
+def check_tls(batch, tshark, captures):
+    tls = [os.path.join(captures, name) for name in ("tls12-resumed.pcap", "tls-alert.pcap", "merged-close.pcap")]
+    following = ("-o", "tcplife.tls_handshakes:TRUE")
+    result = batch.run("--tls", "--format", "csv", *tls)
+    expected = expected_csv(direct(tshark, tls, "tcplife,csv", bad_expected=False, options=following), tls)
+    assert result.returncode == 0 and result.stdout == expected, (result.stdout, expected)
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [row["tls_handshake"] for row in rows] == ["complete", "resumed", "alert", "none"], rows
+    text = batch.run("--tls", *tls)
+    assert text.returncode == 0, text.stderr
+    table = columns_table(text.stdout.splitlines(), "Capture  ")
+    assert len(table) == len(rows), (table, rows)
+    for shown, row in zip(table, rows):
+        version = row["tls_version"] + " " if row["tls_version"] else ""
+        assert shown["TLS"] == version + row["tls_handshake"], (shown, row)
+        assert shown["TLS time"] == (row["tls_time"] or "-"), (shown, row)
+    plain = list(csv.DictReader(io.StringIO(batch.run("--format", "csv", *tls).stdout)))
+    assert all(row["tls_handshake"] == "" for row in plain), plain
+    heading = next(line for line in batch.run(*tls).stdout.splitlines() if line.startswith("Capture  "))
+    assert "TLS" not in heading, "TLS columns without --tls: " + heading
+
+
 LIVE_STATES = ("LISTEN", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "CLOSE_WAIT",
                "CLOSING", "LAST_ACK", "TIME_WAIT", "UNKNOWN")
 
@@ -244,6 +269,7 @@ def check_in_order(tshark, options, results, folder):
     later = [("zeek", check_zeek, batch, tshark, arguments, order),
              ("text", check_text, batch, arguments, order, rows),
              ("good captures only: exit 0, --filter, bad filter", check_good_only, batch, tshark, good, folder),
+             ("--tls: the TLS columns of -o tcplife.tls_handshakes:TRUE", check_tls, batch, tshark, options.captures),
              ("--states-plot: a panel per capture, its live states in the legend", check_states_plot, batch, tshark,
               good, folder)]
     for label, function, *args in later:
