@@ -71,36 +71,48 @@ std::string pair_text(const std::string &client, const std::string &server)
     return (client.empty() ? "-" : client) + '/' + (server.empty() ? "-" : server);
 }
 
-std::string name_or_empty(const TlsProtocolName &name)
+template <std::size_t Capacity> std::string name_or_empty(const TlsName<Capacity> &name)
 {
     return name.empty() ? std::string() : std::string(name.text.data());
 }
 
-// The TLS columns, in csv_columns order: all empty where the capture did not follow TLS
-// (tcplife.tls_handshakes off), "none" for a conversation that carried no TLS.
-std::vector<std::string> tls_values(const ConversationRow &row)
+enum Column : std::size_t {
+    StreamColumn, Client, Server, RolesGuessed, Handshake, Close, Initiator, ResetBy, TimeWait, ConnState, History,
+    Start, Duration, Irtt, HandshakeTime, BytesClient, BytesServer, SegmentsClient, SegmentsServer,
+    RetransmissionsClient, RetransmissionsServer, RetransmittedBytesClient, RetransmittedBytesServer,
+    DuplicateAcksClient, DuplicateAcksServer, ZeroWindowsClient, ZeroWindowsServer, OutOfOrderClient,
+    OutOfOrderServer, SackClient, SackServer, RttMinClient, RttAvgClient, RttMaxClient, RttMinServer, RttAvgServer,
+    RttMaxServer, ThroughputClient, ThroughputServer, IpBytesClient, IpBytesServer, Application, Anomalies,
+    TlsHandshakeColumn, TlsVersionColumn, TlsSteps, TlsTime, TlsAfterTcp, TlsSni, TlsAlpn, TlsCipher, TlsAlert,
+    ColumnCount,
+    // The people's table shows each pair in one column, and TLS's version and outcome in one.
+    RetransmissionsPair = ColumnCount, DuplicateAcksPair, ZeroWindowsPair, OutOfOrderPair, SackPair, TlsShown,
+    ShownColumnCount
+};
+
+constexpr std::size_t tls_column_count = 9; // tls_handshake to tls_alert
+
+// The TLS columns, in csv_columns order, after `values`: all empty where the capture did
+// not follow TLS (tcplife.tls_handshakes off), "none" for a conversation without TLS.
+void append_tls_values(std::vector<std::string> &values, const ConversationRow &row)
 {
-    if (!row.tls_followed)
-        return std::vector<std::string>(9);
-    const TlsFacts none;
-    const TlsFacts &tls = row.tls != nullptr ? *row.tls : none;
-    if (tls.outcome == TlsOutcome::None) {
-        std::vector<std::string> values(9);
-        values[0] = tls_outcome_name(TlsOutcome::None);
-        return values;
+    const TlsOutcome outcome = row.tls != nullptr ? row.tls->outcome : TlsOutcome::None;
+    if (!row.tls_followed || outcome == TlsOutcome::None) {
+        values.emplace_back(row.tls_followed ? tls_outcome_name(TlsOutcome::None) : "");
+        values.resize(values.size() + tls_column_count - 1);
+        return;
     }
+    const TlsFacts &tls = *row.tls;
     const TlsTimes &times = row.tls_times;
-    return {
-        tls_outcome_name(tls.outcome),
-        tls.version != 0 ? tls_version_name(tls.version) : "",
-        std::to_string(tls.steps),
-        times.ended ? seconds_text(times.handshake_ns) : std::string(),
-        times.has_after_tcp ? seconds_text(times.after_tcp_ns) : std::string(),
-        tls.server_name.empty() ? std::string() : std::string(tls.server_name.text.data()),
-        name_or_empty(tls.alpn),
-        tls.has_cipher_suite ? name_or_empty(tls.cipher_suite_name) : std::string(),
-        tls.has_alert ? name_or_empty(tls.alert_name) : std::string(),
-    };
+    values.emplace_back(tls_outcome_name(tls.outcome));
+    values.emplace_back(tls.version != 0 ? tls_version_name(tls.version) : "");
+    values.push_back(std::to_string(tls.steps));
+    values.push_back(times.ended ? seconds_text(times.handshake_ns) : std::string());
+    values.push_back(times.has_after_tcp ? seconds_text(times.after_tcp_ns) : std::string());
+    values.push_back(name_or_empty(tls.server_name));
+    values.push_back(name_or_empty(tls.alpn));
+    values.push_back(tls.has_cipher_suite ? name_or_empty(tls.cipher_suite_name) : std::string());
+    values.push_back(tls.has_alert ? name_or_empty(tls.alert_name) : std::string());
 }
 
 // The values every format shares, in csv_columns order; empty means unknown.
@@ -111,7 +123,10 @@ std::vector<std::string> row_values(const ConversationRow &row)
     const Traffic &traffic = *row.traffic;
     const DirectionCounters &c = traffic.side(0);
     const DirectionCounters &s = traffic.side(1);
-    std::vector<std::string> values = {
+    // Room for the people's table's columns too: no value is moved again.
+    std::vector<std::string> values;
+    values.reserve(ShownColumnCount);
+    values.insert(values.end(), {
         std::to_string(row.stream),
         socket_text(f.client_socket()).data(),
         socket_text(f.server_socket()).data(),
@@ -155,25 +170,11 @@ std::vector<std::string> row_values(const ConversationRow &row)
         ip_bytes_text(s),
         traffic.application_protocol() != nullptr ? traffic.application_protocol() : "",
         anomaly_list(row.anomalies, ' '),
-    };
-    for (std::string &value : tls_values(row))
-        values.push_back(std::move(value));
+    });
+    append_tls_values(values, row);
     return values;
 }
 
-enum Column : std::size_t {
-    StreamColumn, Client, Server, RolesGuessed, Handshake, Close, Initiator, ResetBy, TimeWait, ConnState, History,
-    Start, Duration, Irtt, HandshakeTime, BytesClient, BytesServer, SegmentsClient, SegmentsServer,
-    RetransmissionsClient, RetransmissionsServer, RetransmittedBytesClient, RetransmittedBytesServer,
-    DuplicateAcksClient, DuplicateAcksServer, ZeroWindowsClient, ZeroWindowsServer, OutOfOrderClient,
-    OutOfOrderServer, SackClient, SackServer, RttMinClient, RttAvgClient, RttMaxClient, RttMinServer, RttAvgServer,
-    RttMaxServer, ThroughputClient, ThroughputServer, IpBytesClient, IpBytesServer, Application, Anomalies,
-    TlsHandshakeColumn, TlsVersionColumn, TlsSteps, TlsTime, TlsAfterTcp, TlsSni, TlsAlpn, TlsCipher, TlsAlert,
-    ColumnCount,
-    // The people's table shows each pair in one column, and TLS's version and outcome in one.
-    RetransmissionsPair = ColumnCount, DuplicateAcksPair, ZeroWindowsPair, OutOfOrderPair, SackPair, TlsShown,
-    ShownColumnCount
-};
 
 // RFC 4180: quote a field holding a comma, quote or line break.
 void append_csv_field(std::string &out, const std::string &value)
@@ -218,6 +219,7 @@ const char *const csv_columns[] = {
 };
 const std::size_t csv_column_count = sizeof csv_columns / sizeof csv_columns[0];
 static_assert(sizeof csv_columns / sizeof csv_columns[0] == ColumnCount, "one CSV name per column");
+static_assert(TlsAlert + 1 - TlsHandshakeColumn == tls_column_count, "append_tls_values gives every TLS column");
 
 namespace {
 
