@@ -67,12 +67,14 @@ int layer_after_tcp(const packet_info *pinfo)
     while (frame != nullptr && GPOINTER_TO_INT(wmem_list_frame_data(frame)) != reader.tcp_protocol)
         frame = wmem_list_frame_next(frame);
     frame = frame != nullptr ? wmem_list_frame_next(frame) : nullptr;
-    return frame != nullptr ? GPOINTER_TO_INT(wmem_list_frame_data(frame)) : -1;
+    const int layer = frame != nullptr ? GPOINTER_TO_INT(wmem_list_frame_data(frame)) : -1;
+    // The post-dissector's own layer comes last: nothing was dissected above TCP.
+    return layer == reader.tcplife_protocol ? -1 : layer;
 }
 
 const char *protocol_name(int protocol)
 {
-    if (protocol < 0 || protocol == reader.data_protocol || protocol == reader.tcplife_protocol)
+    if (protocol < 0 || protocol == reader.data_protocol)
         return nullptr;
     return proto_get_protocol_filter_name(protocol);
 }
@@ -300,17 +302,16 @@ constexpr unsigned fast_retransmission = 0x0400;
 constexpr unsigned spurious_retransmission = 0x4000;
 } // namespace tcp_analysis_flag
 
-// What TCP's sequence analysis found for this frame: TCP points its conversation's `ta`
-// at the frame's record while it dissects the frame (and clears it first), so in the
-// post-dissector of the first pass it is this frame's, or null when nothing was found.
-// Wireshark's record for this segment. TCP leaves it in tcpd->ta, but clears ta on every
-// lookup of the conversation: a protocol above TCP that looks it up again (HTTP/2 does)
-// leaves ta empty by the time TCP returns. With a protocol above TCP, the record is
-// looked up by the key TCP files it under (frame, raw seq, raw ack) instead.
+// What TCP's sequence analysis found for this frame. TCP points its conversation's `ta`
+// at the frame's record while it dissects the frame, but clears ta on every lookup of the
+// conversation: a protocol above TCP that looks it up again (HTTP/2 does) leaves ta empty
+// by the time TCP returns. With such a protocol above TCP, the record is looked up by the
+// key TCP files it under (frame, raw seq, raw ack) instead.
 const tcp_acked *sequence_record(const tcp_analysis *analysis, const packet_info *pinfo, const HeaderCopy &copy)
 {
-    if (layer_after_tcp(pinfo) < 0)
-        return analysis->ta;
+    const int above = layer_after_tcp(pinfo);
+    if (above < 0 || above == reader.data_protocol)
+        return analysis->ta; // the data dissector looks nothing up
     if (analysis->acked_table == nullptr)
         return nullptr;
     guint32 frame_key = pinfo->num;
