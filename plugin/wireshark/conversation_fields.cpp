@@ -156,11 +156,13 @@ int *conversation_subtrees[] = {&c.subtree, &c.timeline_subtree, &c.sent[0].subt
 
 } // namespace
 
+// Asked on every segment of a tree: Wireshark registers the header_field_info inside
+// this array (which is why it must outlive registration), so its ref_type is read in
+// place, without a registry lookup per field.
 bool conversation_field_asked_for()
 {
     for (const hf_register_info &field : conversation_fields) {
-        const header_field_info *info = proto_registrar_get_nth(static_cast<guint>(*field.p_id));
-        if (info != nullptr && info->ref_type != HF_REF_TYPE_NONE)
+        if (field.hfinfo.ref_type != HF_REF_TYPE_NONE)
             return true;
     }
     return false;
