@@ -100,8 +100,9 @@ public:
     }
     explicit MessageList(ExpertMessages &out) : out_(out), texts_(true), numbers_(raw_numbers) {}
 
-    NumberText sender_number(std::uint32_t raw) const { return numbers_.in_sender_space(raw); }
-    NumberText peer_number(std::uint32_t raw) const { return numbers_.in_peer_space(raw); }
+    // Formatted only for a text someone reads.
+    NumberText sender_number(std::uint32_t raw) const { return texts_ ? numbers_.in_sender_space(raw) : NumberText{}; }
+    NumberText peer_number(std::uint32_t raw) const { return texts_ ? numbers_.in_peer_space(raw) : NumberText{}; }
 
     // Starts a new message of this kind; its text is written through the returned writer,
     // which discards it once the list is full.
