@@ -68,7 +68,7 @@ private:
 
     TrackerOptions options_;
     ChunkedArray<Slot, 12> slots_;                  // by stream index
-    ChunkedArray<StreamRecord, 10> records_;        // streams with two segments or more, 1,024 a chunk
+    ChunkedArray<StreamRecord, 8> records_;         // streams with two segments or more, 256 a chunk
     ChunkedArray<FirstSegment, 10> first_segments_; // streams with one; a slot freed on the second
     std::uint32_t records_used_ = 0;
     std::uint32_t first_segments_used_ = 0;
