@@ -305,13 +305,13 @@ constexpr unsigned spurious_retransmission = 0x4000;
 // What TCP's sequence analysis found for this frame. TCP points its conversation's `ta`
 // at the frame's record while it dissects the frame, but clears ta on every lookup of the
 // conversation: a protocol above TCP that looks it up again (HTTP/2 does) leaves ta empty
-// by the time TCP returns. With such a protocol above TCP, the record is looked up by the
-// key TCP files it under (frame, raw seq, raw ack) instead.
+// by the time TCP returns, and so may one that rejected the payload before the data
+// dissector took it. With any layer above TCP, the record is looked up by the key TCP
+// files it under (frame, raw seq, raw ack) instead.
 const tcp_acked *sequence_record(const tcp_analysis *analysis, const packet_info *pinfo, const HeaderCopy &copy)
 {
-    const int above = layer_after_tcp(pinfo);
-    if (above < 0 || above == reader.data_protocol)
-        return analysis->ta; // the data dissector looks nothing up
+    if (layer_after_tcp(pinfo) < 0)
+        return analysis->ta;
     if (analysis->acked_table == nullptr)
         return nullptr;
     guint32 frame_key = pinfo->num;
