@@ -100,6 +100,23 @@ static void test_without_wireshark_analysis_counts_are_unknown_but_sack_and_ip_b
     assert_int_equal(traffic.side(1).ip_unknown, 1);
 }
 
+// The rare counts live in a block of their own: a copy has its own, and keeps counting
+// apart from the original.
+static void test_copy_keeps_its_own_rare_counts(void **)
+{
+    Traffic traffic;
+    traffic.record(analysed(analysis_flag::duplicate_ack), from(Role::Client));
+    Traffic copy = traffic;
+    copy.record(analysed(analysis_flag::duplicate_ack), from(Role::Client));
+    assert_int_equal(traffic.side(0).duplicate_acks, 1);
+    assert_int_equal(copy.side(0).duplicate_acks, 2);
+    traffic = copy;
+    assert_int_equal(traffic.side(0).duplicate_acks, 2);
+    traffic = Traffic{};
+    assert_int_equal(traffic.side(0).duplicate_acks, 0);
+    assert_int_equal(copy.side(0).ip_bytes, 104);
+}
+
 static void test_throughput_is_bits_per_second_rounded(void **)
 {
     assert_true(throughput_bits_per_second(100, 8'000'000) == 100'000);
@@ -116,6 +133,7 @@ int main()
         cmocka_unit_test(test_ack_rtt_belongs_to_the_data_of_the_peer),
         cmocka_unit_test(test_ack_rtt_of_handshake_steps_and_negative_ones_are_left_out),
         cmocka_unit_test(test_without_wireshark_analysis_counts_are_unknown_but_sack_and_ip_bytes_known),
+        cmocka_unit_test(test_copy_keeps_its_own_rare_counts),
         cmocka_unit_test(test_throughput_is_bits_per_second_rounded),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);

@@ -21,12 +21,13 @@ struct TrackerOptions {
 };
 
 // Everything known about one tcp.stream.
+// The observer (4-byte aligned, 140 bytes) and the anomalies fill 8-byte words together.
 struct StreamRecord {
     Conversation observer;
+    AnomalySet anomalies; // every anomaly its segments showed (not the end-of-capture ones)
     Ledger ledger;
     Traffic traffic; // each direction's counters
     ZeekConnection zeek; // Zeek's conn_state and history, as Zeek would log them
-    AnomalySet anomalies; // every anomaly its segments showed (not the end-of-capture ones)
 };
 
 class Tracker {

@@ -7,6 +7,7 @@
 
 #include "conversation/ledger.hpp"
 #include "tcp/annotation.hpp"
+#include "tcp/rare_block.hpp"
 #include "tcp/segment.hpp"
 
 #include <array>
@@ -39,10 +40,11 @@ struct DirectionCounters {
 
 class Traffic {
 public:
+    // May throw std::bad_alloc (the first count of a rare event).
     void record(const Segment &segment, const Annotation &annotation);
 
     // [0] client, [1] server, as the ledger's sides.
-    const DirectionCounters &side(std::size_t index) const { return sides_[index]; }
+    DirectionCounters side(std::size_t index) const;
     // Whether Wireshark's TCP analysis ran on its segments: without it (the
     // tcp.analyze_sequence_numbers preference off) the counters it decides are unknown,
     // not zero.
@@ -51,7 +53,31 @@ public:
     const char *application_protocol() const { return application_protocol_; }
 
 private:
-    std::array<DirectionCounters, 2> sides_{};
+    // What every conversation with data has; 4-byte aligned, so that the two sides'
+    // need no padding.
+    struct __attribute__((packed, aligned(4))) Common {
+        std::int64_t rtt_min_ns = 0;
+        std::int64_t rtt_max_ns = 0;
+        std::int64_t rtt_sum_ns = 0; // saturating
+        std::uint32_t rtt_count = 0;
+        Count64 ip_bytes = 0;
+    };
+    // Counts that stay 0 in most conversations.
+    struct Rare {
+        Count64 retransmitted_bytes = 0;
+        std::uint32_t retransmissions = 0;
+        std::uint32_t duplicate_acks = 0;
+        std::uint32_t zero_windows = 0;
+        std::uint32_t out_of_order = 0;
+        std::uint32_t sack_segments = 0;
+        std::uint32_t ip_unknown = 0;
+    };
+
+    Rare &rare(std::size_t index) { return rare_.get()[index]; }
+    void add_rtt_sample(std::size_t side, std::int64_t rtt_ns);
+
+    std::array<Common, 2> common_{};
+    RareBlock<std::array<Rare, 2>> rare_;
     const char *application_protocol_ = nullptr;
     bool analysed_ = false;
 };

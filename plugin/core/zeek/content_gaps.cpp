@@ -78,8 +78,9 @@ void ZeekConnection::count_gap(std::size_t endpoint, std::uint32_t length)
     ZeekEndpoint &acked = endpoints_[endpoint];
     if (!acked.cleanly_open() || !endpoints_[1 - endpoint].cleanly_open())
         return;
-    count_event(endpoint, acked.gaps, 'G');
-    missed_bytes_ += length;
+    RareEvents &rare = rare_.get();
+    count_event(endpoint, rare.gaps[endpoint], 'G');
+    rare.missed_bytes += length;
 }
 
 } // namespace tcplife

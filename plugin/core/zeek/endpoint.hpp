@@ -48,9 +48,6 @@ struct ZeekEndpoint {
     std::uint32_t last_rst_at = 0;   // relative sequence number of its latest RST (R repeat rule)
     std::uint32_t delivered_to = 1;  // relative: its data is contiguous (or given up as a gap) below this
     std::uint32_t held_from = 0;     // relative start of its data held above a hole; 0: none
-    std::uint32_t retransmissions = 0; // T/t events
-    std::uint16_t zero_windows = 0;    // W/w events, saturating
-    std::uint16_t gaps = 0;            // G/g events, saturating
     std::uint32_t packets = 0;
     std::uint8_t seq_wraps = 0;      // times last_seq wrapped past 2^32 (Zeek's seq_wraps), saturating
     std::uint8_t ack_wraps = 0;

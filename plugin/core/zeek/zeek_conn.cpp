@@ -64,7 +64,7 @@ void ZeekConnection::observe(const Segment &segment, const SocketPair &sockets)
     // update_window: a zero window is news unless it comes with or after a RST, or after
     // the peer's FIN. Scaled or not, the window is zero exactly when the field is.
     if (segment.window == 0 && !rst && to.state != S::Closed && from.state != S::Reset)
-        count_event(sender, from.zero_windows, 'W');
+        count_event(sender, rare_.get().zero_windows[sender], 'W');
 
     if (fin)
         from.sent_fin = true;
@@ -162,7 +162,7 @@ void ZeekConnection::update_last_seq(std::size_t sender, std::uint32_t end, cons
     if (delta > 0)
         from.advance_last(end);
     else if (segment.payload_length > 0)
-        count_event(sender, from.retransmissions, 'T');
+        count_event(sender, rare_.get().retransmissions[sender], 'T');
 }
 
 } // namespace tcplife

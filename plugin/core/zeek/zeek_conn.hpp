@@ -25,6 +25,7 @@
 // counted the segment that caused a flip for its old role).
 #pragma once
 
+#include "tcp/rare_block.hpp"
 #include "tcp/segment.hpp"
 #include "zeek/endpoint.hpp"
 
@@ -51,7 +52,8 @@ public:
     {
     }
 
-    // Segments in capture order; `sockets`: the stream's, as its ledger keeps them.
+    // Segments in capture order; `sockets`: the stream's, as its ledger keeps them. May
+    // throw std::bad_alloc (the first of its rare events).
     void observe(const Segment &segment, const SocketPair &sockets);
 
     ZeekConnState conn_state() const;
@@ -79,7 +81,7 @@ public:
     // missed_bytes: the octets of every content gap (the G/g events), both directions.
     // Runs of data above several holes are held as one (data_sent), so the holes between
     // them are not counted: a lower bound where Zeek's reassembler sees several.
-    std::uint64_t missed_bytes() const { return missed_bytes_; }
+    std::uint64_t missed_bytes() const { return rare_.find() != nullptr ? rare_.find()->missed_bytes : 0; }
 
 private:
     enum class Event : std::uint8_t;
@@ -124,8 +126,17 @@ private:
     // conn_state.cpp
     std::uint64_t size_of(const ZeekEndpoint &endpoint, const ZeekEndpoint &peer) const;
 
+    // The counts behind the T, W and G letters, by endpoint, and missed_bytes: 0 in most
+    // connections.
+    struct RareEvents {
+        std::array<std::uint32_t, 2> retransmissions{};
+        std::array<std::uint16_t, 2> zero_windows{}; // saturating
+        std::array<std::uint16_t, 2> gaps{};         // saturating
+        std::uint64_t missed_bytes = 0;
+    };
+
     std::array<ZeekEndpoint, 2> endpoints_{}; // [0] sent the first segment, [1] received it
-    std::uint64_t missed_bytes_ = 0;
+    RareBlock<RareEvents> rare_;
     std::uint16_t letters_seen_ = 0;     // Zeek's hist_seen: once-per-direction letters, by role
     std::uint8_t history_length_ = 0;
     std::uint8_t rstos0_match_ = 0;      // where the history stands in /\^?S[^HAFGIQ]*R.*/
