@@ -12,8 +12,12 @@ std::optional<FrameRecord> analyse_frame(Capture &capture, packet_info *pinfo) n
     if (extraction == Extraction::NotTcp)
         return std::nullopt;
     try {
-        if (extraction == Extraction::Complete)
-            return capture.observe(segment);
+        if (extraction == Extraction::Complete) {
+            const FrameRecord record = capture.observe(segment);
+            if (record.ends_connection())
+                forget_tcp_stream(pinfo);
+            return record;
+        }
         return capture.mark_incomplete(pinfo->num);
     } catch (...) {
         return std::nullopt; // out of memory: unannotated rather than taking Wireshark down

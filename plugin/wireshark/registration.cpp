@@ -137,7 +137,7 @@ int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *)
     // passes render the cache.
     const bool first_pass = !PINFO_FD_VISITED(pinfo);
     const std::optional<FrameRecord> record =
-        first_pass ? analyse_frame(*capture, pinfo) : capture->frame(pinfo->num);
+        first_pass ? analyse_frame(*capture, pinfo) : capture->frame(pinfo->num, tcp_stream_index(pinfo));
     if (!record)
         return 0;
     // TLS's fields are in the tree only where they were primed: on the first pass.

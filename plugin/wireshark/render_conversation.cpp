@@ -209,10 +209,11 @@ void add_path(TextBuilder &text, bool first, const char *who, TcpState before, c
 }
 
 // "Frame 9 (+0.000176 s): client FIN_WAIT_1 → FIN_WAIT_2 → TIME_WAIT, server CLOSE_WAIT → LAST_ACK"
-void add_moment(proto_tree *timeline, tvbuff_t *tvb, const Moment &moment, const LedgerFacts &f,
+void add_moment(proto_tree *timeline, tvbuff_t *tvb, const Moment &moment, std::uint32_t stream, const LedgerFacts &f,
                 const Capture &capture, bool labelled)
 {
-    const std::optional<FrameRecord> record = labelled ? capture.frame(moment.frame) : std::optional<FrameRecord>{};
+    const std::optional<FrameRecord> record =
+        labelled ? capture.frame(moment.frame, stream) : std::optional<FrameRecord>{};
     if (!record) {
         mark_generated(proto_tree_add_uint(timeline, c.timeline, tvb, 0, 0, moment.frame));
         return;
@@ -226,7 +227,7 @@ void add_moment(proto_tree *timeline, tvbuff_t *tvb, const Moment &moment, const
     mark_generated(proto_tree_add_uint_format(timeline, c.timeline, tvb, 0, 0, moment.frame, "%s", text.c_str()));
 }
 
-void add_timeline(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const Capture &capture,
+void add_timeline(proto_tree *tree, tvbuff_t *tvb, std::uint32_t stream, const LedgerFacts &f, const Capture &capture,
                   bool final, bool labelled)
 {
     if (!tree_is_shown(tree) && !proto_field_is_referenced(tree, c.timeline))
@@ -246,7 +247,7 @@ void add_timeline(proto_tree *tree, tvbuff_t *tvb, const LedgerFacts &f, const C
         timeline = proto_tree_add_subtree(tree, tvb, 0, 0, c.timeline_subtree, nullptr, "Timeline");
     }
     for (const Moment &moment : f.timeline.read(f.first))
-        add_moment(timeline, tvb, moment, f, capture, labelled);
+        add_moment(timeline, tvb, moment, stream, f, capture, labelled);
 }
 
 void add_tls(proto_tree *conv, tvbuff_t *tvb, const LedgerFacts &f, const Capture &capture, std::uint32_t stream)
@@ -323,7 +324,7 @@ void add_fields(proto_tree *conv, tvbuff_t *tvb, std::uint32_t index, const Stre
     add_options(conv, tvb, f, labelled);
     add_counters(conv, tvb, stream, labelled);
     add_tls(conv, tvb, f, capture, index);
-    add_timeline(conv, tvb, f, capture, options.final, labelled);
+    add_timeline(conv, tvb, index, f, capture, options.final, labelled);
 }
 
 // In the packet details the fields stay for filters and -e fields, out of sight.

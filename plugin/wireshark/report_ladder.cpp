@@ -26,6 +26,7 @@ constexpr const char *cli = "tcplife,ladder";
 struct TappedFrame {
     std::int64_t time_ns = 0;
     HeaderNumbers numbers;
+    std::uint32_t stream = 0;
     bool tapped = false;
 };
 
@@ -49,10 +50,10 @@ void reset_ladder(void *data)
     report->frames.clear();
 }
 
-tap_packet_status ladder_packet(void *data, packet_info *pinfo, epan_dissect_t *, const void *, tap_flags_t)
+tap_packet_status ladder_packet(void *data, packet_info *pinfo, epan_dissect_t *, const void *segment, tap_flags_t)
 {
     auto *report = static_cast<LadderReport *>(data);
-    TappedFrame frame{frame_time_ns(pinfo), {}, true};
+    TappedFrame frame{frame_time_ns(pinfo), {}, static_cast<const FrameRecord *>(segment)->annotation.stream, true};
     if (!read_header_numbers(pinfo, &frame.numbers))
         return TAP_PACKET_FAILED;
     try {
@@ -90,7 +91,7 @@ std::string ladder_output(const LadderReport &report)
     std::vector<std::vector<LadderSegment>> segments;
     for (std::uint32_t frame = 1; capture != nullptr && frame < report.frames.size(); ++frame) {
         const TappedFrame &tapped = report.frames[frame];
-        const std::optional<FrameRecord> record = tapped.tapped ? capture->frame(frame) : std::nullopt;
+        const std::optional<FrameRecord> record = tapped.tapped ? capture->frame(frame, tapped.stream) : std::nullopt;
         if (!record || record->kind != FrameRecord::Kind::Analysed)
             continue;
         const std::uint32_t stream = record->annotation.stream;

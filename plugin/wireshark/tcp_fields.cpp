@@ -32,6 +32,7 @@ enum class HeaderState : std::uint8_t {
 struct HeaderCopy {
     HeaderState state = HeaderState::Read;
     bool tcp_declined = false; // TCP returned without dissecting (disabled, say)
+    bool ports_read = false;   // the ports at least, even of a truncated header
     address_type address_kind = AT_NONE;
     std::uint8_t source_bytes[16] = {};
     std::uint8_t destination_bytes[16] = {};
@@ -235,6 +236,13 @@ void copy_header(tvbuff_t *tvb, packet_info *pinfo, const void *ip_header, Heade
     }
     const unsigned reported = tvb_reported_length(tvb);
     const unsigned captured = tvb_captured_length(tvb);
+    constexpr unsigned ports_length = 4;
+    if (captured >= ports_length) {
+        const guint8 *ports = tvb_get_ptr(tvb, 0, static_cast<gint>(ports_length));
+        copy->source_port = read_u16(ports);
+        copy->destination_port = read_u16(ports + 2);
+        copy->ports_read = true;
+    }
     if (captured < fixed_header_length) {
         copy->state = HeaderState::Truncated;
         return;
@@ -245,8 +253,6 @@ void copy_header(tvbuff_t *tvb, packet_info *pinfo, const void *ip_header, Heade
         copy->state = HeaderState::Truncated;
         return;
     }
-    copy->source_port = read_u16(header);
-    copy->destination_port = read_u16(header + 2);
     copy->seq = read_u32(header + 4);
     copy->ack = read_u32(header + 8);
     copy->flags = read_u16(header + 12) & 0x0FFF;
@@ -344,6 +350,12 @@ void read_sequence_analysis(const tcp_analysis *analysis, const packet_info *pin
         out->ack_rtt_ns = capture_time_ns(acked->ts.secs, acked->ts.nsecs);
 }
 
+SegmentEnds ends_of(const HeaderCopy &copy)
+{
+    return SegmentEnds{copy.address_kind, copy.source_bytes, copy.destination_bytes, copy.source_port,
+                       copy.destination_port};
+}
+
 void fill_address(const HeaderCopy &copy, const std::uint8_t *bytes, Address *to)
 {
     const std::size_t length = copy.address_kind == AT_IPv4 ? 4 : 16;
@@ -408,12 +420,15 @@ Extraction extract_segment(packet_info *pinfo, Segment *out)
         return Extraction::NotTcp;
     if (reader.streams == nullptr)
         return Extraction::NotTcp; // out of memory when the capture opened
-    if (copy->state == HeaderState::Truncated)
+    if (copy->state == HeaderState::Truncated) {
+        // TCP may have started a conversation for the pair at this segment (a SYN whose
+        // header it could not finish): the pair's next segment looks its stream up again.
+        if (copy->ports_read)
+            reader.streams->forget(ends_of(*copy));
         return Extraction::Incomplete;
-    const SegmentEnds ends{copy->address_kind, copy->source_bytes, copy->destination_bytes, copy->source_port,
-                           copy->destination_port};
+    }
     TcpStream stream;
-    if (!reader.streams->find(pinfo, ends, (copy->flags & tcp_flag::syn) != 0, (copy->flags & tcp_flag::ack) != 0,
+    if (!reader.streams->find(pinfo, ends_of(*copy), (copy->flags & tcp_flag::syn) != 0, (copy->flags & tcp_flag::ack) != 0,
                               &stream))
         return Extraction::Incomplete;
     out->stream = stream.index;
@@ -437,6 +452,24 @@ Extraction extract_segment(packet_info *pinfo, Segment *out)
     out->frame = pinfo->num;
     out->time_ns = frame_time_ns(pinfo);
     return Extraction::Complete;
+}
+
+std::uint32_t tcp_stream_index(packet_info *pinfo)
+{
+    const HeaderCopy *copy = header_copy(pinfo);
+    TcpStream stream;
+    if (copy == nullptr || copy->tcp_declined || copy->state != HeaderState::Read || reader.streams == nullptr ||
+        !reader.streams->look_up(pinfo, ends_of(*copy), &stream))
+        return 0;
+    return stream.index;
+}
+
+void forget_tcp_stream(packet_info *pinfo)
+{
+    const HeaderCopy *copy = header_copy(pinfo);
+    if (copy == nullptr || copy->state != HeaderState::Read || reader.streams == nullptr)
+        return;
+    reader.streams->forget(ends_of(*copy));
 }
 
 } // namespace tcplife::wireshark

@@ -38,6 +38,13 @@ bool tcp_bool_preference(const char *name);
 // First pass only: the stream index comes from TCP's conversation as it stands while
 // the frame is dissected.
 Extraction extract_segment(packet_info *pinfo, Segment *out);
+// First pass, after the core observed the segment extract_segment read: its connection
+// is over, so the reader need not remember its stream index any longer.
+void forget_tcp_stream(packet_info *pinfo);
+
+// Later passes: TCP's stream index for the frame, as extract_segment read it on the
+// first pass; 0 where it read none.
+std::uint32_t tcp_stream_index(packet_info *pinfo);
 
 // The header numbers of the frame's analysed TCP layer, on any pass.
 struct HeaderNumbers {

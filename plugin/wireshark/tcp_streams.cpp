@@ -94,4 +94,10 @@ bool TcpStreams::find(packet_info *pinfo, const SegmentEnds &ends, bool syn, boo
     return true;
 }
 
+void TcpStreams::forget(const SegmentEnds &ends) noexcept
+{
+    if (!known_.empty())
+        known_.erase(key_of(ends));
+}
+
 } // namespace tcplife::wireshark

@@ -9,6 +9,9 @@
 // never answered, would otherwise leave a node of about 90 bytes each (bench/README.md,
 // "Floods"). An answered SYN costs no lookup more: its pair's next segment, the SYN-ACK,
 // is looked up anyway; a refused one's RST+ACK (a port scan's closed port) costs one.
+// A pair is forgotten again when its connection is over (forget): a capture's closed
+// connections outnumber its open ones, and a segment after the close, rare, costs one
+// lookup more.
 #pragma once
 
 #include <epan/packet.h>
@@ -42,6 +45,10 @@ public:
     // False when TCP keeps no conversation for the segment (it gave up before making one).
     // `syn`, `ack`: the segment's flags.
     bool find(packet_info *pinfo, const SegmentEnds &ends, bool syn, bool ack, TcpStream *stream) noexcept;
+    // The pair's index is looked up again at its next segment.
+    void forget(const SegmentEnds &ends) noexcept;
+    // Any pass, any order: TCP's conversation for the frame, looked up as TCP looks it up.
+    bool look_up(packet_info *pinfo, const SegmentEnds &ends, TcpStream *stream) const;
 
 private:
     struct Key {
@@ -52,7 +59,6 @@ private:
         std::size_t operator()(const Key &key) const noexcept;
     };
     static Key key_of(const SegmentEnds &ends);
-    bool look_up(packet_info *pinfo, const SegmentEnds &ends, TcpStream *stream) const;
 
     int tcp_protocol_;
     std::unordered_map<Key, TcpStream, KeyHash> known_;

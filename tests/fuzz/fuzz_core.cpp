@@ -20,14 +20,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         if (step.kind == fuzz::ScriptStep::Kind::Incomplete) {
             const FrameRecord record = capture.mark_incomplete(segment.frame);
             fuzz::check(record.kind == FrameRecord::Kind::Incomplete, "an incomplete frame was analysed");
-            fuzz::check_cached(record, capture.frame(segment.frame));
+            fuzz::check_cached(record, capture.frame(segment.frame, segment.stream));
             continue;
         }
         const FrameRecord record = capture.observe(segment);
         fuzz::check(record.kind == FrameRecord::Kind::Analysed, "a complete segment was not analysed");
         fuzz::check(record.annotation.stream == segment.stream, "a segment annotated under another stream");
         fuzz::check_annotation(record.annotation);
-        fuzz::check_cached(record, capture.frame(segment.frame));
+        fuzz::check_cached(record, capture.frame(segment.frame, segment.stream));
         ++segments_per_stream[segment.stream];
     }
     for (const auto &[stream, segments] : segments_per_stream) {

@@ -26,9 +26,10 @@ from tshark_runner import fail_with, field_options
 FIELDS = ["frame.number", "tcplife.sender", "tcplife.handshake.step", "tcplife.close.step",
           "tcplife.close.merged", "tcplife.retransmission", "tcplife.client.state_prev",
           "tcplife.client.state", "tcplife.server.state_prev", "tcplife.server.state",
-          "tcplife.stream", "_ws.expert.message", "_ws.col.Info"] + conversation.TSHARK_FIELDS
+          "tcplife.stream", "_ws.expert.message", "_ws.col.Info", "tcp.stream"] + conversation.TSHARK_FIELDS
 # Conversation values are "known so far" in a one-pass run and final with -2, by design.
-PER_SEGMENT_FIELDS = [field for field in FIELDS if field not in conversation.TSHARK_FIELDS]
+# TCP's own stream index is Wireshark's to keep: it is compared with tcplife's, not between passes.
+PER_SEGMENT_FIELDS = [field for field in FIELDS if field not in conversation.TSHARK_FIELDS + ["tcp.stream"]]
 INCOMPLETE_MESSAGE = "TCP header incomplete"
 # tcplife's own Info-column marks; the rest of the Info column is Wireshark's, which may
 # legitimately differ between passes (reassembly), so only these are compared.
@@ -57,6 +58,13 @@ def parse_output(stdout):
         row = dict(zip(FIELDS, values))
         frames[int(row["frame.number"])] = row
     return frames
+
+
+def streams_unlike_tcps(stdout):
+    """The frames whose tcplife.stream is not TCP's stream index for the frame's first TCP
+    layer (the one tcplife reads): tcplife takes each segment's stream from TCP's conversation."""
+    return [frame for frame, row in parse_output(stdout).items()
+            if row["tcplife.stream"] and row["tcplife.stream"] != row["tcp.stream"].split("|")[0]]
 
 
 def tcplife_view(stdout):
@@ -115,6 +123,10 @@ def check_capture(tshark, capture, expect_path):
     one, two = run_fields(tshark, capture)
     if tcplife_view(one.stdout) != tcplife_view(two.stdout):
         problems.append("one-pass and -2 outputs differ")
+    for name, run in (("one-pass", one), ("-2", two)):
+        unlike = streams_unlike_tcps(run.stdout)
+        if unlike:
+            problems.append("%s: tcplife.stream is not tcp.stream at frames %s" % (name, unlike[:10]))
     for run in (one, two):
         if "tcplife" in run.stderr.lower() or "plugin" in run.stderr.lower():
             problems.append("tshark complains about the plugin: " + run.stderr.strip())

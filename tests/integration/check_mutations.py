@@ -7,7 +7,8 @@ replayed), then tshark runs over each copy in one pass and with -2:
   1. every per-segment tcplife field, tcplife's expert messages and its Info marks must be
      the same in both runs (the conversation fields are "known so far" in one pass, by design);
   2. -z tcplife,csv (every conversation with its final values) must be byte-identical;
-  3. tshark must not die of a signal.
+  3. tshark must not die of a signal;
+  4. in both runs, each segment's tcplife.stream must be TCP's tcp.stream.
 A failing copy is kept under --keep (default: a temporary folder, printed) with the
 commands that show the difference.
 """
@@ -18,7 +19,7 @@ import sys
 import tempfile
 
 import tshark_runner
-from check_captures import run_fields, tcplife_view
+from check_captures import run_fields, streams_unlike_tcps, tcplife_view
 from tshark_runner import fail, sample_captures
 
 RATES = ["0.02", "0.06"]
@@ -37,6 +38,9 @@ def problems_of(tshark, capture):
     for name, run in (("one-pass", one), ("-2", two)):
         if run.returncode < 0:
             problems.append("%s run died of signal %d" % (name, -run.returncode))
+        unlike = streams_unlike_tcps(run.stdout)
+        if unlike:
+            problems.append("%s run: tcplife.stream is not tcp.stream at frames %s" % (name, unlike[:10]))
     if not problems and tcplife_view(one.stdout) != tcplife_view(two.stdout):
         first = [a != b for a, b in zip(tcplife_view(one.stdout), tcplife_view(two.stdout))]
         frame = first.index(True) + 1 if True in first else None

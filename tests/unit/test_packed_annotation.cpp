@@ -56,14 +56,14 @@ static void assert_round_trip(const Annotation &annotation)
     in_cache.stream %= 1024;
     FrameCache cache;
     cache.store(7, 1, in_cache);
-    const std::optional<FrameCache::Entry> entry = cache.load(7);
+    const std::optional<FrameCache::Entry> entry = cache.load(7, in_cache.stream);
     assert_true(entry.has_value());
     assert_int_equal(entry->tag, 1);
     assert_same(in_cache, entry->annotation);
 
     const PackedAnnotation packed(annotation);
     const AnnotationRest rest = rest_of(annotation);
-    assert_same(annotation, packed.unpack(annotation.server_port, packed.needs_rest() ? &rest : nullptr));
+    assert_same(annotation, packed.unpack(annotation.stream, annotation.server_port, packed.needs_rest() ? &rest : nullptr));
 }
 
 // Every field at its largest value at once: no field may spill into its neighbour.
@@ -269,8 +269,7 @@ static void test_packed_tag_is_independent(void **)
             packed.set_tag(tag);
             assert_int_equal(packed.tag(), tag);
             const AnnotationRest rest = rest_of(a);
-            assert_same(a, packed.unpack(a.server_port, &rest));
-            assert_int_equal(packed.stream(), a.stream);
+            assert_same(a, packed.unpack(a.stream, a.server_port, &rest));
         }
     }
 }
@@ -313,15 +312,15 @@ static void test_packed_annotations_of_real_flows(void **)
 static void test_frame_cache_frames_start_empty(void **)
 {
     FrameCache cache;
-    assert_false(cache.load(1).has_value());
+    assert_false(cache.load(1, 0).has_value());
     Annotation a = widest();
     a.stream = 0;
     cache.store(1, 1, a);
-    assert_false(cache.load(2).has_value());     // the same chunk, never stored
-    assert_false(cache.load(70000).has_value()); // a chunk never written
+    assert_false(cache.load(2, 0).has_value());     // the same chunk, never stored
+    assert_false(cache.load(70000, 0).has_value()); // a chunk never written
     cache.mark(3, 2);
-    assert_int_equal(cache.load(3)->tag, 2);
-    assert_same(Annotation{}, cache.load(3)->annotation);
+    assert_int_equal(cache.load(3, 0)->tag, 2);
+    assert_same(Annotation{}, cache.load(3, 0)->annotation);
 }
 
 // Frames in every chunk position, streams sharing a server port or not, frames that need
@@ -342,7 +341,7 @@ static void test_frame_cache_keeps_each_frame(void **)
     stored[0].notes = note::time_wait;
     cache.store(frames[0], 1, stored[0]);
     for (std::size_t i = 0; i < std::size(frames); ++i)
-        assert_same(stored[i], cache.load(frames[i])->annotation);
+        assert_same(stored[i], cache.load(frames[i], stored[i].stream)->annotation);
 }
 
 int main()

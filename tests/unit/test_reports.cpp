@@ -27,12 +27,12 @@ public:
                                 static_cast<std::uint32_t>(hosts_.size()));
         return hosts_[stream];
     }
-    void step(std::uint32_t stream, Side side, std::uint16_t flags, std::uint32_t length = 0)
+    FrameRecord step(std::uint32_t stream, Side side, std::uint16_t flags, std::uint32_t length = 0)
     {
         Segment segment = hosts(stream).exchange(side, flags, length);
         segment.frame = ++frames_;
         segment.time_ns = static_cast<std::int64_t>(frames_) * 1'000'000;
-        capture_.observe(segment);
+        return capture_.observe(segment);
     }
     // A segment with TLS in it, as TLS's dissection reported it.
     void tls(std::uint32_t stream, Side side, std::uint32_t length, TlsSegment segment)
@@ -381,9 +381,48 @@ static void test_rows_of_unanswered_syns_keep_their_own_values(void **)
     assert_int_equal(rows[2].verdict.handshake, HandshakeVerdict::Complete);
 }
 
+// The glue forgets a connection's stream index at the segment that ends it: the close's
+// last ACK, or an obeyed reset; not the FINs before.
+void test_frame_record_ends_connection_at_last_ack_or_reset(void **)
+{
+    TestCapture capture;
+    capture.step(0, Side::Client, SYN);
+    capture.step(0, Side::Server, SYN | ACK);
+    assert_false(capture.step(0, Side::Client, ACK).ends_connection());
+    assert_false(capture.step(0, Side::Client, FIN | ACK).ends_connection());
+    assert_false(capture.step(0, Side::Server, FIN | ACK).ends_connection());
+    assert_true(capture.step(0, Side::Client, ACK).ends_connection());
+
+    capture.step(1, Side::Client, SYN);
+    capture.step(1, Side::Server, SYN | ACK);
+    capture.step(1, Side::Client, ACK);
+    assert_true(capture.step(1, Side::Server, RST | ACK).ends_connection());
+}
+
+// The cache keeps no stream index: the caller's comes back, except on an incomplete
+// frame, which loads as mark_incomplete returned it.
+void test_frame_loads_with_the_callers_stream(void **)
+{
+    Capture capture;
+    Hosts hosts(40000, 80, 0);
+    Segment syn = hosts.exchange(Side::Client, SYN);
+    syn.stream = 5;
+    syn.frame = 1;
+    const FrameRecord observed = capture.observe(syn);
+    capture.mark_incomplete(2);
+    assert_int_equal(capture.frame(1, 5)->annotation.stream, 5);
+    assert_int_equal(capture.frame(1, 5)->annotation.client_after, observed.annotation.client_after);
+    const std::optional<FrameRecord> incomplete = capture.frame(2, 5);
+    assert_true(incomplete->kind == FrameRecord::Kind::Incomplete);
+    assert_int_equal(incomplete->annotation.stream, 0);
+    assert_false(capture.frame(3, 5).has_value());
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_frame_record_ends_connection_at_last_ack_or_reset),
+        cmocka_unit_test(test_frame_loads_with_the_callers_stream),
         cmocka_unit_test(test_csv_header_names_every_column),
         cmocka_unit_test(test_rows_of_unanswered_syns_keep_their_own_values),
         cmocka_unit_test(test_csv_row_of_a_merged_close),

@@ -24,12 +24,15 @@ FrameRecord Capture::mark_incomplete(std::uint32_t frame)
     return FrameRecord{FrameRecord::Kind::Incomplete, Annotation{}};
 }
 
-std::optional<FrameRecord> Capture::frame(std::uint32_t frame) const
+std::optional<FrameRecord> Capture::frame(std::uint32_t frame, std::uint32_t stream) const
 {
-    const std::optional<FrameCache::Entry> entry = frames_.load(frame);
+    const std::optional<FrameCache::Entry> entry = frames_.load(frame, stream);
     if (!entry)
         return std::nullopt;
-    return FrameRecord{kind_of(entry->tag), entry->annotation};
+    FrameRecord record{kind_of(entry->tag), entry->annotation};
+    if (record.kind == FrameRecord::Kind::Incomplete)
+        record.annotation = Annotation{}; // as mark_incomplete returned it
+    return record;
 }
 
 TlsStep Capture::observe_tls(std::uint32_t frame, std::uint32_t stream, const TlsSegment &segment)

@@ -13,6 +13,7 @@
 #include "conversation/time_wait.hpp"
 #include "tcp/annotation.hpp"
 #include "tcp/segment.hpp"
+#include "tcp/tcp_state.hpp"
 #include "tls/tls_handshake.hpp"
 
 #include <cstdint>
@@ -29,6 +30,12 @@ struct FrameRecord {
     };
     Kind kind = Kind::Analysed;
     Annotation annotation;
+
+    // Both endpoints are CLOSED or in TIME_WAIT after the segment: its connection is over.
+    bool ends_connection() const
+    {
+        return kind == Kind::Analysed && is_finished(annotation.client_after) && is_finished(annotation.server_after);
+    }
 };
 
 struct CaptureOptions {
@@ -48,8 +55,10 @@ public:
     FrameRecord observe(const Segment &segment); // stored under segment.frame
     FrameRecord mark_incomplete(std::uint32_t frame);
 
-    // Any pass: empty when the frame was never seen or held no TCP segment.
-    std::optional<FrameRecord> frame(std::uint32_t frame) const;
+    // Any pass: empty when the frame was never seen or held no TCP segment. `stream`:
+    // TCP's stream index for the frame, which the cache does not keep (TCP's conversation
+    // for the frame tells it on every pass); ignored for an incomplete frame.
+    std::optional<FrameRecord> frame(std::uint32_t frame, std::uint32_t stream) const;
     // The conversation of an observed stream. Valid until the next call of stream() or
     // observe(); rows stay valid (conversation_row.hpp). Null for an unseen stream.
     const StreamRecord *stream(std::uint32_t index) const { return tracker_.stream(index); }

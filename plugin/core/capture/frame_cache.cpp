@@ -26,7 +26,7 @@ void FrameCache::mark(std::uint32_t frame, unsigned tag)
     frames_.at(frame) = packed;
 }
 
-std::optional<FrameCache::Entry> FrameCache::load(std::uint32_t frame) const
+std::optional<FrameCache::Entry> FrameCache::load(std::uint32_t frame, std::uint32_t stream) const
 {
     const PackedAnnotation *found = frames_.find(frame);
     if (found == nullptr || found->tag() == 0)
@@ -36,8 +36,8 @@ std::optional<FrameCache::Entry> FrameCache::load(std::uint32_t frame) const
     const AnnotationRest *frame_rest = packed.needs_rest() ? rest(frame) : nullptr;
     if (packed.needs_rest() && frame_rest == nullptr)
         frame_rest = &lost;
-    const std::uint16_t server_port = packed.stream() < server_ports_.size() ? server_ports_[packed.stream()] : 0;
-    return Entry{packed.tag(), packed.unpack(server_port, frame_rest)};
+    const std::uint16_t server_port = stream < server_ports_.size() ? server_ports_[stream] : 0;
+    return Entry{packed.tag(), packed.unpack(stream, server_port, frame_rest)};
 }
 
 void FrameCache::store_rest(std::uint32_t frame, const AnnotationRest &rest)

@@ -1,5 +1,5 @@
 // Each frame's Annotation, by frame number: the per-frame cache of a capture, which
-// holds millions. Frames are kept as 16-byte PackedAnnotations (in a ChunkedArray). What
+// holds millions. Frames are kept as 12-byte PackedAnnotations (in a ChunkedArray). What
 // does not fit is kept beside them: each stream's server port once, and the rest of
 // the few annotations that need it.
 #pragma once
@@ -25,8 +25,9 @@ public:
     void store(std::uint32_t frame, unsigned tag, const Annotation &annotation);
     // Marks `frame` with `tag` alone: it loads as a default Annotation.
     void mark(std::uint32_t frame, unsigned tag);
-    // Empty when nothing was stored for `frame`.
-    std::optional<Entry> load(std::uint32_t frame) const;
+    // Empty when nothing was stored for `frame`. `stream`: the frame's, which the cache
+    // does not keep (any value for a frame marked alone).
+    std::optional<Entry> load(std::uint32_t frame, std::uint32_t stream) const;
 
 private:
     struct FrameRest {

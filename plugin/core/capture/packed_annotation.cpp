@@ -87,7 +87,7 @@ StatePath path_of(PathShape shape, TcpState after, const StatePath *rest)
 } // namespace
 
 PackedAnnotation::PackedAnnotation(const Annotation &a)
-    : stream_(a.stream), number_(number_shape_of(a) == OnlyExpected ? a.expected_number : a.number),
+    : number_(number_shape_of(a) == OnlyExpected ? a.expected_number : a.number),
       attempt_(a.attempt)
 {
     notes_bits.put(bits_, a.notes);
@@ -130,10 +130,11 @@ AnnotationRest rest_of(const Annotation &a)
                           a.unexpected_event};
 }
 
-Annotation PackedAnnotation::unpack(std::uint16_t stream_server_port, const AnnotationRest *rest) const
+Annotation PackedAnnotation::unpack(std::uint32_t stream, std::uint16_t stream_server_port,
+                                    const AnnotationRest *rest) const
 {
     Annotation a;
-    a.stream = stream_;
+    a.stream = stream;
     a.sender = static_cast<Role>(sender_bits.get(bits_));
     a.roles_guessed = roles_guessed_bit.get(bits_) != 0;
     a.handshake_step = static_cast<std::uint8_t>(handshake_step_bits.get(bits_));
