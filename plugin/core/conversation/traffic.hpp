@@ -53,7 +53,7 @@ public:
     const char *application_protocol() const { return application_protocol_; }
 
 private:
-    // What every conversation with data has; 4-byte aligned, so that the two sides'
+    // What every conversation with data has; 4-byte aligned, so that the two sides
     // need no padding.
     struct __attribute__((packed, aligned(4))) Common {
         std::int64_t rtt_min_ns = 0;
